@@ -1,0 +1,143 @@
+"""Flashmob settings: one class per environment, values read from FLASHMOB_* variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Let people paste the URLs that hosting providers hand out (postgres://, postgresql://)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot run Flashmob safely."""
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = _env("FLASHMOB_SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        _env("FLASHMOB_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'flashmob.db'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # The public address of the site: used in email links, calendar feeds and UIDs.
+    BASE_URL = _env("FLASHMOB_BASE_URL", "http://127.0.0.1:5000")
+    # The domain that qualifies calendar UIDs. It must never change once feeds are out.
+    ICAL_DOMAIN = _env("FLASHMOB_ICAL_DOMAIN", "flashmob.example.org")
+    DEFAULT_TIMEZONE = _env("FLASHMOB_DEFAULT_TIMEZONE", "Europe/London")
+    SITE_NAME = "PMO Flashmob"
+
+    REDIS_URL = _env("FLASHMOB_REDIS_URL")
+    RATELIMIT_ENABLED = _env_bool("FLASHMOB_RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Sign-in and registration attempts per client address.
+    AUTH_RATE_LIMIT = _env("FLASHMOB_AUTH_RATE_LIMIT", "10 per minute;50 per hour")
+
+    MAIL_FROM = _env("FLASHMOB_MAIL_FROM", "PMO Flashmob <hello@flashmob.example.org>")
+    SMTP_HOST = _env("FLASHMOB_SMTP_HOST")
+    SMTP_PORT = int(_env("FLASHMOB_SMTP_PORT", "25"))
+    SMTP_USERNAME = _env("FLASHMOB_SMTP_USERNAME")
+    SMTP_PASSWORD = _env("FLASHMOB_SMTP_PASSWORD")
+    SMTP_STARTTLS = _env_bool("FLASHMOB_SMTP_STARTTLS", False)
+
+    PER_PAGE = 10
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    REMEMBER_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    # argon2id cost; the test settings lower it so that thousands of sign-ins stay quick.
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_COST = 65536
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse settings that would be unsafe; a no-op outside production."""
+
+
+class DevelopmentConfig(Config):
+    """Local development: SQLite under instance/, mail printed to the console."""
+
+    ENV_NAME = "development"
+    DEBUG = True
+    SECRET_KEY = Config.SECRET_KEY or "dev-only-not-secret"
+
+
+class TestingConfig(Config):
+    """The test suite: each run points SQLALCHEMY_DATABASE_URI at a database of its own."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-not-secret"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    BASE_URL = "http://localhost"
+    SERVER_NAME = None
+    PASSWORD_HASH_TIME_COST = 1
+    PASSWORD_HASH_MEMORY_COST = 8
+    SMTP_HOST = None
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL, a real secret key, secure cookies."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _env_bool("FLASHMOB_SECURE_COOKIES", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        if not _env("FLASHMOB_SECRET_KEY"):
+            raise ConfigError(
+                "FLASHMOB_SECRET_KEY is not set: production needs a long random secret "
+                "(python3 -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        if not _env("FLASHMOB_DATABASE_URL"):
+            raise ConfigError(
+                "FLASHMOB_DATABASE_URL is not set: production needs a database, "
+                "e.g. postgresql://flashmob@localhost/flashmob."
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The settings class named by FLASHMOB_ENV (development unless told otherwise)."""
+    name = _env("FLASHMOB_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(
+            f"FLASHMOB_ENV={name!r} is not one of {', '.join(CONFIGS)}."
+        ) from None

@@ -1,0 +1,107 @@
+"""PMO Flashmob: the app factory."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+
+from config import Config, config_from_env
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, CLI commands, template helpers, error pages."""
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    settings = config if config is not None else config_from_env()
+    if isinstance(settings, dict):
+        from config import TestingConfig
+
+        app.config.from_object(TestingConfig)
+        app.config.update(settings)
+    else:
+        settings.check()
+        app.config.from_object(settings)
+
+    from flashmob.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    _tune_sqlite(app)
+    migrate.init_app(app, db, directory=str(_root() / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from flashmob import auth  # noqa: F401  (registers the user loader)
+    from flashmob.events.views import bp as events_bp
+    from flashmob.members.views import bp as members_bp
+
+    app.register_blueprint(events_bp)
+    app.register_blueprint(members_bp)
+
+    from flashmob.cli import register_cli
+
+    register_cli(app)
+
+    from flashmob.templating import register_template_helpers
+
+    register_template_helpers(app)
+    _register_error_pages(app)
+    return app
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """Make SQLite behave like a server database: foreign keys on, readers not blocked by writers."""
+    from sqlalchemy import event
+
+    from flashmob.extensions import db
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def set_sqlite_pragmas(dbapi_connection, connection_record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        if app.config["SQLALCHEMY_DATABASE_URI"] not in ("sqlite://", "sqlite:///:memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def _root():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent
+
+
+def _register_error_pages(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    messages = {
+        400: ("Bad request", "Something in that request did not make sense to us."),
+        403: ("Not allowed", "You do not have permission to do that."),
+        404: ("Page not found", "We could not find that page. It may have moved or never existed."),
+        405: ("Not allowed", "That page cannot be used that way."),
+        429: ("Slow down", "Too many attempts in a short time. Please wait a minute and try again."),
+        500: ("Something went wrong", "Sorry, something broke on our side. Please try again shortly."),
+    }
+
+    def render_error(code: int, detail: str | None = None):
+        title, message = messages[code]
+        return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+
+    for code in messages:
+        app.register_error_handler(code, lambda exc, code=code: render_error(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return render_error(
+            400, "Your form expired or came from somewhere else. Please go back, reload the page and try again."
+        )
+
+    @app.errorhandler(500)
+    def server_error(exc):
+        from flashmob.extensions import db
+
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,59 @@
+"""Who is signed in, and the one way a view refuses someone: ensure()."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+from urllib.parse import urlsplit
+
+from flask import abort, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from flashmob.extensions import db, login_manager
+from flashmob.members.models import User
+
+login_manager.login_view = "members.login"
+login_manager.login_message = "Please sign in to continue."
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(session_token: str) -> User | None:
+    # Memberships come with the user: nearly every page asks what the viewer may do.
+    return db.session.scalar(
+        select(User)
+        .where(User.session_token == session_token)
+        .options(selectinload(User.memberships))
+    )
+
+
+def deny() -> NoReturn:
+    """Send an anonymous visitor to sign in; tell a signed-in one that this is not theirs (403)."""
+    if not current_user.is_authenticated:
+        # unauthorized() returns a redirect to the sign-in page, with next= set.
+        abort(login_manager.unauthorized())
+    abort(403)
+
+
+def ensure(allowed: bool) -> None:
+    """Stop the request unless the permission predicate said yes."""
+    if not allowed:
+        deny()
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Whether a `next` address stays on this site: a path, not another host or scheme."""
+    if not target:
+        return False
+    target = target.strip()
+    if target.startswith(("//", "\\")) or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and target.startswith("/")
+
+
+def safe_next(default: str) -> str:
+    """The `next` address from the request if it stays on the site, else the default."""
+    target = request.args.get("next") or request.form.get("next")
+    return target if is_safe_next(target) else default

@@ -1,0 +1,1 @@
+"""Discussions: comments and threads, takeaway write-ups and the lessons archive (to come)."""

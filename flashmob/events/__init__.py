@@ -1,0 +1,1 @@
+"""Events: chapters, events, RSVPs and waitlists, check-in and calendar feeds."""

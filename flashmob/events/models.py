@@ -1,0 +1,159 @@
+"""Chapters, their members and organisers, and their events."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, tzinfo
+from urllib.parse import quote_plus
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from flashmob.extensions import db
+from flashmob.members.models import User
+from flashmob.types import UTCDateTime, utcnow
+
+
+class Chapter(db.Model):
+    """A city's group of the network: London, Birmingham, ..."""
+
+    __tablename__ = "chapters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    city: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list[ChapterMembership]] = relationship(
+        back_populates="chapter", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[Event]] = relationship(back_populates="chapter")
+
+    @property
+    def tz(self) -> tzinfo:
+        return ZoneInfo(self.timezone)
+
+    def __repr__(self) -> str:
+        return f"<Chapter {self.slug}>"
+
+
+class ChapterMembership(db.Model):
+    """A person's place in a chapter: a member, or one of its organisers."""
+
+    __tablename__ = "chapter_memberships"
+    __table_args__ = (
+        UniqueConstraint("chapter_id", "user_id"),
+        CheckConstraint("role IN ('member', 'organiser')", name="role"),
+    )
+
+    ROLE_MEMBER = "member"
+    ROLE_ORGANISER = "organiser"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default=ROLE_MEMBER)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    chapter: Mapped[Chapter] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(back_populates="memberships")
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role == self.ROLE_ORGANISER
+
+
+def new_ical_uid(domain: str) -> str:
+    """A calendar UID that stays the same for the life of the event, whatever else changes."""
+    return f"event-{uuid.uuid4()}@{domain}"
+
+
+class Event(db.Model):
+    """An evening meetup of a chapter."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'published', 'cancelled')", name="status"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        Index("ix_events_chapter_id_starts_at", "chapter_id", "starts_at"),
+        Index("ix_events_status_starts_at", "status", "starts_at"),
+    )
+
+    STATUS_DRAFT = "draft"
+    STATUS_PUBLISHED = "published"
+    STATUS_CANCELLED = "cancelled"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(140))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The zone the event happens in: times are shown in it, whoever is looking.
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    venue_name: Mapped[str] = mapped_column(String(140), default="", server_default="")
+    venue_address: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # None means no limit.
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default=STATUS_DRAFT)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised whenever the time or place changes, so that calendars replace their copy.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    ical_uid: Mapped[str] = mapped_column(String(255), unique=True)
+
+    chapter: Mapped[Chapter] = relationship(back_populates="events")
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def tz(self) -> tzinfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def local_starts_at(self) -> datetime:
+        return self.starts_at.astimezone(self.tz)
+
+    @property
+    def local_ends_at(self) -> datetime:
+        return self.ends_at.astimezone(self.tz)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.STATUS_DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.STATUS_PUBLISHED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.STATUS_CANCELLED
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at <= utcnow()
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= utcnow()
+
+    @property
+    def map_url(self) -> str | None:
+        """An OpenStreetMap search for the venue, for people finding their way."""
+        query = ", ".join(part for part in (self.venue_name, self.venue_address) if part)
+        if not self.venue_address:
+            return None
+        return f"https://www.openstreetmap.org/search?query={quote_plus(query)}"
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.title!r}>"

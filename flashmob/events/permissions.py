@@ -1,0 +1,59 @@
+"""Who may do what with chapters and events: one predicate per rule, used by views and templates."""
+
+from __future__ import annotations
+
+from flashmob.events.models import Chapter, Event
+
+
+def _is_signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def is_admin(user) -> bool:
+    return _is_signed_in(user) and user.is_admin
+
+
+def can_create_chapter(user) -> bool:
+    return is_admin(user)
+
+
+def can_edit_chapter(user, chapter: Chapter) -> bool:
+    return is_admin(user)
+
+
+def can_appoint_organisers(user, chapter: Chapter) -> bool:
+    return is_admin(user)
+
+
+def can_manage_chapter(user, chapter: Chapter) -> bool:
+    """Organisers of this chapter and site admins run its events."""
+    return is_admin(user) or (_is_signed_in(user) and user.is_organiser_of(chapter.id))
+
+
+def can_join_chapter(user, chapter: Chapter) -> bool:
+    return _is_signed_in(user) and not user.is_member_of(chapter.id)
+
+
+def can_leave_chapter(user, chapter: Chapter) -> bool:
+    return _is_signed_in(user) and user.is_member_of(chapter.id)
+
+
+def can_create_event(user, chapter: Chapter) -> bool:
+    return can_manage_chapter(user, chapter)
+
+
+def can_edit_event(user, event: Event) -> bool:
+    return can_manage_chapter(user, event.chapter)
+
+
+def can_publish_event(user, event: Event) -> bool:
+    return event.is_draft and can_edit_event(user, event)
+
+
+def can_cancel_event(user, event: Event) -> bool:
+    return not event.is_cancelled and not event.is_past and can_edit_event(user, event)
+
+
+def can_view_event(user, event: Event) -> bool:
+    """Drafts are seen only by the chapter's organisers and admins; everything else by anyone."""
+    return not event.is_draft or can_manage_chapter(user, event.chapter)

@@ -1,0 +1,1 @@
+"""Members: accounts, profiles, connections and networking."""

@@ -1,0 +1,74 @@
+"""Accounts of the people who use Flashmob."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, String, Text, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from flashmob.extensions import db
+from flashmob.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from flashmob.events.models import ChapterMembership
+
+
+def new_token() -> str:
+    """A random, URL-safe secret."""
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, db.Model):
+    """A person with an account: a member, an organiser of chapters, or a site admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so that "Ada@Example.org" and "ada@example.org" are one account.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Flask-Login keeps this in the session cookie instead of the id: changing it on a
+    # password change signs the account out everywhere else.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    headline: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    organisation: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    bio: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # An email address is shown to other members only when its owner says so.
+    show_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    memberships: Mapped[list[ChapterMembership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def rotate_session_token(self) -> None:
+        """Invalidate every existing session and remember-me cookie of this account."""
+        self.session_token = new_token()
+
+    def membership_in(self, chapter_id: int) -> ChapterMembership | None:
+        """This person's membership of a chapter, if any."""
+        return next((m for m in self.memberships if m.chapter_id == chapter_id), None)
+
+    def is_member_of(self, chapter_id: int) -> bool:
+        return self.membership_in(chapter_id) is not None
+
+    def is_organiser_of(self, chapter_id: int) -> bool:
+        membership = self.membership_in(chapter_id)
+        return membership is not None and membership.is_organiser
+
+    @property
+    def organised_chapter_ids(self) -> set[int]:
+        return {m.chapter_id for m in self.memberships if m.is_organiser}
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"

@@ -1,0 +1,67 @@
+"""Jinja filters and globals: formatting only, so that templates compute nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, request, url_for
+
+from flashmob.markdown import render_markdown
+
+
+def format_datetime(value: datetime | None, tz: str | None = None, fmt: str = "%a %-d %b %Y, %H:%M") -> str:
+    """A UTC moment shown in a place's time zone: 'Thu 7 May 2015, 18:30'."""
+    if value is None:
+        return ""
+    if tz:
+        value = value.astimezone(ZoneInfo(tz))
+    return value.strftime(fmt)
+
+
+def format_date(value: datetime | None, tz: str | None = None) -> str:
+    return format_datetime(value, tz, "%a %-d %b %Y")
+
+
+def format_time(value: datetime | None, tz: str | None = None) -> str:
+    return format_datetime(value, tz, "%H:%M")
+
+
+def format_tz_abbrev(value: datetime | None, tz: str | None = None) -> str:
+    """The zone's short name at that moment: BST in summer, GMT in winter."""
+    return format_datetime(value, tz, "%Z")
+
+
+def iso_datetime(value: datetime | None) -> str:
+    """A machine-readable moment for <time datetime>."""
+    return value.isoformat() if value else ""
+
+
+def page_url(page: int) -> str:
+    """The current page's address with another page number, keeping the other arguments."""
+    args = dict(request.view_args or {})
+    args.update(request.args.to_dict())
+    args["page"] = page
+    return url_for(request.endpoint, **args)
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        markdown=render_markdown,
+        datetime=format_datetime,
+        date=format_date,
+        time=format_time,
+        tzabbrev=format_tz_abbrev,
+        isodatetime=iso_datetime,
+    )
+    app.jinja_env.globals.update(page_url=page_url)
+
+    from flashmob.events import permissions as event_permissions
+
+    @app.context_processor
+    def inject_permissions():
+        return {
+            name: getattr(event_permissions, name)
+            for name in dir(event_permissions)
+            if name.startswith("can_")
+        } | {"site_name": app.config["SITE_NAME"]}

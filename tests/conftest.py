@@ -1,0 +1,211 @@
+"""Fixtures shared by every test: the app on each database, a client, signed-in users, factories.
+
+Every test that uses `app` (directly or through `client`, `db_session` or a factory) runs once on
+SQLite and, when FLASHMOB_TEST_DATABASE_URL names a PostgreSQL server, once more on PostgreSQL.
+Each run creates a database of its own, builds the schema with the Alembic migrations, and drops
+the database at the end; between tests every table is emptied.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+
+from flashmob import create_app
+from flashmob.extensions import db
+from tests import factories
+
+POSTGRES_URL = os.environ.get("FLASHMOB_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def pytest_report_header(config):
+    if POSTGRES_URL:
+        return f"databases: SQLite and PostgreSQL ({make_url(POSTGRES_URL).render_as_string(hide_password=True)})"
+    return "databases: SQLite only (set FLASHMOB_TEST_DATABASE_URL to a PostgreSQL server to test it too)"
+
+
+def _postgres_admin_url() -> str:
+    url = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+@contextlib.contextmanager
+def _postgres_database():
+    """A fresh PostgreSQL database on the configured server, dropped afterwards."""
+    import psycopg
+
+    admin = make_url(_postgres_admin_url())
+    name = f"flashmob_test_{uuid.uuid4().hex[:12]}"
+    conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def _sqlite_database():
+    # A file, not :memory:, so that threads and a live server see the same data.
+    with tempfile.TemporaryDirectory(prefix="flashmob-test-") as folder:
+        yield f"sqlite:///{Path(folder) / 'flashmob.db'}"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request):
+    """The URL of a new, empty database for this test run, on each backend in turn."""
+    maker = _postgres_database if request.param == "postgresql" else _sqlite_database
+    with maker() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The app, on a database whose schema the migrations built."""
+    from flask_migrate import upgrade
+
+    flask_app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    with flask_app.app_context():
+        upgrade()
+    yield flask_app
+    with flask_app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _app_context_and_clean_tables(request):
+    """Each test that uses the app runs in an app context and starts with empty tables."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    flask_app = request.getfixturevalue("app")
+    with flask_app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        _empty_all_tables()
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def backend(app) -> str:
+    """'sqlite' or 'postgresql': which database this run of the test is on."""
+    return db.engine.dialect.name
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_enabled(app, monkeypatch):
+    """Turn CSRF protection on for one test (the suite posts without tokens otherwise)."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    return True
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in on the test client: login(user)."""
+
+    def _login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.session_token
+            session["_fresh"] = True
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def logout(client):
+    def _logout():
+        with client.session_transaction() as session:
+            session.clear()
+
+    return _logout
+
+
+# Factories: fixtures that return callables with good defaults.
+
+
+@pytest.fixture
+def create_user(app):
+    return factories.create_user
+
+
+@pytest.fixture
+def create_chapter(app):
+    return factories.create_chapter
+
+
+@pytest.fixture
+def create_event(app):
+    return factories.create_event
+
+
+@pytest.fixture
+def add_member(app):
+    return factories.add_member
+
+
+@pytest.fixture
+def roles(app):
+    """One person of each role around one chapter, for permission matrices.
+
+    Keys: anonymous (None), member, other_organiser (organises another chapter), organiser, admin.
+    Also `chapter` and `other_chapter`.
+    """
+    return factories.create_role_matrix()
+
+
+ROLE_NAMES = ["anonymous", "member", "other_organiser", "organiser", "admin"]
+
+
+@pytest.fixture
+def count_queries(app):
+    """A context manager counting the SQL statements run inside it: `with count_queries() as q: ...; q.count`."""
+
+    @contextlib.contextmanager
+    def _count():
+        counter = QueryCounter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+
+    return _count
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
