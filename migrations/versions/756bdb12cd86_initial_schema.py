@@ -1,8 +1,8 @@
-"""chapters, members and events
+"""initial schema
 
-Revision ID: 34d8c6bb4953
+Revision ID: 756bdb12cd86
 Revises: 
-Create Date: 2026-11-25 20:07:41.289812
+Create Date: 2026-11-25 20:08:40.834067
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import flashmob.types
 
 
 # revision identifiers, used by Alembic.
-revision = '34d8c6bb4953'
+revision = '756bdb12cd86'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -38,11 +38,11 @@ def upgrade():
     sa.Column('display_name', sa.String(length=80), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('session_token', sa.String(length=64), nullable=False),
-    sa.Column('is_admin', sa.Boolean(), server_default='0', nullable=False),
+    sa.Column('is_admin', sa.Boolean(), server_default=sa.text('0'), nullable=False),
     sa.Column('headline', sa.String(length=120), server_default='', nullable=False),
     sa.Column('organisation', sa.String(length=120), server_default='', nullable=False),
     sa.Column('bio', sa.Text(), server_default='', nullable=False),
-    sa.Column('show_email', sa.Boolean(), server_default='0', nullable=False),
+    sa.Column('show_email', sa.Boolean(), server_default=sa.text('0'), nullable=False),
     sa.Column('created_at', flashmob.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_login_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
