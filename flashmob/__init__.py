@@ -29,7 +29,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from flashmob import auth  # noqa: F401  (registers the user loader)
+    from flashmob import auth, outbox  # noqa: F401  (the user loader; the outbox model)
     from flashmob.events.views import bp as events_bp
     from flashmob.members.views import bp as members_bp
 
