@@ -96,7 +96,8 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         return render_error(
-            400, "Your form expired or came from somewhere else. Please go back, reload the page and try again."
+            400,
+            "Your form expired or came from somewhere else. Please go back, reload the page and try again.",
         )
 
     @app.errorhandler(500)

@@ -28,7 +28,8 @@ BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 def pytest_report_header(config):
     if POSTGRES_URL:
-        return f"databases: SQLite and PostgreSQL ({make_url(POSTGRES_URL).render_as_string(hide_password=True)})"
+        server = make_url(POSTGRES_URL).render_as_string(hide_password=True)
+        return f"databases: SQLite and PostgreSQL ({server})"
     return "databases: SQLite only (set FLASHMOB_TEST_DATABASE_URL to a PostgreSQL server to test it too)"
 
 
@@ -185,7 +186,7 @@ ROLE_NAMES = ["anonymous", "member", "other_organiser", "organiser", "admin"]
 
 @pytest.fixture
 def count_queries(app):
-    """A context manager counting the SQL statements run inside it: `with count_queries() as q: ...; q.count`."""
+    """Count the SQL statements run inside a block: `with count_queries() as q: ...`, then `q.count`."""
 
     @contextlib.contextmanager
     def _count():

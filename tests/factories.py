@@ -35,7 +35,9 @@ def create_user(
     return user
 
 
-def create_chapter(name: str | None = None, slug: str | None = None, city: str | None = None, **fields) -> Chapter:
+def create_chapter(
+    name: str | None = None, slug: str | None = None, city: str | None = None, **fields
+) -> Chapter:
     n = next(_sequence)
     name = name or f"Chapter {n}"
     chapter = Chapter(
@@ -82,7 +84,9 @@ def create_event(
         capacity=fields.pop("capacity", 20),
         status=status,
         ical_uid=new_ical_uid("test.flashmob.example.org"),
-        published_at=fields.pop("published_at", starts_at - timedelta(days=30) if status != Event.STATUS_DRAFT else None),
+        published_at=fields.pop(
+            "published_at", None if status == Event.STATUS_DRAFT else starts_at - timedelta(days=30)
+        ),
         **fields,
     )
     db.session.add(event)

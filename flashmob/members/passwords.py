@@ -62,6 +62,7 @@ def password_problems(password: str, *, email: str = "", display_name: str = "")
     local_part = email.split("@")[0].lower()
     if local_part and len(local_part) >= 4 and local_part in lowered:
         problems.append("Do not use your email address in your password.")
-    if display_name and len(display_name) >= 4 and display_name.lower().replace(" ", "") in lowered.replace(" ", ""):
+    name = display_name.lower().replace(" ", "")
+    if len(name) >= 4 and name in lowered.replace(" ", ""):
         problems.append("Do not use your name in your password.")
     return problems
