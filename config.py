@@ -51,6 +51,7 @@ class Config:
 
     REDIS_URL = _env("FLASHMOB_REDIS_URL")
     RATELIMIT_ENABLED = _env_bool("FLASHMOB_RATELIMIT_ENABLED", True)
+    # Counted in Redis when there is one, so that every worker process shares the same limits.
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # Sign-in and registration attempts per client address.

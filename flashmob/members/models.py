@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, String, Text, false
+from sqlalchemy import Boolean, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flashmob.extensions import db
@@ -35,12 +35,12 @@ class User(UserMixin, db.Model):
     # Flask-Login keeps this in the session cookie instead of the id: changing it on a
     # password change signs the account out everywhere else.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
-    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     headline: Mapped[str] = mapped_column(String(120), default="", server_default="")
     organisation: Mapped[str] = mapped_column(String(120), default="", server_default="")
     bio: Mapped[str] = mapped_column(Text, default="", server_default="")
     # An email address is shown to other members only when its owner says so.
-    show_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    show_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

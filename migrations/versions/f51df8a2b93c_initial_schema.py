@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: a40b95938af2
+Revision ID: f51df8a2b93c
 Revises: 
-Create Date: 2026-11-25 20:09:24.113482
+Create Date: 2026-11-25 20:12:16.653812
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import flashmob.types
 
 
 # revision identifiers, used by Alembic.
-revision = 'a40b95938af2'
+revision = 'f51df8a2b93c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -38,11 +38,11 @@ def upgrade():
     sa.Column('display_name', sa.String(length=80), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('session_token', sa.String(length=64), nullable=False),
-    sa.Column('is_admin', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('is_admin', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
     sa.Column('headline', sa.String(length=120), server_default='', nullable=False),
     sa.Column('organisation', sa.String(length=120), server_default='', nullable=False),
     sa.Column('bio', sa.Text(), server_default='', nullable=False),
-    sa.Column('show_email', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('show_email', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
     sa.Column('created_at', flashmob.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_login_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),

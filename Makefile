@@ -1,0 +1,49 @@
+# Two commands for a fresh machine with only python3:
+#   make run    the app with demo data at http://127.0.0.1:5000
+#   make test   lint and every test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test lint serve worker db seed clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# axe-core and the Nu HTML checker for the browser tests, from the npm registry (needs node and npm).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the browser tests will be skipped (install nodejs and npm to run them)"; fi
+
+db: $(VENV)/.installed
+	@mkdir -p instance
+	$(FLASK) db upgrade
+
+seed: db
+	$(FLASK) seed-demo --if-empty
+
+# Serves the app and, beside it, the mail worker, which prints emails to this terminal in development.
+run: seed
+	@echo "PMO Flashmob on http://127.0.0.1:5000  (demo sign-ins are in README.md; Ctrl-C stops)"
+	@$(FLASK) outbox send --loop --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+test: $(VENV)/.installed-dev node_modules/.installed lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules instance/flashmob.db test-artifacts .pytest_cache
