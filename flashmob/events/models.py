@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flashmob.extensions import db
@@ -80,6 +90,8 @@ class Event(db.Model):
         CheckConstraint("status IN ('draft', 'published', 'cancelled')", name="status"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint("offer_window_hours >= 0", name="offer_window_not_negative"),
+        CheckConstraint("offer_hold_hours > 0", name="offer_hold_positive"),
         Index("ix_events_chapter_id_starts_at", "chapter_id", "starts_at"),
         Index("ix_events_status_starts_at", "status", "starts_at"),
     )
@@ -111,9 +123,18 @@ class Event(db.Model):
     # Raised whenever the time or place changes, so that calendars replace their copy.
     sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     ical_uid: Mapped[str] = mapped_column(String(255), unique=True)
+    # RSVPs wait for an organiser to accept them.
+    requires_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # Within this many hours of the start a freed seat is offered to the first in line, not given:
+    # they have offer_hold_hours to claim it, so nobody is handed a seat they can no longer use.
+    offer_window_hours: Mapped[int] = mapped_column(Integer, default=48, server_default="48")
+    offer_hold_hours: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
 
     chapter: Mapped[Chapter] = relationship(back_populates="events")
     created_by: Mapped[User | None] = relationship()
+    rsvps: Mapped[list[Rsvp]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def tz(self) -> tzinfo:
@@ -147,6 +168,10 @@ class Event(db.Model):
     def has_started(self) -> bool:
         return self.starts_at <= utcnow()
 
+    def offers_seats_at(self, now: datetime) -> bool:
+        """Whether a seat freed at `now` is offered to the first in line rather than given outright."""
+        return self.starts_at - now <= timedelta(hours=self.offer_window_hours)
+
     @property
     def map_url(self) -> str | None:
         """An OpenStreetMap search for the venue, for people finding their way."""
@@ -157,3 +182,79 @@ class Event(db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r}>"
+
+
+class Rsvp(db.Model):
+    """One person's answer to one event, and where it left them: a seat, a place in line, an offer."""
+
+    __tablename__ = "rsvps"
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id"),
+        CheckConstraint(
+            "status IN ('going', 'waitlisted', 'offered', 'pending', 'not_going', 'expired', "
+            "'declined', 'removed')",
+            name="status",
+        ),
+        CheckConstraint("status != 'offered' OR offer_expires_at IS NOT NULL", name="offer_has_expiry"),
+        # Seats taken, and the line in order.
+        Index("ix_rsvps_event_id_status_waitlisted_at", "event_id", "status", "waitlisted_at"),
+        # The periodic job that passes on offers nobody claimed.
+        Index("ix_rsvps_status_offer_expires_at", "status", "offer_expires_at"),
+    )
+
+    GOING = "going"
+    WAITLISTED = "waitlisted"
+    OFFERED = "offered"  # a seat held for them until offer_expires_at
+    PENDING = "pending"  # waiting for an organiser's approval
+    NOT_GOING = "not_going"
+    EXPIRED = "expired"  # an offer ran out unclaimed and passed on
+    DECLINED = "declined"  # an organiser turned the request down
+    REMOVED = "removed"  # an organiser took them off the event
+    # Statuses that hold a seat: capacity counts these.
+    SEAT_HOLDING = (GOING, OFFERED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the person last answered going or not going.
+    responded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Their place in line: earlier first.
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When they were last moved from the line (or a request) to a seat.
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The organiser who last approved, declined, removed or promoted them, and when.
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship(back_populates="rsvps")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def is_going(self) -> bool:
+        return self.status == self.GOING
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.status == self.WAITLISTED
+
+    @property
+    def is_offered(self) -> bool:
+        return self.status == self.OFFERED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.PENDING
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in self.SEAT_HOLDING
+
+    def __repr__(self) -> str:
+        return f"<Rsvp {self.id} event={self.event_id} user={self.user_id} {self.status}>"
