@@ -56,6 +56,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Sign-in and registration attempts per client address.
     AUTH_RATE_LIMIT = _env("FLASHMOB_AUTH_RATE_LIMIT", "10 per minute;50 per hour")
+    # How long the links in account emails work, in seconds.
+    EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 60 * 60
+    PASSWORD_RESET_MAX_AGE = 60 * 60
 
     MAIL_FROM = _env("FLASHMOB_MAIL_FROM", "PMO Flashmob <hello@flashmob.example.org>")
     SMTP_HOST = _env("FLASHMOB_SMTP_HOST")
@@ -96,6 +99,8 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-not-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_ENABLED = False
+    # Tests post without tokens; the csrf_enabled fixture turns protection back on.
+    WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     BASE_URL = "http://localhost"
     SERVER_NAME = None

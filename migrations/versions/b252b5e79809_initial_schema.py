@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: eab7f909cee9
+Revision ID: b252b5e79809
 Revises: 
-Create Date: 2026-11-25 20:15:48.964081
+Create Date: 2026-11-25 20:16:27.153750
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import flashmob.types
 
 
 # revision identifiers, used by Alembic.
-revision = 'eab7f909cee9'
+revision = 'b252b5e79809'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -44,6 +44,7 @@ def upgrade():
     sa.Column('bio', sa.Text(), server_default='', nullable=False),
     sa.Column('show_email', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
     sa.Column('created_at', flashmob.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('email_confirmed_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_login_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email')),
