@@ -120,6 +120,8 @@ class Event(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why the organisers called it off, shown to everyone on the event page; may be empty.
+    cancellation_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Raised whenever the time or place changes, so that calendars replace their copy.
     sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     ical_uid: Mapped[str] = mapped_column(String(255), unique=True)

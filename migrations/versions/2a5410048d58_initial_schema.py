@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: b252b5e79809
+Revision ID: 2a5410048d58
 Revises: 
-Create Date: 2026-11-25 20:16:27.153750
+Create Date: 2026-11-25 20:16:43.399847
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import flashmob.types
 
 
 # revision identifiers, used by Alembic.
-revision = 'b252b5e79809'
+revision = '2a5410048d58'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -82,6 +82,7 @@ def upgrade():
     sa.Column('updated_at', flashmob.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('published_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('cancelled_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('cancellation_reason', sa.Text(), server_default='', nullable=False),
     sa.Column('sequence', sa.Integer(), server_default='0', nullable=False),
     sa.Column('ical_uid', sa.String(length=255), nullable=False),
     sa.Column('requires_approval', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
