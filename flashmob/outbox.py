@@ -39,6 +39,8 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Where a one-click "stop this kind of email" goes (sent as List-Unsubscribe); none for account mail.
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(2000))
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} to {self.to_address}>"

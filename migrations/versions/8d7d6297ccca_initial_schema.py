@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 2a5410048d58
+Revision ID: 8d7d6297ccca
 Revises: 
-Create Date: 2026-11-25 20:16:43.399847
+Create Date: 2026-11-25 20:17:08.438005
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import flashmob.types
 
 
 # revision identifiers, used by Alembic.
-revision = '2a5410048d58'
+revision = '8d7d6297ccca'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -118,6 +118,7 @@ def upgrade():
     sa.Column('sent_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('unsubscribe_url', sa.String(length=2000), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_outbox_messages_user_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages'))
     )
