@@ -57,11 +57,13 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(page_url=page_url)
 
     from flashmob.events import permissions as event_permissions
+    from flashmob.members import permissions as member_permissions
 
     @app.context_processor
     def inject_permissions():
         return {
-            name: getattr(event_permissions, name)
-            for name in dir(event_permissions)
+            name: getattr(module, name)
+            for module in (event_permissions, member_permissions)
+            for name in dir(module)
             if name.startswith("can_")
         } | {"site_name": app.config["SITE_NAME"]}

@@ -1,25 +1,277 @@
-"""Accounts: register, sign in and out, change password."""
+"""Accounts and profiles: register, confirm, sign in and out, reset and change passwords, edit a profile."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
+
+from flashmob.auth import ensure, safe_next
+from flashmob.extensions import db, limiter
+from flashmob.members import services
+from flashmob.members.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    EmailOnlyForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from flashmob.members.models import User
+from flashmob.members.permissions import can_edit_profile, can_view_account, can_view_profile
 
 bp = Blueprint("members", __name__)
 
-
-@bp.route("/login")
-def login():
-    return "login"
+# Where "Check your inbox" says the email went, and why; kept for one page view.
+INBOX_KEY = "members.check_inbox"
 
 
-@bp.route("/register")
+def auth_rate_limit() -> str:
+    return current_app.config["AUTH_RATE_LIMIT"]
+
+
+# Attempts to guess passwords or flood someone's inbox are limited per client address.
+limit_auth_posts = limiter.limit(auth_rate_limit, methods=["POST"])
+
+
+def _home():
+    return redirect(url_for("events.home"))
+
+
+def _remembered() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+
+
+def _check_inbox(reason: str, email: str):
+    session[INBOX_KEY] = {"reason": reason, "email": email}
+    return redirect(url_for("members.check_inbox"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limit_auth_posts
 def register():
-    return "register"
+    """Open an account; the same answer whether or not the address already has one."""
+    if current_user.is_authenticated:
+        return _home()
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            services.register(
+                email=form.email.data, display_name=form.display_name.data, password=form.password.data
+            )
+        except services.InvalidEmail as exc:
+            form.email.errors.append(str(exc))
+        except services.WeakPassword as exc:
+            form.password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            return _check_inbox("register", form.email.data)
+    status = 422 if form.errors else 200
+    return render_template("members/register.html", form=form), status
+
+
+@bp.route("/register/check-inbox")
+def check_inbox():
+    """Where registering, resending a link and asking for a reset all end, whoever asked."""
+    details = session.get(INBOX_KEY) or {}
+    return render_template(
+        "members/check_inbox.html",
+        reason=details.get("reason", "register"),
+        email=details.get("email"),
+        resend_form=EmailOnlyForm(email=details.get("email")),
+    )
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@limit_auth_posts
+def resend_confirmation():
+    """Send the confirmation link again, without saying whether the address has an account."""
+    if current_user.is_authenticated:
+        return _home()
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        services.resend_confirmation(form.email.data)
+        db.session.commit()
+        return _check_inbox("resend", form.email.data)
+    status = 422 if form.errors else 200
+    return render_template("members/resend_confirmation.html", form=form), status
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token):
+    """Confirm an address from the emailed link: a button, so that link scanners confirm nothing."""
+    form = ConfirmForm()
+    try:
+        user = services.user_to_confirm(token)
+        if user.is_confirmed:
+            raise services.InvalidLink("That address is already confirmed. Please sign in.")
+        if form.validate_on_submit():
+            user = services.confirm_email(token)
+            db.session.commit()
+            login_user(user)
+            flash(
+                Markup(
+                    "Welcome to PMO Flashmob, {name}! Your address is confirmed. "
+                    '<a href="{url}">Find a chapter near you</a> to hear about its next evening.'
+                ).format(name=user.display_name, url=url_for("events.chapters")),
+                "success",
+            )
+            return redirect(url_for("members.account"))
+    except services.InvalidLink as exc:
+        return render_template("members/link_problem.html", message=str(exc), kind="confirm"), 400
+    return render_template("members/confirm_email.html", form=form, user=user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limit_auth_posts
+def login():
+    """Sign in with an email address and password; wrong ones get one message for both."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(url_for("events.home")))
+    form = LoginForm()
+    resend_form = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.EmailNotConfirmed as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+            resend_form = EmailOnlyForm(formdata=None, email=exc.user.email)
+            status = 403
+        except services.InvalidCredentials as exc:
+            form.form_errors.append(str(exc))
+            status = 422
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(f"Welcome back, {user.display_name}.", "success")
+            return redirect(safe_next(url_for("events.home")))
+    elif form.errors:
+        status = 422
+    return render_template("members/login.html", form=form, resend_form=resend_form), status
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    return "logout"
+    """Sign out of this browser; other devices stay signed in."""
+    form = ConfirmForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        logout_user()
+        flash("You are signed out. See you at the next Flashmob.", "success")
+    return _home()
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limit_auth_posts
+def forgot_password():
+    """Ask for a reset link; the same answer whether or not the address has an account."""
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return _check_inbox("reset", form.email.data)
+    status = 422 if form.errors else 200
+    return render_template("members/forgot_password.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    """Set a new password from an emailed link; signs in here and out everywhere else."""
+    try:
+        user = services.user_to_reset(token)
+    except services.InvalidLink as exc:
+        return render_template("members/link_problem.html", message=str(exc), kind="reset"), 400
+    form = ResetPasswordForm(user=user)
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token, form.password.data)
+        except services.WeakPassword as exc:
+            form.password.errors.append(str(exc))
+        except services.InvalidLink as exc:
+            return render_template("members/link_problem.html", message=str(exc), kind="reset"), 400
+        else:
+            db.session.commit()
+            login_user(user)
+            flash("Your new password is set and you are signed in. Other devices are signed out.", "success")
+            return redirect(url_for("members.account"))
+    status = 422 if form.errors else 200
+    return render_template("members/reset_password.html", form=form), status
 
 
 @bp.route("/account")
+@login_required
 def account():
-    return "account"
+    """Your own account: who you are here, your chapters, and links to change things."""
+    ensure(can_view_account(current_user))
+    return render_template(
+        "members/account.html", user=current_user, memberships=services.chapter_memberships(current_user)
+    )
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    """Change your name, headline, organisation, bio and whether members see your email."""
+    user = current_user._get_current_object()
+    ensure(can_edit_profile(current_user, user))
+    form = ProfileForm(obj=user)
+    if form.validate_on_submit():
+        services.update_profile(
+            user,
+            display_name=form.display_name.data,
+            headline=form.headline.data or "",
+            organisation=form.organisation.data or "",
+            bio=form.bio.data or "",
+            show_email=form.show_email.data,
+            actor=current_user,
+        )
+        db.session.commit()
+        flash("Your profile is saved.", "success")
+        return redirect(url_for("members.profile", user_id=user.id))
+    status = 422 if form.errors else 200
+    return render_template("members/edit_profile.html", form=form), status
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change your password, knowing the current one; other devices are signed out."""
+    user = current_user._get_current_object()
+    ensure(can_edit_profile(current_user, user))
+    form = ChangePasswordForm(user=user)
+    if form.validate_on_submit():
+        try:
+            services.change_password(user, form.current_password.data, form.password.data, actor=user)
+        except services.WrongPassword as exc:
+            form.current_password.errors.append(str(exc))
+        except services.WeakPassword as exc:
+            form.password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            # The session held the old token: sign this browser in again with the new one.
+            login_user(user, remember=_remembered())
+            flash("Your password is changed. Any other devices have been signed out.", "success")
+            return redirect(url_for("members.account"))
+    status = 422 if form.errors else 200
+    return render_template("members/change_password.html", form=form), status
+
+
+@bp.route("/members/<int:user_id>")
+def profile(user_id):
+    """A member's public profile: who they are and which chapters they belong to."""
+    member = db.get_or_404(User, user_id)
+    ensure(can_view_profile(current_user, member))
+    return render_template(
+        "members/profile.html", member=member, memberships=services.chapter_memberships(member)
+    )

@@ -1,0 +1,145 @@
+"""Forms for accounts and profiles: what people type, checked field by field."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
+
+from flashmob.members import services
+from flashmob.members.passwords import MAX_LENGTH, password_problems
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ValidEmail:
+    """An address of the right shape (deliverability is not checked), stored lower-cased."""
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        try:
+            field.data = services.normalise_email(field.data)
+        except services.InvalidEmail as exc:
+            raise ValidationError(str(exc)) from None
+
+
+def email_field(label: str = "Email address") -> EmailField:
+    return EmailField(
+        label,
+        filters=[_strip],
+        validators=[DataRequired("Enter your email address."), Length(max=254), ValidEmail()],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+def new_password_field(label: str = "Password") -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[InputRequired("Choose a password."), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def confirm_password_field(other: str, label: str = "Confirm password") -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[InputRequired("Type the password again."), EqualTo(other, "The passwords do not match.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def _display_name_field() -> StringField:
+    return StringField(
+        "Display name",
+        filters=[_strip],
+        validators=[DataRequired("Tell us what to call you."), Length(max=80)],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def _check_strength(field, *, email: str, display_name: str) -> None:
+    problems = password_problems(field.data or "", email=email, display_name=display_name)
+    if problems:
+        raise ValidationError(" ".join(problems))
+
+
+class ConfirmForm(FlaskForm):
+    """A one-button action: it carries only the CSRF token."""
+
+
+class RegisterForm(FlaskForm):
+    email = email_field()
+    display_name = _display_name_field()
+    password = new_password_field()
+    confirm = confirm_password_field("password")
+
+    def validate_password(self, field):
+        _check_strength(field, email=self.email.data or "", display_name=self.display_name.data or "")
+
+
+class LoginForm(FlaskForm):
+    # Not checked for shape: any wrong address gets the same answer as a wrong password.
+    email = EmailField(
+        "Email address",
+        filters=[_strip],
+        validators=[DataRequired("Enter your email address."), Length(max=254)],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired("Enter your password."), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField("Keep me signed in on this device")
+
+
+class EmailOnlyForm(FlaskForm):
+    """Resend a confirmation link, or ask for a password reset."""
+
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = new_password_field("New password")
+    confirm = confirm_password_field("password", "Confirm new password")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_password(self, field):
+        _check_strength(
+            field,
+            email=self.user.email if self.user else "",
+            display_name=self.user.display_name if self.user else "",
+        )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired("Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = new_password_field("New password")
+    confirm = confirm_password_field("password", "Confirm new password")
+
+
+class ProfileForm(FlaskForm):
+    display_name = _display_name_field()
+    headline = StringField(
+        "Headline",
+        filters=[_strip],
+        validators=[Optional(), Length(max=120)],
+    )
+    organisation = StringField(
+        "Organisation",
+        filters=[_strip],
+        validators=[Optional(), Length(max=120)],
+        render_kw={"autocomplete": "organization"},
+    )
+    bio = TextAreaField("About you", filters=[_strip], validators=[Optional(), Length(max=5000)])
+    show_email = BooleanField("Show my email address to other signed-in members")

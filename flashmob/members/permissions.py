@@ -1,0 +1,29 @@
+"""Who may see and change what of a member's account: one predicate per rule, used by views and templates."""
+
+from __future__ import annotations
+
+from flashmob.members.models import User
+
+
+def _is_signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def can_view_account(user) -> bool:
+    """Only a signed-in person has an account page: their own."""
+    return _is_signed_in(user)
+
+
+def can_edit_profile(user, member: User) -> bool:
+    """People change their own profile and password, nobody else's."""
+    return _is_signed_in(user) and user.id == member.id
+
+
+def can_view_profile(user, member: User) -> bool:
+    """Profiles are public: a lesson should lead to the person who learnt it."""
+    return True
+
+
+def can_see_email(user, member: User) -> bool:
+    """An address is shown only when its owner chose to, and only to people who are signed in."""
+    return bool(member.show_email) and _is_signed_in(user)

@@ -1,0 +1,340 @@
+"""Accounts: registration, confirmation, signing in, password resets and profiles, as plain functions.
+
+Nothing here reads the request or the session: views pass in what people typed and commit afterwards,
+so tests and the CLI call these directly. Account emails are queued in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from flashmob.events.models import Chapter, ChapterMembership
+from flashmob.extensions import db
+from flashmob.members.models import User
+from flashmob.members.passwords import hash_password, needs_rehash, password_problems, verify_password
+from flashmob.outbox import queue_email
+from flashmob.types import utcnow
+
+# One salt per purpose, so that a link made for one job can never be used for another.
+CONFIRM_SALT = "flashmob.members.confirm-email"
+RESET_SALT = "flashmob.members.reset-password"
+
+EMAIL_KIND = "account"
+
+
+class AccountError(Exception):
+    """Something a person asked of their account that cannot be done; the message says why."""
+
+
+class InvalidEmail(AccountError):
+    pass
+
+
+class InvalidCredentials(AccountError):
+    def __init__(self):
+        # One message whether the address or the password was wrong: nobody learns who has an account.
+        super().__init__("Email or password is incorrect.")
+
+
+class EmailNotConfirmed(AccountError):
+    def __init__(self, user: User):
+        self.user = user
+        super().__init__(
+            "Your email address is not confirmed yet. Follow the link in the email we sent you, "
+            "or ask for a new one below."
+        )
+
+
+class InvalidLink(AccountError):
+    def __init__(self, message: str = "That link is not valid. Please ask for a new one."):
+        super().__init__(message)
+
+
+class ExpiredLink(InvalidLink):
+    def __init__(self):
+        super().__init__("That link has expired. Please ask for a new one.")
+
+
+class WrongPassword(AccountError):
+    def __init__(self):
+        super().__init__("That is not your current password.")
+
+
+class WeakPassword(AccountError):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(" ".join(problems))
+
+
+# Addresses and links
+
+
+def normalise_email(raw: str) -> str:
+    """The address as we store it: checked for shape (not deliverability), lower-cased."""
+    try:
+        result = validate_email((raw or "").strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidEmail(f"Enter a valid email address ({exc}).") from None
+    return result.normalized.lower()
+
+
+def find_by_email(email: str) -> User | None:
+    """The account with this address, whatever its case; None for an address that is not an email."""
+    try:
+        email = normalise_email(email)
+    except InvalidEmail:
+        return None
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link to a page of the site for emails, built from BASE_URL.
+
+    Never from the request's Host header: a forged Host would otherwise put someone else's site
+    in a password-reset email.
+    """
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _load_token(token: str, salt: str, max_age_key: str) -> dict:
+    try:
+        data = _serializer(salt).loads(token, max_age=current_app.config[max_age_key])
+    except SignatureExpired:
+        raise ExpiredLink() from None
+    except BadSignature:
+        raise InvalidLink() from None
+    if not isinstance(data, dict):
+        raise InvalidLink()
+    return data
+
+
+def _password_fingerprint(user: User) -> str:
+    # Links carry this, not the hash: their contents are signed but readable by anyone who has one.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+
+
+def confirmation_token(user: User) -> str:
+    return _serializer(CONFIRM_SALT).dumps({"id": user.id, "email": user.email})
+
+
+def reset_token(user: User) -> str:
+    """A password-reset link token; setting any new password uses it up."""
+    return _serializer(RESET_SALT).dumps({"id": user.id, "pw": _password_fingerprint(user)})
+
+
+def _send(user: User, template: str, subject: str, **context) -> None:
+    queue_email(
+        to=user.email,
+        subject=subject,
+        template=template,
+        kind=EMAIL_KIND,
+        user_id=user.id,
+        user=user,
+        site_name=current_app.config["SITE_NAME"],
+        home_url=external_url("events.home"),
+        **context,
+    )
+
+
+# Registration and confirmation
+
+
+def check_new_password(password: str, *, email: str = "", display_name: str = "") -> None:
+    """Refuse a password that is too weak, with the reasons."""
+    problems = password_problems(password, email=email, display_name=display_name)
+    if problems:
+        raise WeakPassword(problems)
+
+
+def register(*, email: str, display_name: str, password: str) -> User | None:
+    """Open an account and email a confirmation link; for a known address, tell its owner instead.
+
+    Returns the new account, or None when the address already had one. Callers must not show the
+    difference: whoever registers ends on the same page either way.
+    """
+    email = normalise_email(email)
+    display_name = display_name.strip()
+    check_new_password(password, email=email, display_name=display_name)
+    existing = db.session.scalar(select(User).where(User.email == email))
+    if existing is not None:
+        _send(
+            existing,
+            "account_exists",
+            "Someone tried to register with your address",
+            login_url=external_url("members.login"),
+            forgot_url=external_url("members.forgot_password"),
+        )
+        return None
+    user = User(email=email, display_name=display_name, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    send_confirmation(user)
+    return user
+
+
+def send_confirmation(user: User) -> None:
+    """Email a link that confirms the address."""
+    _send(
+        user,
+        "account_confirm",
+        "Confirm your email address",
+        confirm_url=external_url("members.confirm_email", token=confirmation_token(user)),
+        max_age_days=current_app.config["EMAIL_CONFIRM_MAX_AGE"] // 86400,
+    )
+
+
+def resend_confirmation(email: str) -> None:
+    """Send the confirmation link again, if the address has an account still waiting for one."""
+    user = find_by_email(email)
+    if user is not None and not user.is_confirmed:
+        send_confirmation(user)
+
+
+def user_to_confirm(token: str) -> User:
+    """The account a confirmation link belongs to; raises InvalidLink or ExpiredLink."""
+    data = _load_token(token, CONFIRM_SALT, "EMAIL_CONFIRM_MAX_AGE")
+    user = db.session.get(User, data.get("id"))
+    # A link for an address the account no longer has is no good.
+    if user is None or user.email != data.get("email"):
+        raise InvalidLink()
+    return user
+
+
+def confirm_email(token: str) -> User:
+    """Confirm the address a link was sent to. A link works once: it signs nobody in after that."""
+    user = user_to_confirm(token)
+    if user.is_confirmed:
+        raise InvalidLink("That address is already confirmed. Please sign in.")
+    user.email_confirmed_at = utcnow()
+    db.session.flush()
+    return user
+
+
+# Signing in
+
+
+def authenticate(email: str, password: str) -> User:
+    """The account these credentials open, its sign-in recorded; raises InvalidCredentials or
+    EmailNotConfirmed (only for the right password)."""
+    user = find_by_email(email)
+    if user is None:
+        # Spend the time a real check takes, so that timing does not tell who has an account.
+        verify_password(hash_password("not-a-real-password"), password)
+        raise InvalidCredentials()
+    if not verify_password(user.password_hash, password):
+        raise InvalidCredentials()
+    if not user.is_confirmed:
+        raise EmailNotConfirmed(user)
+    user.last_login_at = utcnow()
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    db.session.flush()
+    return user
+
+
+# Passwords
+
+
+def _set_password(user: User, password: str) -> None:
+    check_new_password(password, email=user.email, display_name=user.display_name)
+    user.password_hash = hash_password(password)
+    # Every other session and remember-me cookie of this account stops working.
+    user.rotate_session_token()
+    _send(
+        user,
+        "account_password_changed",
+        "Your password was changed",
+        forgot_url=external_url("members.forgot_password"),
+    )
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the address has an account; do nothing, visibly the same, if not."""
+    user = find_by_email(email)
+    if user is None:
+        return
+    _send(
+        user,
+        "account_password_reset",
+        "Reset your password",
+        reset_url=external_url("members.reset_password", token=reset_token(user)),
+        max_age_minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+    )
+
+
+def user_to_reset(token: str) -> User:
+    """The account a reset link belongs to, if the link is unused and unexpired."""
+    data = _load_token(token, RESET_SALT, "PASSWORD_RESET_MAX_AGE")
+    user = db.session.get(User, data.get("id"))
+    if user is None or data.get("pw") != _password_fingerprint(user):
+        raise InvalidLink("That link has already been used or is no longer valid. Please ask for a new one.")
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link, which is then used up. The link proves the address too."""
+    user = user_to_reset(token)
+    _set_password(user, new_password)
+    if not user.is_confirmed:
+        user.email_confirmed_at = utcnow()
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str, *, actor: User) -> None:
+    """Change a password, knowing the current one; signs the account out everywhere else."""
+    if not verify_password(user.password_hash, current_password):
+        raise WrongPassword()
+    _set_password(user, new_password)
+    db.session.flush()
+
+
+# Profiles
+
+
+def update_profile(
+    user: User,
+    *,
+    display_name: str,
+    headline: str = "",
+    organisation: str = "",
+    bio: str = "",
+    show_email: bool = False,
+    actor: User,
+) -> None:
+    """Change what other members see about a person."""
+    user.display_name = display_name.strip()
+    user.headline = (headline or "").strip()
+    user.organisation = (organisation or "").strip()
+    user.bio = (bio or "").strip()
+    user.show_email = bool(show_email)
+    db.session.flush()
+
+
+def chapter_memberships(user: User) -> list[ChapterMembership]:
+    """A person's chapters, by name, with the chapter loaded: one query."""
+    return list(
+        db.session.scalars(
+            select(ChapterMembership)
+            .join(ChapterMembership.chapter)
+            .where(ChapterMembership.user_id == user.id)
+            .options(contains_eager(ChapterMembership.chapter))
+            .order_by(Chapter.name)
+        )
+    )
