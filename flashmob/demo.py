@@ -1,5 +1,194 @@
-"""Demo data for a newcomer's first look (placeholder; filled in by the seed work)."""
+"""Demo data for a newcomer's first look: chapters, members, organisers and evenings, safe to seed twice.
+
+The content lives in flashmob/demo_content.py; here is only how it is stored. There is one
+seed_* function per kind of thing, each adding only what is missing and returning how many it
+added, so later kinds (RSVPs, attendance, takeaways) slot in as one more function in SEED_STEPS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from flashmob import demo_content as content
+from flashmob.events.models import Chapter, ChapterMembership, Event
+from flashmob.extensions import db
+from flashmob.members.models import User
+from flashmob.members.passwords import hash_password
+from flashmob.types import utcnow
+
+THURSDAY = 3
+# How long before an evening it was announced, for the demo's history to look lived-in.
+ANNOUNCED_BEFORE = timedelta(days=28)
 
 
 def seed_demo(only_if_empty: bool = False) -> str:
-    return "Nothing to seed yet."
+    """Add whatever demo data is missing, commit, and say in one line what was added."""
+    if only_if_empty and db.session.scalar(select(Chapter.id).limit(1)) is not None:
+        return "Skipped the demo data: the database already has chapters."
+    created = {noun: step() for noun, step in SEED_STEPS}
+    db.session.commit()
+    if not any(created.values()):
+        return "Nothing to add: the demo data is already there."
+    added = ", ".join(f"{count} {noun}" for noun, count in created.items())
+    return f"Added demo data: {added}. Demo accounts use the password {content.DEMO_PASSWORD!r}."
+
+
+def seed_people() -> int:
+    """Create the demo people who do not exist yet, matched by email."""
+    emails = [person["email"] for person in content.PEOPLE]
+    existing = set(db.session.scalars(select(User.email).where(User.email.in_(emails))))
+    missing = [person for person in content.PEOPLE if person["email"] not in existing]
+    if not missing:
+        return 0
+    # One hash for every demo account: they share a published password, and argon2 is slow on purpose.
+    password_hash = hash_password(content.DEMO_PASSWORD)
+    for person in missing:
+        joined_at = _start_of_year(person["since"])
+        user = User(
+            email=person["email"],
+            display_name=person["display_name"],
+            password_hash=password_hash,
+            is_admin=person.get("is_admin", False),
+            headline=person["headline"],
+            organisation=person["organisation"],
+            bio=person["bio"],
+            show_email=person.get("show_email", False),
+            created_at=joined_at,
+            # Demo people must be able to sign in at once.
+            email_confirmed_at=joined_at,
+        )
+        db.session.add(user)
+    db.session.flush()
+    return len(missing)
+
+
+def seed_chapters() -> int:
+    """Create the demo chapters that do not exist yet, matched by slug."""
+    existing = set(db.session.scalars(select(Chapter.slug)))
+    missing = [chapter for chapter in content.CHAPTERS if chapter["slug"] not in existing]
+    for chapter in missing:
+        fields = {"created_at": _utc(chapter["founded"], time(0, 0))} if chapter["founded"] else {}
+        db.session.add(
+            Chapter(
+                slug=chapter["slug"],
+                name=chapter["name"],
+                city=chapter["city"],
+                description=chapter["description"],
+                timezone=content.TIMEZONE,
+                **fields,
+            )
+        )
+    db.session.flush()
+    return len(missing)
+
+
+def seed_memberships() -> int:
+    """Put each demo person in their chapters with their role, unless they are in it already."""
+    users = _users_by_email()
+    chapters = {chapter.slug: chapter for chapter in db.session.scalars(select(Chapter))}
+    pairs = db.session.execute(select(ChapterMembership.chapter_id, ChapterMembership.user_id))
+    existing = {tuple(pair) for pair in pairs}
+    added = 0
+    for person in content.PEOPLE:
+        user = users[person["email"]]
+        for slug, role in person["chapters"].items():
+            chapter = chapters[slug]
+            if (chapter.id, user.id) in existing:
+                continue
+            joined_at = max(chapter.created_at, user.created_at)
+            db.session.add(ChapterMembership(chapter=chapter, user=user, role=role, joined_at=joined_at))
+            added += 1
+    db.session.flush()
+    return added
+
+
+def seed_events() -> int:
+    """Create the demo evenings that do not exist yet, matched by their calendar UID."""
+    uids = {item["key"]: demo_ical_uid(item["key"]) for item in content.EVENTS}
+    existing = set(db.session.scalars(select(Event.ical_uid).where(Event.ical_uid.in_(uids.values()))))
+    missing = [item for item in content.EVENTS if uids[item["key"]] not in existing]
+    if not missing:
+        return 0
+    users = _users_by_email()
+    chapters = {chapter.slug: chapter for chapter in db.session.scalars(select(Chapter))}
+    now = utcnow()
+    for item in missing:
+        chapter = chapters[item["chapter"]]
+        day = item["on"] if "on" in item else thursday_from_today(item["days_from_today"])
+        starts_at = _utc(day, item["starts"], chapter.timezone)
+        ends_at = _utc(day, item["ends"], chapter.timezone)
+        is_draft = item["status"] == Event.STATUS_DRAFT
+        announced_at = min(starts_at - ANNOUNCED_BEFORE, now)
+        created_at = now if is_draft else announced_at
+        is_cancelled = item["status"] == Event.STATUS_CANCELLED
+        db.session.add(
+            Event(
+                chapter=chapter,
+                title=item["title"],
+                starts_at=starts_at,
+                ends_at=ends_at,
+                timezone=chapter.timezone,
+                venue_name=item["venue_name"],
+                venue_address=item["venue_address"],
+                description=item["description"],
+                capacity=item["capacity"],
+                status=item["status"],
+                created_by=users[item["by"]],
+                created_at=created_at,
+                updated_at=now if is_cancelled else created_at,
+                published_at=None if is_draft else announced_at,
+                cancelled_at=now if is_cancelled else None,
+                cancellation_reason=item.get("cancellation_reason", ""),
+                # A cancellation is a change calendars must pick up.
+                sequence=1 if is_cancelled else 0,
+                ical_uid=uids[item["key"]],
+            )
+        )
+    db.session.flush()
+    return len(missing)
+
+
+# In order: later steps find what earlier ones made. Add RSVPs, attendance and takeaways here.
+SEED_STEPS: list[tuple[str, Callable[[], int]]] = [
+    ("people", seed_people),
+    ("chapters", seed_chapters),
+    ("memberships", seed_memberships),
+    ("events", seed_events),
+]
+
+
+def demo_ical_uid(key: str) -> str:
+    """The calendar UID of a demo event: the same on every run, so feeds never see duplicates."""
+    return f"demo-{key}@{current_app.config['ICAL_DOMAIN']}"
+
+
+def today() -> date:
+    """Today's date where the demo chapters meet: upcoming evenings are counted from it."""
+    return datetime.now(ZoneInfo(content.TIMEZONE)).date()
+
+
+def thursday_from_today(days: int) -> date:
+    """The first Thursday at least `days` from today, skipping the Christmas and New Year fortnight."""
+    day = today() + timedelta(days=days)
+    day += timedelta(days=(THURSDAY - day.weekday()) % 7)
+    while (day.month, day.day) >= (12, 20) or (day.month, day.day) <= (1, 3):
+        day += timedelta(days=7)
+    return day
+
+
+def _utc(day: date, at: time, zone: str = content.TIMEZONE) -> datetime:
+    return datetime.combine(day, at, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def _start_of_year(year: int) -> datetime:
+    return datetime(year, 1, 1, tzinfo=UTC)
+
+
+def _users_by_email() -> dict[str, User]:
+    emails = [person["email"] for person in content.PEOPLE]
+    return {user.email: user for user in db.session.scalars(select(User).where(User.email.in_(emails)))}

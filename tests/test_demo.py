@@ -1,0 +1,234 @@
+"""The demo data: `flask --app wsgi seed-demo` gives a newcomer chapters, people and evenings to look at."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from flashmob import demo
+from flashmob.events.models import Chapter, ChapterMembership, Event
+from flashmob.extensions import db
+from flashmob.members.models import User
+from flashmob.members.passwords import verify_password
+from flashmob.types import utcnow
+
+
+def _chapter(slug: str) -> Chapter:
+    return db.session.scalars(select(Chapter).where(Chapter.slug == slug)).one()
+
+
+def _user(email: str) -> User:
+    return db.session.scalars(select(User).where(User.email == email)).one()
+
+
+def _event(key: str) -> Event:
+    return db.session.scalars(select(Event).where(Event.ical_uid == demo.demo_ical_uid(key))).one()
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, Chapter, ChapterMembership, Event)
+    }
+
+
+@pytest.fixture
+def seeded(app):
+    summary = demo.seed_demo()
+    db.session.expire_all()
+    return summary
+
+
+def test_seeding_creates_london_birmingham_and_more_chapters(seeded):
+    slugs = set(db.session.scalars(select(Chapter.slug)))
+    assert {"london", "birmingham", "manchester", "bristol", "leeds"} <= slugs
+    assert _chapter("birmingham").name == "Birmingham"
+    assert all(chapter.description for chapter in db.session.scalars(select(Chapter)))
+
+
+def test_summary_says_what_was_added(seeded):
+    assert seeded.startswith("Added demo data:")
+    assert "5 chapters" in seeded
+    assert "\n" not in seeded
+
+
+@pytest.mark.parametrize(
+    "email", ["admin@example.org", "organiser@example.org", "member@example.org"]
+)
+def test_demo_accounts_sign_in_with_the_demo_password(seeded, email):
+    user = _user(email)
+    assert verify_password(user.password_hash, "flashmob-demo")
+    assert not verify_password(user.password_hash, "wrong-password")
+    assert user.email_confirmed_at is not None
+
+
+def test_demo_accounts_have_the_roles_the_readme_promises(seeded):
+    london, birmingham = _chapter("london"), _chapter("birmingham")
+    admin = _user("admin@example.org")
+    organiser = _user("organiser@example.org")
+    member = _user("member@example.org")
+    assert admin.is_admin
+    assert not organiser.is_admin and not member.is_admin
+    assert organiser.is_organiser_of(london.id) and organiser.is_organiser_of(birmingham.id)
+    assert member.is_member_of(birmingham.id) and not member.is_organiser_of(birmingham.id)
+
+
+def test_about_thirty_members_with_profiles_and_london_the_biggest_chapter(seeded):
+    users = list(db.session.scalars(select(User)))
+    assert 25 <= len(users) <= 35
+    assert all(user.email.endswith("@example.org") for user in users)
+    assert all(user.headline and user.bio for user in users)
+    assert any(user.show_email for user in users) and not all(user.show_email for user in users)
+    sizes = dict(
+        db.session.execute(
+            select(Chapter.slug, func.count(ChapterMembership.id))
+            .join(ChapterMembership)
+            .group_by(Chapter.slug)
+        ).all()
+    )
+    assert sizes["london"] == max(sizes.values())
+    assert sizes["london"] >= 15
+
+
+def test_other_chapters_have_organisers_of_their_own(seeded):
+    organisers = db.session.scalars(
+        select(User.email)
+        .join(ChapterMembership)
+        .where(ChapterMembership.role == ChapterMembership.ROLE_ORGANISER)
+        .distinct()
+    ).all()
+    assert "organiser@example.org" in organisers
+    assert len(organisers) >= 3
+
+
+def test_birmingham_has_its_first_flashmob_on_7_may_2015_and_a_july_follow_up(seeded):
+    birmingham = _chapter("birmingham")
+    first = _event("birmingham-2015-first")
+    assert first.chapter_id == birmingham.id
+    assert first.local_starts_at.date() == date(2015, 5, 7)
+    assert first.local_starts_at.time() == time(18, 0)
+    assert first.is_published and first.is_past
+    assert "Birmingham" in first.venue_address
+    summer = _event("birmingham-2015-summer")
+    assert summer.chapter_id == birmingham.id
+    assert (summer.local_starts_at.year, summer.local_starts_at.month) == (2015, 7)
+    assert summer.is_published
+
+
+def test_there_are_upcoming_published_events_in_london_and_birmingham(seeded):
+    upcoming = db.session.scalars(
+        select(Chapter.slug)
+        .join(Event)
+        .where(Event.status == Event.STATUS_PUBLISHED, Event.starts_at > utcnow())
+    ).all()
+    assert "london" in upcoming and "birmingham" in upcoming
+
+
+def test_there_are_past_london_events_over_the_years(seeded):
+    london_past = db.session.scalars(
+        select(Event).join(Chapter).where(Chapter.slug == "london", Event.ends_at < utcnow())
+    ).all()
+    assert len({event.starts_at.year for event in london_past}) >= 3
+
+
+def test_a_chapter_has_no_events_yet_and_one_only_upcoming_ones(seeded):
+    assert not _chapter("leeds").events
+    manchester = _chapter("manchester").events
+    assert manchester and all(not event.is_past for event in manchester)
+
+
+def test_the_birmingham_draft_is_a_draft_and_one_event_is_cancelled(seeded):
+    draft = _event("birmingham-draft-autumn")
+    assert draft.is_draft and draft.published_at is None
+    assert draft.chapter.slug == "birmingham"
+    cancelled = _event("london-upcoming-cancelled")
+    assert cancelled.is_cancelled and cancelled.cancelled_at is not None
+    assert cancelled.sequence == 1
+    assert "venue" in cancelled.cancellation_reason
+
+
+def test_events_are_evenings_in_london_time_with_sensible_capacities(seeded):
+    events = db.session.scalars(select(Event)).all()
+    assert len(events) >= 10
+    for event in events:
+        assert event.timezone == "Europe/London"
+        assert time(17, 30) <= event.local_starts_at.time() <= time(19, 0)
+        assert event.local_ends_at.time() <= time(22, 0)
+        assert event.ends_at > event.starts_at
+        assert 15 <= event.capacity <= 40
+        assert event.venue_name and event.venue_address and event.description
+        assert event.created_by is not None
+        assert event.ical_uid.startswith("demo-") and event.ical_uid.endswith("@flashmob.example.org")
+
+
+def test_a_published_event_was_announced_no_later_than_now(seeded):
+    for event in db.session.scalars(select(Event).where(Event.status != Event.STATUS_DRAFT)):
+        assert event.published_at is not None
+        assert event.published_at <= utcnow()
+
+
+def test_second_run_adds_nothing_and_changes_nothing(seeded):
+    before = _counts()
+    snapshot = {e.ical_uid: (e.starts_at, e.status) for e in db.session.scalars(select(Event))}
+    summary = demo.seed_demo()
+    db.session.expire_all()
+    assert _counts() == before
+    assert {e.ical_uid: (e.starts_at, e.status) for e in db.session.scalars(select(Event))} == snapshot
+    assert _event("birmingham-draft-autumn").is_draft
+    assert summary == "Nothing to add: the demo data is already there."
+
+
+def test_upcoming_dates_stay_fixed_when_seeded_again_on_a_later_day(seeded, monkeypatch):
+    starts_at = _event("london-upcoming-reporting").starts_at
+    later = demo.today() + timedelta(days=9)
+    monkeypatch.setattr(demo, "today", lambda: later)
+    demo.seed_demo()
+    db.session.expire_all()
+    assert _event("london-upcoming-reporting").starts_at == starts_at
+
+
+@pytest.mark.parametrize(
+    ("today", "days", "expected"),
+    [
+        (date(2026, 11, 25), 21, date(2026, 12, 17)),  # a Wednesday: on to Thursday
+        (date(2026, 11, 26), 0, date(2026, 11, 26)),  # already a Thursday
+        (date(2026, 11, 25), 30, date(2027, 1, 7)),  # not on New Year's Eve
+    ],
+)
+def test_upcoming_demo_evenings_fall_on_thursdays_outside_the_holidays(monkeypatch, today, days, expected):
+    monkeypatch.setattr(demo, "today", lambda: today)
+    assert demo.thursday_from_today(days) == expected
+
+
+def test_seeding_fills_in_only_what_is_missing(seeded):
+    db.session.delete(_event("bristol-first"))
+    db.session.delete(_user("zoe.clarke@example.org"))
+    db.session.commit()
+    summary = demo.seed_demo()
+    assert "1 people" in summary and "1 events" in summary and "0 chapters" in summary
+    db.session.expire_all()
+    assert _user("zoe.clarke@example.org").is_member_of(_chapter("manchester").id)
+
+
+def test_if_empty_does_nothing_when_a_chapter_exists(app, create_chapter):
+    create_chapter("Glasgow")
+    summary = demo.seed_demo(only_if_empty=True)
+    assert summary.startswith("Skipped")
+    assert _counts() == {"User": 0, "Chapter": 1, "ChapterMembership": 0, "Event": 0}
+
+
+def test_if_empty_seeds_an_empty_database(app):
+    demo.seed_demo(only_if_empty=True)
+    assert _chapter("london")
+
+
+def test_the_seed_demo_command_runs_and_reports(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Added demo data" in result.output
+    assert _user("organiser@example.org")
+    again = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert again.exit_code == 0, again.output
+    assert "Skipped" in again.output
