@@ -1,0 +1,118 @@
+"""Every kind of page, and who can see it: the list the accessibility and HTML checks walk through.
+
+Each kind opens its page in the browser the way a person would get there (a link, or a form sent
+with mistakes) and hands back the raw HTML the server sent, for the Nu HTML checker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tests.browser.site import Site
+
+ANYONE = frozenset({"anonymous", "member", "organiser"})
+SIGNED_IN = frozenset({"member", "organiser"})
+ORGANISER = frozenset({"organiser"})
+ANONYMOUS = frozenset({"anonymous"})
+ROLES = ("anonymous", "member", "organiser")
+
+
+@dataclass(frozen=True)
+class Visit:
+    kind: str
+    url: str
+    status: int
+    html: str
+
+
+@dataclass(frozen=True)
+class PageKind:
+    name: str
+    roles: frozenset[str]
+    status: int
+    open: Callable  # (page, server, site) -> the Playwright Response whose body is the page
+
+    def visit(self, page, server, site: Site) -> Visit:
+        response = self.open(page, server, site)
+        page.wait_for_load_state()
+        assert response is not None, f"{self.name}: no response"
+        assert response.status == self.status, (
+            f"{self.name}: expected HTTP {self.status}, got {response.status} at {response.url}"
+        )
+        return Visit(kind=self.name, url=response.url, status=response.status, html=response.text())
+
+
+def _goto(endpoint: str, **values: Callable[[Site], object]):
+    def _open(page, server, site):
+        return page.goto(server.path(endpoint, **{k: get(site) for k, get in values.items()}))
+
+    return _open
+
+
+def _send(endpoint: str, fill: Callable, button: str, **values: Callable[[Site], object]):
+    """Open a form, fill it in badly, send it, and return the answer to the POST."""
+
+    def _open(page, server, site):
+        page.goto(server.path(endpoint, **{k: get(site) for k, get in values.items()}))
+        main = page.get_by_role("main")
+        fill(main, site)
+        with page.expect_response(lambda r: r.request.method == "POST") as answer:
+            main.get_by_role("button", name=button, exact=True).click()
+        return answer.value
+
+    return _open
+
+
+def _wrong_password(main, site):
+    main.get_by_label("Email address").fill(site.member.email)
+    main.get_by_label("Password", exact=True).fill("not the password")
+
+
+# Mistakes that the browser's own checks let through, so that the server's messages show.
+
+
+def _bad_registration(main, site):
+    main.get_by_label("Email address").fill("nia@example")
+    main.get_by_label("Display name").fill("   ")
+    main.get_by_label("Password", exact=True).fill("short")
+    main.get_by_label("Confirm password").fill("different")
+
+
+def _bad_event(main, site):
+    main.get_by_label("Title").fill("Ends before it starts")
+    main.get_by_label("Starts").fill("2031-03-12T20:00")
+    main.get_by_label("Ends").fill("2031-03-12T18:00")
+
+
+_chapter = {"slug": lambda s: s.birmingham.slug}
+_event = {"event_id": lambda s: s.upcoming.id}
+
+KINDS: list[PageKind] = [
+    PageKind("home", ANYONE, 200, _goto("events.home")),
+    PageKind("chapters", ANYONE, 200, _goto("events.chapters")),
+    PageKind("chapter", ANYONE, 200, _goto("events.chapter", **_chapter)),
+    PageKind("upcoming", ANYONE, 200, _goto("events.upcoming")),
+    PageKind("past", ANYONE, 200, _goto("events.past")),
+    PageKind("event", ANYONE, 200, _goto("events.detail", **_event)),
+    PageKind("past-event", ANYONE, 200, _goto("events.detail", event_id=lambda s: s.past.id)),
+    PageKind("draft-event", ORGANISER, 200, _goto("events.detail", event_id=lambda s: s.draft.id)),
+    PageKind("event-new", ORGANISER, 200, _goto("events.new_event", **_chapter)),
+    PageKind(
+        "event-new-errors", ORGANISER, 422, _send("events.new_event", _bad_event, "Save draft", **_chapter)
+    ),
+    PageKind("event-edit", ORGANISER, 200, _goto("events.edit_event", **_event)),
+    PageKind("login", ANONYMOUS, 200, _goto("members.login")),
+    PageKind("login-wrong-password", ANONYMOUS, 422, _send("members.login", _wrong_password, "Sign in")),
+    PageKind("register", ANONYMOUS, 200, _goto("members.register")),
+    PageKind(
+        "register-errors", ANONYMOUS, 422, _send("members.register", _bad_registration, "Create my account")
+    ),
+    PageKind("account", SIGNED_IN, 200, _goto("members.account")),
+    PageKind("profile", ANYONE, 200, _goto("members.profile", user_id=lambda s: s.organiser.id)),
+    PageKind("not-found", ANYONE, 404, lambda page, server, site: page.goto("/no-such-page")),
+]
+
+
+def kinds_for(role: str) -> list[PageKind]:
+    return [kind for kind in KINDS if role in kind.roles]

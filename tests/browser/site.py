@@ -1,0 +1,87 @@
+"""A small site for the browser tests: two chapters, people in every role, past, upcoming and draft events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flashmob.events.models import Chapter, Event
+from flashmob.extensions import db
+from flashmob.members.models import User
+from tests import factories
+
+
+@dataclass
+class Site:
+    birmingham: Chapter
+    london: Chapter
+    member: User
+    organiser: User
+    other_organiser: User
+    admin: User
+    upcoming: Event
+    past: Event
+    draft: Event
+
+    def person(self, role: str) -> User | None:
+        return None if role == "anonymous" else getattr(self, role)
+
+
+def confirm(*users: User) -> None:
+    """Mark accounts as confirmed, as if their owners had followed the emailed link."""
+    for user in users:
+        if getattr(user, "email_confirmed_at", "absent") is None:
+            user.email_confirmed_at = datetime.now(UTC) - timedelta(days=30)
+    db.session.commit()
+
+
+def build_site() -> Site:
+    roles = factories.create_role_matrix()
+    birmingham, london = roles["chapter"], roles["other_chapter"]
+    birmingham.description = (
+        "Evening meetups for people in Birmingham's project management offices.\n\n"
+        "Bring **one lesson learnt** and leave with the names of the people who learnt it."
+    )
+    london.description = "The London chapter: the network's largest, meeting monthly near Liverpool Street."
+    confirm(roles["member"], roles["organiser"], roles["other_organiser"], roles["admin"])
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    upcoming = factories.create_event(
+        birmingham,
+        title="RAID logs that people read",
+        starts_at=(now + timedelta(days=10)).replace(hour=17, minute=30),
+        description="Risks, assumptions, issues and dependencies: *what made yours useful?*",
+        created_by=roles["organiser"],
+    )
+    past = factories.create_event(
+        birmingham,
+        title="Lessons from a portfolio reset",
+        starts_at=(now - timedelta(days=20)).replace(hour=17, minute=30),
+        description="What we learnt when the portfolio was cut by a third.",
+        created_by=roles["organiser"],
+    )
+    draft = factories.create_event(
+        birmingham,
+        title="Benefits realisation, honestly",
+        starts_at=(now + timedelta(days=40)).replace(hour=17, minute=30),
+        status=Event.STATUS_DRAFT,
+        created_by=roles["organiser"],
+    )
+    factories.create_event(
+        london,
+        title="London PMO night",
+        starts_at=(now + timedelta(days=12)).replace(hour=18, minute=0),
+        venue_name="The Railway",
+        venue_address="15 Liverpool Street, London EC2M 7NX",
+    )
+    db.session.commit()
+    return Site(
+        birmingham=birmingham,
+        london=london,
+        member=roles["member"],
+        organiser=roles["organiser"],
+        other_organiser=roles["other_organiser"],
+        admin=roles["admin"],
+        upcoming=upcoming,
+        past=past,
+        draft=draft,
+    )
