@@ -66,6 +66,11 @@ class Config:
     SMTP_USERNAME = _env("FLASHMOB_SMTP_USERNAME")
     SMTP_PASSWORD = _env("FLASHMOB_SMTP_PASSWORD")
     SMTP_STARTTLS = _env_bool("FLASHMOB_SMTP_STARTTLS", False)
+    SMTP_TIMEOUT = float(_env("FLASHMOB_SMTP_TIMEOUT", "30"))
+    # How the outbox worker delivers: "smtp" to the server above, or "console" (printed, for development).
+    MAIL_BACKEND = _env("FLASHMOB_MAIL_BACKEND", "smtp" if SMTP_HOST else "console")
+    # Failed deliveries are retried with growing pauses (1, 5, 25 minutes ... up to 6 hours), then given up.
+    MAIL_MAX_ATTEMPTS = int(_env("FLASHMOB_MAIL_MAX_ATTEMPTS", "8"))
 
     PER_PAGE = 10
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
@@ -108,6 +113,7 @@ class TestingConfig(Config):
     # argon2 refuses less than 8 KiB per lane, and it hashes with 4 lanes.
     PASSWORD_HASH_MEMORY_COST = 32
     SMTP_HOST = None
+    MAIL_BACKEND = "console"
 
 
 class ProductionConfig(Config):

@@ -6,15 +6,28 @@ server is down, the row waits and the worker tries again later.
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from flask import render_template
+from flask import current_app, render_template
 from jinja2 import TemplateNotFound
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, case, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from flashmob import mailer
 from flashmob.extensions import db
 from flashmob.types import UTCDateTime, utcnow
+
+log = logging.getLogger(__name__)
+
+# Pauses before each retry: 1, 5, 25, 125 minutes, then every 6 hours until MAIL_MAX_ATTEMPTS.
+RETRY_BASE = timedelta(minutes=1)
+RETRY_FACTOR = 5
+RETRY_CAP = timedelta(hours=6)
+# A worker that claims a message and then dies leaves it to be tried again after this long.
+CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
 class OutboxMessage(db.Model):
@@ -55,28 +68,212 @@ def queue_email(
     user_id: int | None = None,
     calendar: str | None = None,
     calendar_method: str | None = None,
+    unsubscribe_url: str | None = None,
     **context,
 ) -> OutboxMessage:
     """Queue an email in the current transaction; the caller commits.
 
     `template` names a pair under templates/email/: `<template>.txt` (required) and `<template>.html`
-    (optional); both get `context`.
+    (optional); both get `context` and `unsubscribe_url`. A `calendar` (iCalendar text) needs its
+    `calendar_method`, REQUEST or CANCEL; an `unsubscribe_url` becomes the one-click List-Unsubscribe.
     """
-    text_body = render_template(f"email/{template}.txt", **context)
+    if calendar is not None and (calendar_method or "").upper() not in mailer.CALENDAR_METHODS:
+        raise ValueError(f"a calendar needs calendar_method REQUEST or CANCEL, not {calendar_method!r}")
+    text_body = render_template(f"email/{template}.txt", unsubscribe_url=unsubscribe_url, **context)
     try:
-        html_body = render_template(f"email/{template}.html", **context)
+        html_body = render_template(f"email/{template}.html", unsubscribe_url=unsubscribe_url, **context)
     except TemplateNotFound:  # an HTML version is optional
         html_body = None
     message = OutboxMessage(
         kind=kind,
-        to_address=to,
+        to_address=to.strip(),
         user_id=user_id,
-        subject=subject,
+        # Subjects often carry an event's title: one line, so that it cannot break the headers.
+        subject=" ".join(subject.split())[:200],
         text_body=text_body,
         html_body=html_body,
         calendar=calendar,
-        calendar_method=calendar_method,
+        calendar_method=calendar_method.upper() if calendar_method else None,
+        unsubscribe_url=unsubscribe_url,
     )
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed try: 1, 5, 25, 125 minutes, then 6 hours."""
+    delay = RETRY_BASE
+    for _ in range(max(attempts - 1, 0)):
+        delay *= RETRY_FACTOR
+        if delay >= RETRY_CAP:
+            return RETRY_CAP
+    return delay
+
+
+@dataclass
+class DeliveryReport:
+    """What one pass of the worker did."""
+
+    sent: int = 0
+    retrying: int = 0
+    given_up: int = 0
+    # Why the pass stopped before running out of due messages (the mail server is down, say).
+    halted: str | None = None
+
+    def __str__(self) -> str:
+        text = f"sent {self.sent}, will retry {self.retrying}, given up {self.given_up}"
+        return f"{text} (stopped early: {self.halted})" if self.halted else text
+
+
+def deliver_pending(
+    limit: int = 100,
+    *,
+    backend: mailer.Backend | None = None,
+    now: datetime | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> DeliveryReport:
+    """Send up to `limit` due messages, one transaction each, so one bad message never blocks the rest.
+
+    Safe with several workers at once: each message is claimed by one atomic UPDATE (choosing the row
+    with FOR UPDATE SKIP LOCKED on PostgreSQL) before it is sent, and no lock is held while talking to
+    the mail server. Commits the session: call it with no unfinished work of your own in it.
+    """
+    config = current_app.config
+    backend = backend or mailer.backend_from_config(config)
+    max_attempts = config["MAIL_MAX_ATTEMPTS"]
+    sender, domain = config["MAIL_FROM"], config["ICAL_DOMAIN"]
+    report = DeliveryReport()
+    try:
+        for _ in range(limit):
+            if should_stop and should_stop():
+                report.halted = "asked to stop"
+                break
+            moment = now or utcnow()
+            message = _claim_next(moment, max_attempts)
+            if message is None:
+                break
+            try:
+                email = mailer.build_message(message, sender=sender, domain=domain)
+            except Exception as exc:  # a row that cannot become an email never will: give up on it now
+                log.exception("outbox message %s cannot be built", message.id)
+                error = f"cannot build the email: {exc}"
+                _record_failure(message, error, moment, max_attempts, permanent=True)
+                report.given_up += 1
+                continue
+            try:
+                backend.send(email)
+            except mailer.MailError as exc:
+                permanent = isinstance(exc, mailer.PermanentFailure)
+                _record_failure(message, str(exc), moment, max_attempts, permanent=permanent)
+                if message.attempts >= max_attempts:
+                    report.given_up += 1
+                else:
+                    report.retrying += 1
+                if isinstance(exc, mailer.ServerUnavailable):
+                    report.halted = str(exc)
+                    break
+                continue
+            except Exception as exc:  # a bug, not the message's fault: keep it, try again later
+                log.exception("outbox message %s: unexpected error while sending", message.id)
+                _record_failure(message, f"unexpected error: {exc!r}", moment, max_attempts, permanent=False)
+                report.retrying += 1
+                continue
+            message.sent_at = utcnow()
+            db.session.commit()
+            report.sent += 1
+    finally:
+        backend.close()
+    return report
+
+
+def _due(moment: datetime, max_attempts: int):
+    return (
+        OutboxMessage.sent_at.is_(None)
+        & (OutboxMessage.send_after <= moment)
+        & (OutboxMessage.attempts < max_attempts)
+    )
+
+
+def _claim_next(moment: datetime, max_attempts: int) -> OutboxMessage | None:
+    """Take the next due message for this worker alone, or None when nothing is due.
+
+    The claim pushes send_after past CLAIM_TIMEOUT, so other workers pass it by; if this worker dies
+    before recording the outcome, the message becomes due again then. SQLite serialises the UPDATE.
+    """
+    db.session.commit()  # the claim must be the first statement of its own transaction
+    next_id = (
+        select(OutboxMessage.id)
+        .where(_due(moment, max_attempts))
+        .order_by(OutboxMessage.send_after, OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    claimed_id = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == next_id, _due(moment, max_attempts))
+        .values(send_after=moment + CLAIM_TIMEOUT)
+        .returning(OutboxMessage.id),
+        execution_options={"synchronize_session": False},
+    ).scalar_one_or_none()
+    db.session.commit()
+    if claimed_id is None:
+        return None
+    return db.session.get(OutboxMessage, claimed_id, populate_existing=True)
+
+
+def _record_failure(
+    message: OutboxMessage, error: str, moment: datetime, max_attempts: int, *, permanent: bool
+) -> None:
+    message.attempts = max(message.attempts + 1, max_attempts if permanent else 0)
+    message.last_error = error[:2000]
+    message.send_after = moment + retry_delay(message.attempts)
+    db.session.commit()
+    log.warning("outbox message %s to %s failed (attempt %s): %s",
+                message.id, message.to_address, message.attempts, error)
+
+
+@dataclass
+class OutboxStatus:
+    """How the outbox stands: for `flask outbox status`."""
+
+    pending: int
+    sent: int
+    failed: int
+    recent_failures: list[OutboxMessage] = field(default_factory=list)
+
+
+def outbox_status(recent: int = 10) -> OutboxStatus:
+    """Counts of pending (including retrying), sent and given-up messages, and the latest failures."""
+    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    unsent = OutboxMessage.sent_at.is_(None)
+    given_up = unsent & (OutboxMessage.attempts >= max_attempts)
+    pending, sent, failed = db.session.execute(
+        select(
+            func.coalesce(func.sum(case((unsent & (OutboxMessage.attempts < max_attempts), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((OutboxMessage.sent_at.is_not(None), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((given_up, 1), else_=0)), 0),
+        )
+    ).one()
+    failures = db.session.scalars(
+        select(OutboxMessage)
+        .where(unsent, OutboxMessage.last_error.is_not(None))
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(recent)
+    ).all()
+    return OutboxStatus(
+        pending=int(pending), sent=int(sent), failed=int(failed), recent_failures=list(failures)
+    )
+
+
+def retry_failed(now: datetime | None = None) -> int:
+    """Give every message that was given up a fresh set of attempts (after fixing the mail settings)."""
+    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts >= max_attempts)
+        .values(attempts=0, send_after=now or utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount
