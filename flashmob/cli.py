@@ -1,9 +1,12 @@
-"""Command-line tasks: `flask --app wsgi seed-demo`, and more as the app grows."""
+"""Command-line tasks: `flask --app wsgi seed-demo`, `flask --app wsgi outbox send|status|retry`."""
 
 from __future__ import annotations
 
+import signal
+import threading
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 
 def register_cli(app: Flask) -> None:
@@ -15,3 +18,101 @@ def register_cli(app: Flask) -> None:
 
         summary = seed_demo(only_if_empty=if_empty)
         click.echo(summary)
+
+    app.cli.add_command(outbox_group)
+
+
+@click.group("outbox")
+def outbox_group() -> None:
+    """Deliver queued email and see how delivery stands."""
+
+
+@outbox_group.command("send")
+@click.option("--loop", is_flag=True, help="Keep running, delivering every --interval seconds (a worker).")
+@click.option("--interval", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds between passes with --loop.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1),
+              help="Most messages to send in one pass.")
+def send_command(loop: bool, interval: float, limit: int) -> None:
+    """Send the email that is due: once, or with --loop until stopped (SIGTERM or Ctrl-C)."""
+    from flashmob import mailer
+    from flashmob.extensions import db
+    from flashmob.outbox import deliver_pending
+
+    try:
+        mailer.backend_from_config(current_app.config)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not loop:
+        click.echo(f"Outbox: {deliver_pending(limit=limit)}.")
+        return
+
+    stop = threading.Event()
+    previous = {}
+
+    def request_stop(signum, frame):
+        stop.set()
+        signal.signal(signum, previous[signum])  # a second Ctrl-C stops at once
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous[signum] = signal.signal(signum, request_stop)
+    backend_name = current_app.config["MAIL_BACKEND"]
+    click.echo(f"Outbox worker: delivering every {interval:g} s by {backend_name}; Ctrl-C stops.")
+    try:
+        while not stop.is_set():
+            busy = False
+            try:
+                report = deliver_pending(limit=limit, should_stop=stop.is_set)
+            except Exception as exc:  # the database may be restarting: say so, and try again next pass
+                db.session.rollback()
+                current_app.logger.exception("outbox pass failed")
+                click.echo(f"Outbox: this pass failed ({exc}); trying again in {interval:g} s.", err=True)
+            else:
+                if report.sent or report.retrying or report.given_up:
+                    click.echo(f"Outbox: {report}.")
+                busy = report.sent + report.retrying + report.given_up >= limit and not report.halted
+            finally:
+                db.session.remove()
+            if not busy:  # a full pass means more may be waiting: go again at once
+                stop.wait(interval)
+    finally:
+        for signum, handler in previous.items():
+            if signal.getsignal(signum) is request_stop:
+                signal.signal(signum, handler)
+    click.echo("Outbox worker stopped.")
+
+
+@outbox_group.command("status")
+@click.option("--recent", default=10, show_default=True, type=click.IntRange(min=0),
+              help="How many recent failures to list.")
+def status_command(recent: int) -> None:
+    """Show how many messages are pending, sent and failed, and the latest failures."""
+    from flashmob.outbox import outbox_status
+
+    status = outbox_status(recent=recent)
+    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    click.echo(f"Pending: {status.pending}")
+    click.echo(f"Sent:    {status.sent}")
+    click.echo(f"Failed:  {status.failed} (gave up after {max_attempts} attempts; `outbox retry` resends)")
+    if status.recent_failures:
+        click.echo("Recent failures:")
+    for message in status.recent_failures:
+        if message.attempts >= max_attempts:
+            state = "gave up"
+        else:
+            state = f"next try {message.send_after:%Y-%m-%d %H:%M} UTC"
+        click.echo(
+            f"  #{message.id} {message.kind} to {message.to_address}, "
+            f"{message.attempts} attempt(s), {state}: {message.last_error}"
+        )
+
+
+@outbox_group.command("retry")
+def retry_command() -> None:
+    """Try again every message that was given up (after fixing the mail settings, say)."""
+    from flashmob.extensions import db
+    from flashmob.outbox import retry_failed
+
+    count = retry_failed()
+    db.session.commit()
+    click.echo(f"{count} failed message(s) will be sent on the next pass.")
