@@ -210,3 +210,76 @@ class QueryCounter:
     @property
     def count(self) -> int:
         return len(self.statements)
+
+
+# Email: a real SMTP server (aiosmtpd) that the outbox delivers to in tests.
+
+
+class _SMTPController:
+    """An aiosmtpd server on 127.0.0.1 that keeps what it receives; stop() and start() keep its port."""
+
+    def __init__(self):
+        from email import message_from_bytes
+        from email.policy import default
+
+        received = self.messages = []
+        self.envelopes = []
+        envelopes = self.envelopes
+        # Addresses the server answers "550 no such user", as a real one does for a mistyped address.
+        refused = self.refused = set()
+
+        class Handler:
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                if address in refused:
+                    return "550 5.1.1 No such user here"
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, server, session, envelope):
+                envelopes.append(envelope)
+                received.append(message_from_bytes(envelope.content, policy=default))
+                return "250 Message accepted for delivery"
+
+        self.handler = Handler()
+        self.port = 0
+        self._controller = None
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        owner = self
+
+        class _Controller(Controller):
+            def _trigger_server(self):
+                # With port=0 the system picks a free port: learn it before aiosmtpd connects to itself.
+                self.port = owner.port = self.server.sockets[0].getsockname()[1]
+                super()._trigger_server()
+
+        self._controller = _Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self):
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """A real SMTP server for one test, with the app's mail settings pointed at it.
+
+    `smtp.messages` are the emails that arrived (email.message.EmailMessage, policy default), and
+    `smtp.envelopes` their SMTP envelopes; add an address to `smtp.refused` to have it rejected;
+    `smtp.stop()` and `smtp.start()` take the server down and bring it back on the same port.
+    """
+    server = _SMTPController()
+    server.start()
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", server.port)
+    monkeypatch.setitem(app.config, "SMTP_USERNAME", None)
+    monkeypatch.setitem(app.config, "SMTP_PASSWORD", None)
+    monkeypatch.setitem(app.config, "SMTP_STARTTLS", False)
+    monkeypatch.setitem(app.config, "SMTP_TIMEOUT", 5.0)
+    yield server
+    server.stop()

@@ -1,0 +1,317 @@
+"""Email that is never lost: queued with the change, delivered once by the worker, retried when it fails."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from flashmob.extensions import db
+from flashmob.outbox import OutboxMessage, deliver_pending, queue_email, retry_delay
+from flashmob.types import utcnow
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def queue(**overrides) -> OutboxMessage:
+    fields = {
+        "to": "mina@example.org",
+        "subject": "You're going: Lessons learnt evening",
+        "template": "test_message",
+        "kind": "rsvp_confirmed",
+        "name": "Mina",
+        "body": "See you on Thursday.",
+        "event_url": "http://localhost/events/7",
+    }
+    fields.update(overrides)
+    message = queue_email(**fields)
+    db.session.commit()
+    return message
+
+
+def reload(message: OutboxMessage) -> OutboxMessage:
+    db.session.expire_all()
+    return db.session.get(OutboxMessage, message.id)
+
+
+def outbox_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(OutboxMessage))
+
+
+def test_a_rolled_back_change_queues_nothing(app, smtp, create_user):
+    user = create_user("Mina Member")
+    user.display_name = "Renamed"
+    queue_email(to=user.email, subject="Name changed", template="test_message", kind="account",
+                user_id=user.id, name="Mina", body="Your name changed.", event_url="http://localhost/")
+    db.session.rollback()
+
+    assert outbox_count() == 0
+    assert deliver_pending().sent == 0
+    assert smtp.messages == []
+
+
+def test_a_queued_message_is_delivered_and_marked_sent(app, smtp):
+    message = queue()
+
+    report = deliver_pending()
+
+    assert (report.sent, report.retrying, report.given_up) == (1, 0, 0)
+    message = reload(message)
+    assert message.sent_at is not None
+    assert message.attempts == 0
+    assert [email["Subject"] for email in smtp.messages] == ["You're going: Lessons learnt evening"]
+
+
+def test_delivering_twice_sends_once(app, smtp):
+    queue()
+
+    deliver_pending()
+    second = deliver_pending()
+
+    assert second.sent == 0
+    assert len(smtp.messages) == 1
+
+
+def test_a_message_for_later_waits_until_it_is_due(app, smtp):
+    message = queue()
+    message.send_after = utcnow() + timedelta(hours=1)
+    db.session.commit()
+
+    assert deliver_pending().sent == 0
+    assert deliver_pending(now=utcnow() + timedelta(hours=2)).sent == 1
+    assert len(smtp.messages) == 1
+
+
+def test_mail_server_down_keeps_the_message_and_it_arrives_once_the_server_is_back(app, smtp):
+    message = queue()
+    smtp.stop()
+
+    before = utcnow()
+    report = deliver_pending()
+
+    assert report.sent == 0 and report.retrying == 1
+    assert "unavailable" in report.halted
+    message = reload(message)
+    assert message.sent_at is None
+    assert message.attempts == 1
+    assert message.send_after >= before + timedelta(minutes=1)
+    assert "unavailable" in message.last_error
+
+    smtp.start()
+    assert deliver_pending().sent == 0  # not due yet: the back-off is respected
+    report = deliver_pending(now=utcnow() + timedelta(minutes=2))
+
+    assert report.sent == 1
+    assert reload(message).sent_at is not None
+    assert len(smtp.messages) == 1
+
+
+def test_server_down_stops_the_pass_without_charging_every_message(app, smtp):
+    first, second, third = queue(), queue(), queue()
+    smtp.stop()
+
+    deliver_pending()
+
+    assert [reload(m).attempts for m in (first, second, third)] == [1, 0, 0]
+
+
+def test_retries_back_off_1_5_25_minutes_and_are_capped():
+    assert [retry_delay(n) for n in (1, 2, 3, 4)] == [
+        timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=25), timedelta(minutes=125)
+    ]
+    assert retry_delay(5) == retry_delay(20) == timedelta(hours=6)
+
+
+def test_after_the_last_attempt_a_message_stays_failed(app, smtp, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_MAX_ATTEMPTS", 3)
+    message = queue()
+    smtp.stop()
+    moment = utcnow()
+
+    reports = []
+    for _ in range(4):
+        reports.append(deliver_pending(now=moment))
+        moment += timedelta(hours=7)
+
+    assert [(r.retrying, r.given_up) for r in reports] == [(1, 0), (1, 0), (0, 1), (0, 0)]
+    message = reload(message)
+    assert message.attempts == 3
+    assert message.sent_at is None
+    smtp.start()
+    assert deliver_pending(now=moment + timedelta(days=1)).sent == 0
+    assert smtp.messages == []
+
+
+def test_a_refused_recipient_is_given_up_at_once_and_does_not_block_the_others(app, smtp):
+    bad = queue(to="nobody@example.org")
+    good = queue(to="mina@example.org")
+    smtp.refused.add("nobody@example.org")
+
+    report = deliver_pending()
+
+    assert (report.sent, report.given_up) == (1, 1)
+    bad = reload(bad)
+    assert bad.sent_at is None
+    assert bad.attempts == app.config["MAIL_MAX_ATTEMPTS"]
+    assert "550" in bad.last_error
+    assert reload(good).sent_at is not None
+    assert [email["To"] for email in smtp.messages] == ["mina@example.org"]
+
+
+def test_a_message_that_cannot_be_built_is_given_up_and_the_others_go(app, smtp):
+    broken = queue()
+    broken.calendar, broken.calendar_method = "BEGIN:VCALENDAR", "PUBLISHED?"
+    db.session.commit()
+    queue(to="olu@example.org")
+
+    report = deliver_pending()
+
+    assert (report.sent, report.given_up) == (1, 1)
+    assert "cannot build" in reload(broken).last_error
+    assert [email["To"] for email in smtp.messages] == ["olu@example.org"]
+
+
+def test_console_backend_prints_the_email_with_its_links(app, capsys):
+    assert app.config["MAIL_BACKEND"] == "console"
+    message = queue(unsubscribe_url="http://localhost/unsubscribe/abc123")
+
+    report = deliver_pending()
+
+    printed = capsys.readouterr().out
+    assert report.sent == 1
+    assert "To: mina@example.org" in printed
+    assert "Subject: You're going: Lessons learnt evening" in printed
+    assert "Hello Mina," in printed
+    assert "http://localhost/events/7" in printed
+    assert "List-Unsubscribe: <http://localhost/unsubscribe/abc123>" in printed
+    assert "text/plain, text/html" in printed
+    assert reload(message).sent_at is not None
+
+
+def test_limit_bounds_one_pass(app, smtp):
+    for _ in range(5):
+        queue()
+
+    assert deliver_pending(limit=2).sent == 2
+    assert deliver_pending(limit=10).sent == 3
+    assert len(smtp.messages) == 5
+
+
+def test_two_workers_at_once_send_each_message_exactly_once(app, smtp, backend):
+    queued = [queue(to=f"member{n}@example.org") for n in range(30)]
+    start = threading.Barrier(2)
+    reports, errors = [], []
+
+    def worker():
+        with app.app_context():
+            try:
+                start.wait()
+                reports.append(deliver_pending())
+            except Exception as exc:  # surfaced below: a thread's exception would otherwise be lost
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert sum(report.sent for report in reports) == 30
+    recipients = sorted(email["To"] for email in smtp.messages)
+    assert recipients == sorted(f"member{n}@example.org" for n in range(30))
+    assert len({email["Message-ID"] for email in smtp.messages}) == 30
+    assert all(reload(message).sent_at is not None for message in queued)
+
+
+# The command line: flask --app wsgi outbox send | status | retry
+
+
+def test_outbox_send_command_delivers_and_prints_counts(app, smtp):
+    queue()
+
+    result = app.test_cli_runner().invoke(args=["outbox", "send"])
+
+    assert result.exit_code == 0, result.output
+    assert "sent 1, will retry 0, given up 0" in result.output
+    assert len(smtp.messages) == 1
+
+
+def test_outbox_send_command_refuses_smtp_without_a_host(app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
+    monkeypatch.setitem(app.config, "SMTP_HOST", None)
+
+    result = app.test_cli_runner().invoke(args=["outbox", "send"])
+
+    assert result.exit_code != 0
+    assert "FLASHMOB_SMTP_HOST" in result.output
+
+
+def test_outbox_status_shows_pending_sent_failed_and_recent_failures(app, smtp):
+    queue()
+    deliver_pending()
+    queue(to="nobody@example.org")
+    smtp.refused.add("nobody@example.org")
+    deliver_pending()
+    queue()
+    queue()
+
+    result = app.test_cli_runner().invoke(args=["outbox", "status"])
+
+    assert result.exit_code == 0, result.output
+    assert "Pending: 2" in result.output
+    assert "Sent:    1" in result.output
+    assert "Failed:  1" in result.output
+    assert "to nobody@example.org" in result.output
+    assert "gave up" in result.output
+    assert "No such user" in result.output
+
+
+def test_outbox_retry_sends_given_up_messages_again(app, smtp):
+    message = queue(to="typo@example.org")
+    smtp.refused.add("typo@example.org")
+    deliver_pending()
+    smtp.refused.clear()
+
+    result = app.test_cli_runner().invoke(args=["outbox", "retry"])
+
+    assert result.exit_code == 0, result.output
+    assert "1 failed message(s)" in result.output
+    assert deliver_pending().sent == 1
+    assert reload(message).sent_at is not None
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_worker_loop_delivers_and_stops_cleanly_on_a_signal(app, database_url, stop_signal):
+    message = queue(subject="Worker loop test")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASHMOB_")}
+    env |= {"FLASHMOB_ENV": "development", "FLASHMOB_DATABASE_URL": database_url,
+            "FLASHMOB_MAIL_BACKEND": "console", "PYTHONUNBUFFERED": "1"}
+    worker = subprocess.Popen(  # noqa: S603 (our own command, no outside input)
+        [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "outbox", "send", "--loop", "--interval", "0.2"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while reload(message).sent_at is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        worker.send_signal(stop_signal)
+        out, err = worker.communicate(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.communicate()
+
+    assert reload(message).sent_at is not None, err
+    assert worker.returncode == 0, err
+    assert "Subject: Worker loop test" in out
+    assert "Outbox worker stopped." in out
