@@ -51,9 +51,19 @@ def can_publish_event(user, event: Event) -> bool:
 
 
 def can_cancel_event(user, event: Event) -> bool:
-    return not event.is_cancelled and not event.is_past and can_edit_event(user, event)
+    """Only a published event that has not ended can be called off; a draft was never announced."""
+    return event.is_published and not event.is_past and can_edit_event(user, event)
 
 
 def can_view_event(user, event: Event) -> bool:
     """Drafts are seen only by the chapter's organisers and admins; everything else by anyone."""
     return not event.is_draft or can_manage_chapter(user, event.chapter)
+
+
+def can_view_drafts(user, chapter: Chapter) -> bool:
+    """Drafts of a chapter's events are listed for those who may publish them."""
+    return can_manage_chapter(user, chapter)
+
+
+def can_remove_organiser(user, chapter: Chapter) -> bool:
+    return can_appoint_organisers(user, chapter)

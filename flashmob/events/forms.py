@@ -1,0 +1,123 @@
+"""Forms for chapters and events; every POST, even a one-button action, carries a CSRF token."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields import DateTimeLocalField
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from flashmob.events.services import MAX_CAPACITY, EventDetails
+
+# Every zone the server knows, by name; "Europe/London" reads better than an offset.
+TIMEZONE_CHOICES = tuple((name, name.replace("_", " ")) for name in sorted(available_timezones()))
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+DATETIME_MESSAGE = "Please give a date and time, for example 2026-05-07 18:30."
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ConfirmForm(FlaskForm):
+    """A one-button action: the form only carries the CSRF token."""
+
+
+class ChapterForm(FlaskForm):
+    """An admin editing a chapter."""
+
+    name = StringField(
+        "Name",
+        validators=[InputRequired("Please give the chapter a name."), Length(max=80)],
+        filters=[_strip],
+    )
+    city = StringField(
+        "City",
+        validators=[InputRequired("Please say which city the chapter meets in."), Length(max=80)],
+        filters=[_strip],
+    )
+    timezone = SelectField("Time zone", choices=TIMEZONE_CHOICES, default="Europe/London")
+    description = TextAreaField("Description", validators=[Length(max=10_000)])
+    submit = SubmitField("Save chapter")
+
+
+class NewChapterForm(ChapterForm):
+    """An admin starting a chapter: the address can be chosen once, at the start."""
+
+    slug = StringField(
+        "Web address",
+        validators=[Optional(), Length(max=60)],
+        filters=[_strip],
+    )
+    submit = SubmitField("Create chapter")
+
+
+class AppointOrganiserForm(FlaskForm):
+    email = EmailField(
+        "Email address of the member",
+        validators=[
+            InputRequired("Please give the email address of a member."),
+            Email("That does not look like an email address."),
+            Length(max=254),
+        ],
+        filters=[_strip],
+    )
+    submit = SubmitField("Appoint organiser")
+
+
+class EventForm(FlaskForm):
+    """An organiser describing an event; times are wall-clock times in the chosen zone."""
+
+    title = StringField(
+        "Title",
+        validators=[InputRequired("Please give the event a title."), Length(max=140)],
+        filters=[_strip],
+    )
+    starts_at = DateTimeLocalField(
+        "Starts",
+        format=DATETIME_FORMATS,
+        invalid_value_message=DATETIME_MESSAGE,
+        validators=[InputRequired("Please say when the event starts.")],
+    )
+    ends_at = DateTimeLocalField(
+        "Ends",
+        format=DATETIME_FORMATS,
+        invalid_value_message=DATETIME_MESSAGE,
+        validators=[InputRequired("Please say when the event ends.")],
+    )
+    timezone = SelectField("Time zone", choices=TIMEZONE_CHOICES)
+    venue_name = StringField("Venue", validators=[Length(max=140)], filters=[_strip])
+    venue_address = StringField("Venue address", validators=[Length(max=255)], filters=[_strip])
+    description = TextAreaField("Description", validators=[Length(max=20_000)])
+    capacity = IntegerField(
+        "Capacity",
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=MAX_CAPACITY,
+                message=f"Capacity must be a whole number from 1 to {MAX_CAPACITY:,}, or empty for no limit.",
+            ),
+        ],
+    )
+    save = SubmitField("Save draft")
+    publish = SubmitField("Publish")
+
+    def details(self) -> EventDetails:
+        return EventDetails(
+            title=self.title.data or "",
+            starts_at=self.starts_at.data,
+            ends_at=self.ends_at.data,
+            timezone=self.timezone.data,
+            venue_name=self.venue_name.data or "",
+            venue_address=self.venue_address.data or "",
+            description=self.description.data or "",
+            capacity=self.capacity.data,
+        )
+
+
+class CancelEventForm(FlaskForm):
+    reason = TextAreaField("Reason (optional)", validators=[Length(max=2_000)])
+    submit = SubmitField("Cancel this event")

@@ -1,0 +1,367 @@
+"""The rules for chapters and events: joining, organising, creating, publishing and cancelling."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from flashmob.events.models import Chapter, ChapterMembership, Event, new_ical_uid
+from flashmob.extensions import db
+from flashmob.members.models import User
+from flashmob.types import utcnow
+
+# Addresses that the chapter URLs already use for pages of their own.
+RESERVED_SLUGS = frozenset({"new"})
+SLUG_MAX_LENGTH = 60
+MAX_CAPACITY = 100_000
+
+
+class RuleError(Exception):
+    """A request that breaks a rule; `field` names the form field the message belongs to, if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class EventError(RuleError):
+    """An event cannot be created or changed that way."""
+
+
+class ChapterError(RuleError):
+    """A chapter, or someone's place in it, cannot be changed that way."""
+
+
+def _check_length(value: str, limit: int, field: str, error: type[RuleError]) -> str:
+    if len(value) > limit:
+        raise error(f"Please keep this to {limit} characters or fewer.", field=field)
+    return value
+
+
+# Time zones
+
+
+def zone_or_error(name: str, error: type[RuleError]) -> ZoneInfo:
+    """The zone with that IANA name, or a rule error on the time zone field."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise error(f"{name!r} is not a time zone we know.", field="timezone") from None
+
+
+def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime | None:
+    """The UTC moment of a wall-clock time in a zone; None if clocks skip that time.
+
+    In the hour clocks go forward (a DST gap) the time never happens on the wall, so we ask
+    rather than guess. In the hour clocks go back (a fold) it happens twice: we take the first.
+    """
+    naive = local.replace(tzinfo=None, fold=0, second=0, microsecond=0)
+    moment = naive.replace(tzinfo=zone).astimezone(UTC)
+    if moment.astimezone(zone).replace(tzinfo=None) != naive:
+        return None
+    return moment
+
+
+def utc_to_local(moment: datetime, zone_name: str) -> datetime:
+    """A UTC moment as a naive wall-clock time in a zone, as a datetime-local field shows it."""
+    return moment.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
+
+
+# Events
+
+
+@dataclass
+class EventDetails:
+    """What an organiser says about an event; times are wall-clock times in `timezone`."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    venue_name: str = ""
+    venue_address: str = ""
+    description: str = ""
+    capacity: int | None = None
+
+
+def _checked_times(details: EventDetails, *, is_new: bool, now: datetime) -> tuple[datetime, datetime]:
+    """The start and end in UTC, after the rules every event's times must follow."""
+    zone = zone_or_error(details.timezone, EventError)
+    starts_at = local_to_utc(details.starts_at, zone)
+    if starts_at is None:
+        raise EventError(
+            f"That time does not exist in {details.timezone}: the clocks go forward then. "
+            "Please choose another time.",
+            field="starts_at",
+        )
+    ends_at = local_to_utc(details.ends_at, zone)
+    if ends_at is None:
+        raise EventError(
+            f"That time does not exist in {details.timezone}: the clocks go forward then. "
+            "Please choose another time.",
+            field="ends_at",
+        )
+    if is_new and starts_at <= now:
+        raise EventError("The start is in the past. Please choose a time still to come.", field="starts_at")
+    if ends_at <= starts_at:
+        raise EventError("The end must be after the start.", field="ends_at")
+    return starts_at, ends_at
+
+
+def _checked_details(details: EventDetails) -> EventDetails:
+    title = details.title.strip()
+    if not title:
+        raise EventError("Please give the event a title.", field="title")
+    if details.capacity is not None and details.capacity < 1:
+        raise EventError("Capacity must be at least 1, or left empty for no limit.", field="capacity")
+    if details.capacity is not None and details.capacity > MAX_CAPACITY:
+        raise EventError(f"Capacity can be at most {MAX_CAPACITY:,}.", field="capacity")
+    _check_length(title, 140, "title", EventError)
+    _check_length(details.venue_name.strip(), 140, "venue_name", EventError)
+    _check_length(details.venue_address.strip(), 255, "venue_address", EventError)
+    return EventDetails(
+        title=title,
+        starts_at=details.starts_at,
+        ends_at=details.ends_at,
+        timezone=details.timezone,
+        venue_name=details.venue_name.strip(),
+        venue_address=details.venue_address.strip(),
+        description=details.description.strip(),
+        capacity=details.capacity,
+    )
+
+
+def create_event(
+    chapter: Chapter,
+    details: EventDetails,
+    *,
+    actor: User,
+    publish: bool = False,
+    now: datetime | None = None,
+) -> Event:
+    """Add an event to a chapter, as a draft or published at once."""
+    now = now or utcnow()
+    details = _checked_details(details)
+    starts_at, ends_at = _checked_times(details, is_new=True, now=now)
+    event = Event(
+        chapter=chapter,
+        title=details.title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        timezone=details.timezone,
+        venue_name=details.venue_name,
+        venue_address=details.venue_address,
+        description=details.description,
+        capacity=details.capacity,
+        status=Event.STATUS_PUBLISHED if publish else Event.STATUS_DRAFT,
+        published_at=now if publish else None,
+        created_by=actor,
+        ical_uid=new_ical_uid(current_app.config["ICAL_DOMAIN"]),
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def update_event(event: Event, details: EventDetails, *, actor: User, now: datetime | None = None) -> Event:
+    """Change an event's details; a new time or place raises its sequence so calendars update."""
+    now = now or utcnow()
+    details = _checked_details(details)
+    starts_at, ends_at = _checked_times(details, is_new=False, now=now)
+    moved = (
+        starts_at != event.starts_at
+        or ends_at != event.ends_at
+        or details.timezone != event.timezone
+        or details.venue_name != event.venue_name
+        or details.venue_address != event.venue_address
+    )
+    event.title = details.title
+    event.starts_at = starts_at
+    event.ends_at = ends_at
+    event.timezone = details.timezone
+    event.venue_name = details.venue_name
+    event.venue_address = details.venue_address
+    event.description = details.description
+    event.capacity = details.capacity
+    if moved:
+        event.sequence += 1
+    db.session.flush()
+    return event
+
+
+def publish_event(event: Event, *, actor: User, now: datetime | None = None) -> Event:
+    """Show a draft to everyone."""
+    now = now or utcnow()
+    if event.is_published:
+        raise EventError("This event is already published.")
+    if event.is_cancelled:
+        raise EventError("This event was cancelled and cannot be published again.")
+    if event.starts_at <= now:
+        raise EventError("This event's start time has passed. Change its date before publishing it.")
+    event.status = Event.STATUS_PUBLISHED
+    event.published_at = now
+    db.session.flush()
+    return event
+
+
+def check_cancellable(event: Event, *, now: datetime | None = None) -> None:
+    """Raise EventError unless the event is published and has not ended."""
+    now = now or utcnow()
+    if event.is_cancelled:
+        raise EventError("This event is already cancelled.")
+    if event.is_draft:
+        raise EventError("A draft has not been announced, so there is nothing to cancel.")
+    if event.ends_at <= now:
+        raise EventError("This event has already taken place, so it cannot be cancelled.")
+
+
+def cancel_event(event: Event, *, actor: User, reason: str = "", now: datetime | None = None) -> Event:
+    """Call an event off; it stays visible, marked cancelled, and calendars are told."""
+    now = now or utcnow()
+    check_cancellable(event, now=now)
+    event.status = Event.STATUS_CANCELLED
+    event.cancelled_at = now
+    event.cancellation_reason = reason.strip()
+    event.sequence += 1
+    db.session.flush()
+    return event
+
+
+# Chapters
+
+
+def slugify(text: str) -> str:
+    """A chapter's address from its name: 'Newcastle upon Tyne' -> 'newcastle-upon-tyne'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:SLUG_MAX_LENGTH].rstrip("-")
+
+
+def _check_chapter_name(name: str, *, exclude_id: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ChapterError("Please give the chapter a name.", field="name")
+    _check_length(name, 80, "name", ChapterError)
+    query = select(Chapter.id).where(func.lower(Chapter.name) == name.lower())
+    if exclude_id is not None:
+        query = query.where(Chapter.id != exclude_id)
+    if db.session.scalar(query) is not None:
+        raise ChapterError(f"There is already a chapter called {name}.", field="name")
+    return name
+
+
+def create_chapter(
+    *, name: str, city: str, timezone: str, description: str = "", slug: str | None = None, actor: User
+) -> Chapter:
+    """Start a new city chapter; its address comes from its name unless one is given."""
+    name = _check_chapter_name(name)
+    city = city.strip()
+    if not city:
+        raise ChapterError("Please say which city the chapter meets in.", field="city")
+    _check_length(city, 80, "city", ChapterError)
+    zone_or_error(timezone, ChapterError)
+    given = (slug or "").strip()
+    slug = slugify(given or name)
+    slug_field = "slug" if given else "name"
+    if not slug:
+        raise ChapterError("Please give an address made of letters, digits and hyphens.", field="slug")
+    if slug in RESERVED_SLUGS:
+        raise ChapterError(f"The address {slug!r} is used by the site itself.", field=slug_field)
+    if db.session.scalar(select(Chapter.id).where(Chapter.slug == slug)) is not None:
+        raise ChapterError(f"Another chapter already has the address {slug!r}.", field="slug")
+    chapter = Chapter(
+        name=name, slug=slug, city=city, timezone=timezone, description=description.strip()
+    )
+    db.session.add(chapter)
+    db.session.flush()
+    return chapter
+
+
+def update_chapter(
+    chapter: Chapter, *, name: str, city: str, timezone: str, description: str = "", actor: User
+) -> Chapter:
+    """Change a chapter's name, city, description or time zone; its address stays, so links keep working."""
+    name = _check_chapter_name(name, exclude_id=chapter.id)
+    city = city.strip()
+    if not city:
+        raise ChapterError("Please say which city the chapter meets in.", field="city")
+    _check_length(city, 80, "city", ChapterError)
+    zone_or_error(timezone, ChapterError)
+    chapter.name = name
+    chapter.city = city
+    chapter.timezone = timezone
+    chapter.description = description.strip()
+    db.session.flush()
+    return chapter
+
+
+def join_chapter(chapter: Chapter, user: User, *, actor: User) -> ChapterMembership:
+    """Make someone a member of a chapter."""
+    if user.is_member_of(chapter.id):
+        raise ChapterError(f"You are already a member of {chapter.name}.")
+    membership = ChapterMembership(chapter=chapter, user=user, role=ChapterMembership.ROLE_MEMBER)
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+def _organiser_count(chapter: Chapter) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(ChapterMembership)
+        .where(
+            ChapterMembership.chapter_id == chapter.id,
+            ChapterMembership.role == ChapterMembership.ROLE_ORGANISER,
+        )
+    )
+
+
+def leave_chapter(chapter: Chapter, user: User, *, actor: User) -> None:
+    """Take someone out of a chapter; its only organiser must hand over first."""
+    membership = user.membership_in(chapter.id)
+    if membership is None:
+        raise ChapterError(f"You are not a member of {chapter.name}.")
+    if membership.is_organiser and _organiser_count(chapter) == 1:
+        raise ChapterError(
+            f"You are the only organiser of {chapter.name}. "
+            "Ask a site admin to appoint another organiser before you leave."
+        )
+    # Out of the person's list too, so that the rest of this request sees them as gone.
+    user.memberships.remove(membership)
+    db.session.delete(membership)
+    db.session.flush()
+
+
+def appoint_organiser(chapter: Chapter, email: str, *, actor: User) -> User:
+    """Make the member with this email an organiser of the chapter (and a member, if not yet)."""
+    address = email.strip().lower()
+    user = db.session.scalar(select(User).where(User.email == address))
+    if user is None:
+        raise ChapterError(
+            f"No member has the email address {address}. They need to register first.", field="email"
+        )
+    membership = user.membership_in(chapter.id)
+    if membership is not None and membership.is_organiser:
+        raise ChapterError(f"{user.display_name} is already an organiser of {chapter.name}.", field="email")
+    if membership is None:
+        membership = ChapterMembership(chapter=chapter, user=user, role=ChapterMembership.ROLE_ORGANISER)
+        db.session.add(membership)
+    else:
+        membership.role = ChapterMembership.ROLE_ORGANISER
+    db.session.flush()
+    return user
+
+
+def remove_organiser(chapter: Chapter, user: User, *, actor: User) -> None:
+    """Take someone's organiser role away; they stay a member of the chapter."""
+    membership = user.membership_in(chapter.id)
+    if membership is None or not membership.is_organiser:
+        raise ChapterError(f"{user.display_name} is not an organiser of {chapter.name}.")
+    membership.role = ChapterMembership.ROLE_MEMBER
+    db.session.flush()
