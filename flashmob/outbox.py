@@ -121,6 +121,12 @@ class DeliveryReport:
     # Why the pass stopped before running out of due messages (the mail server is down, say).
     halted: str | None = None
 
+    def count_failure(self, given_up: bool) -> None:
+        if given_up:
+            self.given_up += 1
+        else:
+            self.retrying += 1
+
     def __str__(self) -> str:
         text = f"sent {self.sent}, will retry {self.retrying}, given up {self.given_up}"
         return f"{text} (stopped early: {self.halted})" if self.halted else text
@@ -166,10 +172,7 @@ def deliver_pending(
             except mailer.MailError as exc:
                 permanent = isinstance(exc, mailer.PermanentFailure)
                 _record_failure(message, str(exc), moment, max_attempts, permanent=permanent)
-                if message.attempts >= max_attempts:
-                    report.given_up += 1
-                else:
-                    report.retrying += 1
+                report.count_failure(message.attempts >= max_attempts)
                 if isinstance(exc, mailer.ServerUnavailable):
                     report.halted = str(exc)
                     break
@@ -177,7 +180,7 @@ def deliver_pending(
             except Exception as exc:  # a bug, not the message's fault: keep it, try again later
                 log.exception("outbox message %s: unexpected error while sending", message.id)
                 _record_failure(message, f"unexpected error: {exc!r}", moment, max_attempts, permanent=False)
-                report.retrying += 1
+                report.count_failure(message.attempts >= max_attempts)
                 continue
             message.sent_at = utcnow()
             db.session.commit()
