@@ -1,0 +1,99 @@
+"""Helpers for the account tests: confirmed members, the queued emails, CSRF tokens from pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import g, request_started
+from sqlalchemy import func, select
+
+from flashmob.extensions import db
+from flashmob.members.models import User
+from flashmob.outbox import OutboxMessage
+from flashmob.types import utcnow
+from tests.factories import DEFAULT_PASSWORD
+
+PASSWORD = DEFAULT_PASSWORD
+NEW_PASSWORD = "tea and lessons learnt"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_g_for_each_request(request):
+    """Give every test request an empty `g`, as a real server does.
+
+    The shared conftest keeps one app context open for the whole test, so without this `g` would carry
+    the signed-in user (Flask-Login) and a checked CSRF token (Flask-WTF) from one request to the next.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+
+    def clear_g(sender, **extra):
+        for name in list(vars(g)):
+            g.pop(name, None)
+
+    request_started.connect(clear_g, app)
+    yield
+    request_started.disconnect(clear_g, app)
+
+
+@pytest.fixture
+def create_member(create_user):
+    """A person who has confirmed their address and so can sign in."""
+
+    def _create(display_name=None, email=None, **fields):
+        fields.setdefault("email_confirmed_at", utcnow())
+        return create_user(display_name, email, **fields)
+
+    return _create
+
+
+@pytest.fixture
+def ada(create_member):
+    return create_member("Ada Lovelace", "ada@example.org")
+
+
+@pytest.fixture
+def outbox(app):
+    """The emails queued so far, oldest first."""
+
+    def _messages(to: str | None = None) -> list[OutboxMessage]:
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if to is not None:
+            query = query.where(OutboxMessage.to_address == to)
+        return list(db.session.scalars(query))
+
+    return _messages
+
+
+@pytest.fixture
+def user_count(app):
+    return lambda: db.session.scalar(select(func.count()).select_from(User))
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def link_in(text: str, path_prefix: str) -> str:
+    """The path of the first link in an email that starts with path_prefix (e.g. /confirm/)."""
+    match = re.search(r"http://localhost(" + re.escape(path_prefix) + r"[^\s\"<]+)", text)
+    assert match, f"no {path_prefix} link in: {text}"
+    return match.group(1)
+
+
+def field_error(html: str, field_id: str) -> str:
+    """The error message shown at a field, or '' when there is none."""
+    match = re.search(rf'<p class="field-error" id="{field_id}-error">(.*?)</p>', html, re.S)
+    return match.group(1).strip() if match else ""
+
+
+def refreshed(user: User) -> User:
+    db.session.expire_all()
+    return db.session.get(User, user.id)

@@ -1,0 +1,72 @@
+"""Attempts to sign in, register, resend links and reset passwords are limited per client address."""
+
+from __future__ import annotations
+
+import pytest
+
+from flashmob import create_app
+from flashmob.extensions import limiter
+from tests.members.conftest import PASSWORD
+
+
+@pytest.fixture
+def limited_app(app, database_url):
+    """The app with rate limits on, on the same database, with a small limit."""
+    yield create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_ENABLED": True,
+            "AUTH_RATE_LIMIT": "3 per minute",
+        }
+    )
+    # The limiter is one object per process and init_app() switched it on for every app: switch it back.
+    limiter.init_app(app)
+    assert not limiter.enabled
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/login", {"email": "ada@example.org", "password": "guess number n"}),
+        ("/register", {"email": "new@example.org", "display_name": "New", "password": "x", "confirm": "y"}),
+        ("/confirm", {"email": "ada@example.org"}),
+        ("/password/forgot", {"email": "ada@example.org"}),
+    ],
+)
+def test_the_fourth_post_in_a_minute_gets_a_polite_429(limited_app, path, data):
+    client = limited_app.test_client()
+    for _ in range(3):
+        assert client.post(path, data=data).status_code != 429
+    response = client.post(path, data=data)
+    assert response.status_code == 429
+    assert "<h1>Slow down</h1>" in response.text
+    assert "Too many attempts in a short time." in response.text
+    assert "Retry-After" in response.headers
+
+
+def test_reading_the_sign_in_page_is_not_limited(limited_app):
+    client = limited_app.test_client()
+    for _ in range(5):
+        assert client.get("/login").status_code == 200
+
+
+def test_the_main_test_app_is_not_limited_afterwards(app, client):
+    for _ in range(12):
+        assert (
+            client.post("/login", data={"email": "ada@example.org", "password": "guess"}).status_code == 422
+        )
+
+
+def test_each_client_address_has_its_own_allowance(limited_app, ada):
+    for _ in range(4):
+        limited_app.test_client().post(
+            "/login",
+            data={"email": "ada@example.org", "password": "wrong guess!"},
+            environ_base={"REMOTE_ADDR": "203.0.113.9"},
+        )
+    response = limited_app.test_client().post(
+        "/login",
+        data={"email": "ada@example.org", "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+    )
+    assert response.status_code == 302
