@@ -87,7 +87,7 @@ def _location(event: Event) -> str:
 def _description(event: Event, url: str) -> str:
     parts = []
     if event.is_cancelled:
-        reason = clean_text(getattr(event, "cancellation_reason", "") or "")
+        reason = clean_text(event.cancellation_reason)
         parts.append("This event has been cancelled." + (f"\n{reason}" if reason else ""))
     parts.append(clean_text(markdown_to_text(clean_text(event.description))))
     parts.append(url)

@@ -11,7 +11,7 @@ import pytest
 import vobject
 from dateutil import tz as dateutil_tz
 
-from flashmob.events import ical
+from flashmob.events import ical, services
 from flashmob.events.models import Event, Rsvp
 from flashmob.extensions import db
 
@@ -267,21 +267,32 @@ def test_vtimezone_gives_the_same_offsets_as_the_zone_database_every_day(tzid):
 # Updates, cancellations and invitations
 
 
-def test_moving_an_event_keeps_its_uid_and_raises_its_sequence(create_event):
+def test_moving_an_event_keeps_its_uid_and_raises_its_sequence(create_user, create_event):
+    organiser = create_user("Olu Organiser")
     event = create_event(starts_at=SUMMER)
-    before = only_event(parse(feed([event])))
+    before_feed = only_event(parse(feed([event])))
+    before_invitation = only_event(parse(invitation(event)))
 
-    event.starts_at = SUMMER + timedelta(days=7)
-    event.ends_at = event.starts_at + timedelta(hours=2)
-    event.sequence += 1  # as services.update_event does when the time or place changes
+    details = services.EventDetails(
+        title=event.title,
+        starts_at=datetime(2031, 7, 10, 18, 0),  # a week later, half an hour earlier, London time
+        ends_at=datetime(2031, 7, 10, 20, 30),
+        timezone=event.timezone,
+        venue_name=event.venue_name,
+        venue_address=event.venue_address,
+        description=event.description,
+        capacity=event.capacity,
+    )
+    services.update_event(event, details, actor=organiser)
     db.session.commit()
-    after = only_event(parse(feed([event])))
 
-    assert str(after["UID"]) == str(before["UID"]) == event.ical_uid
-    assert after.decoded("SEQUENCE") == before.decoded("SEQUENCE") + 1 == 1
-    assert after.decoded("DTSTART") == SUMMER + timedelta(days=7)
-    assert after.decoded("LAST-MODIFIED") == event.updated_at.replace(microsecond=0)
-    assert after.decoded("LAST-MODIFIED") >= before.decoded("LAST-MODIFIED")
+    for before, data in ((before_feed, feed([event])), (before_invitation, invitation(event))):
+        after = only_event(parse(data))
+        assert str(after["UID"]) == str(before["UID"]) == event.ical_uid
+        assert after.decoded("SEQUENCE") == before.decoded("SEQUENCE") + 1 == 1
+        assert after.decoded("DTSTART") == datetime(2031, 7, 10, 17, 0, tzinfo=UTC)
+        assert after.decoded("LAST-MODIFIED") == event.updated_at.replace(microsecond=0)
+        assert after.decoded("LAST-MODIFIED") >= before.decoded("LAST-MODIFIED")
 
 
 def test_invitation_is_a_request_from_the_organiser_to_one_attendee(create_event):
@@ -311,15 +322,13 @@ def test_invitation_to_someone_on_the_waiting_list_is_tentative(create_event):
     assert str(vevent["STATUS"]) == "TENTATIVE"
 
 
-def test_cancellation_round_trip_takes_the_event_out_of_calendars(create_event):
+def test_cancellation_round_trip_takes_the_event_out_of_calendars(create_user, create_event):
+    organiser = create_user("Olu Organiser")
     event = create_event(starts_at=SUMMER, title="Summer Flashmob")
     request = only_event(parse(invitation(event)))
     in_feed = only_event(parse(feed([event])))
 
-    # What services.cancel_event does: mark it cancelled and raise the sequence.
-    event.status = Event.STATUS_CANCELLED
-    event.cancelled_at = datetime.now(UTC)
-    event.sequence += 1
+    services.cancel_event(event, actor=organiser, reason="The venue flooded.")
     db.session.commit()
 
     cancel_calendar = parse(invitation(event, method="CANCEL"))
@@ -338,7 +347,8 @@ def test_cancellation_round_trip_takes_the_event_out_of_calendars(create_event):
     assert str(cancelled_in_feed["STATUS"]) == "CANCELLED"
     assert str(cancelled_in_feed["SUMMARY"]) == "Cancelled: Summer Flashmob"
     assert str(cancelled_in_feed["TRANSP"]) == "TRANSPARENT"
-    assert str(cancelled_in_feed["DESCRIPTION"]).startswith("This event has been cancelled.")
+    description = str(cancelled_in_feed["DESCRIPTION"])
+    assert description.startswith("This event has been cancelled.\nThe venue flooded.")
 
 
 def test_cancelled_event_stays_cancelled_even_for_someone_on_the_waiting_list(create_event):
