@@ -43,6 +43,8 @@ def lock_event(event_id: int) -> Event:
     because the statement starts the transaction SQLite retries it from a fresh snapshot instead of failing
     with SQLITE_BUSY_SNAPSHOT. From then until commit no one else can write, so the counts we read stay
     true. If the transaction already wrote something, it already holds the write lock, which is as good.
+    (If the engine is ever set to emit its own BEGIN for SQLite, make it BEGIN IMMEDIATE, or a read before
+    this point would pin an old snapshot and the UPDATE would fail with "database is locked".)
     """
     if db.session.get_bind().dialect.name == "sqlite":
         table = Event.__table__
