@@ -217,3 +217,12 @@ def test_permission_predicates(roles, create_member):
     assert can_see_email(member, open_)
     assert not can_see_email(None, open_)
     assert not can_see_email(admin, shy)
+
+
+@pytest.mark.parametrize("path", ["/register", "/login", "/password/forgot", "/confirm", "/account/profile"])
+def test_form_fields_carry_no_stray_none_attributes(client, login, roles, path):
+    if path.startswith("/account"):
+        login(roles["member"])
+    page = client.get(path).text
+    assert '="None"' not in page
+    assert "aria-invalid" not in page

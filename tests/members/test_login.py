@@ -167,3 +167,8 @@ def test_a_stale_session_after_the_account_is_gone_is_anonymous(client, ada, log
     db.session.delete(db.session.get(User, ada.id))
     db.session.commit()
     assert client.get("/account").status_code == 302
+
+
+def test_a_failed_sign_in_marks_nothing_invalid_but_an_empty_field_is_marked(client, ada):
+    page = client.post("/login", data={"email": "ada@example.org", "password": ""}).text
+    assert 'aria-describedby="password-error" aria-invalid="true"' in page
