@@ -7,12 +7,16 @@ from zoneinfo import available_timezones
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields import DateTimeLocalField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from flashmob.events.services import MAX_CAPACITY, EventDetails
 
-# Every zone the server knows, by name; "Europe/London" reads better than an offset.
-TIMEZONE_CHOICES = tuple((name, name.replace("_", " ")) for name in sorted(available_timezones()))
+# Every zone the server knows, by name and grouped by region; "Europe/London" reads better than an offset.
+TIMEZONE_CHOICES = tuple(
+    SelectChoice(name, name.replace("_", " "), optgroup=name.split("/")[0] if "/" in name else "Other")
+    for name in sorted(available_timezones())
+)
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 DATETIME_MESSAGE = "Please give a date and time, for example 2026-05-07 18:30."
 

@@ -63,7 +63,9 @@ def test_create_event_is_a_draft_with_a_calendar_uid_from_the_configured_domain(
 
 
 def test_create_event_can_publish_at_once(roles):
-    event = services.create_event(roles["chapter"], details(), actor=roles["organiser"], publish=True, now=NOW)
+    event = services.create_event(
+        roles["chapter"], details(), actor=roles["organiser"], publish=True, now=NOW
+    )
     assert event.is_published
     assert event.published_at == NOW
 
@@ -153,7 +155,10 @@ def test_update_event_raises_sequence_when_the_venue_changes(roles):
 def test_update_event_keeps_sequence_when_only_the_words_change(roles):
     event = services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
     services.update_event(
-        event, details(title="New title", description="More words", capacity=40), actor=roles["organiser"], now=NOW
+        event,
+        details(title="New title", description="More words", capacity=40),
+        actor=roles["organiser"],
+        now=NOW,
     )
     assert event.sequence == 0
     assert event.title == "New title"
@@ -163,7 +168,9 @@ def test_update_event_keeps_sequence_when_only_the_words_change(roles):
 def test_update_event_keeps_its_uid(roles):
     event = services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
     uid = event.ical_uid
-    services.update_event(event, details(starts_at=datetime(2026, 7, 9, 19, 0)), actor=roles["organiser"], now=NOW)
+    services.update_event(
+        event, details(starts_at=datetime(2026, 7, 9, 19, 0)), actor=roles["organiser"], now=NOW
+    )
     assert event.ical_uid == uid
 
 
@@ -172,7 +179,10 @@ def test_update_event_refuses_an_end_before_the_start_and_changes_nothing(roles)
     before = (event.starts_at, event.ends_at, event.title)
     with pytest.raises(services.EventError) as caught:
         services.update_event(
-            event, details(title="Changed", ends_at=datetime(2026, 7, 9, 17, 0)), actor=roles["organiser"], now=NOW
+            event,
+            details(title="Changed", ends_at=datetime(2026, 7, 9, 17, 0)),
+            actor=roles["organiser"],
+            now=NOW,
         )
     assert caught.value.field == "ends_at"
     assert (event.starts_at, event.ends_at, event.title) == before
@@ -248,7 +258,10 @@ def test_create_chapter_makes_its_address_from_the_name(roles):
 
 def test_create_chapter_takes_a_given_address(roles):
     chapter = services.create_chapter(
-        name="Greater Manchester", slug="manchester", city="Manchester", timezone="Europe/London",
+        name="Greater Manchester",
+        slug="manchester",
+        city="Manchester",
+        timezone="Europe/London",
         actor=roles["admin"],
     )
     assert chapter.slug == "manchester"
@@ -276,8 +289,12 @@ def test_create_chapter_refuses_clashes_and_blanks(roles, fields, field):
 def test_update_chapter_changes_details_but_not_the_address(roles):
     chapter = roles["chapter"]
     services.update_chapter(
-        chapter, name="Birmingham & Black Country", city="Birmingham", timezone="Europe/Dublin",
-        description="Hello", actor=roles["admin"],
+        chapter,
+        name="Birmingham & Black Country",
+        city="Birmingham",
+        timezone="Europe/Dublin",
+        description="Hello",
+        actor=roles["admin"],
     )
     assert chapter.slug == "birmingham"
     assert chapter.name == "Birmingham & Black Country"
@@ -329,7 +346,9 @@ def test_an_organiser_can_leave_when_another_remains(roles):
 
 
 def test_appoint_organiser_promotes_a_member(roles):
-    user = services.appoint_organiser(roles["chapter"], "  " + roles["member"].email.upper(), actor=roles["admin"])
+    user = services.appoint_organiser(
+        roles["chapter"], "  " + roles["member"].email.upper(), actor=roles["admin"]
+    )
     assert user == roles["member"]
     assert roles["member"].is_organiser_of(roles["chapter"].id)
 
@@ -343,7 +362,9 @@ def test_appoint_organiser_makes_a_non_member_a_member_too(roles, create_user):
 
 
 def test_appoint_organiser_with_an_unknown_email_says_so(roles):
-    with pytest.raises(services.ChapterError, match="No member has the email address nobody@example.org") as caught:
+    with pytest.raises(
+        services.ChapterError, match=r"No member has the email address nobody@example\.org"
+    ) as caught:
         services.appoint_organiser(roles["chapter"], "nobody@example.org", actor=roles["admin"])
     assert caught.value.field == "email"
 
