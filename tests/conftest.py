@@ -134,6 +134,7 @@ def login(client):
         with client.session_transaction() as session:
             session["_user_id"] = user.session_token
             session["_fresh"] = True
+        _forget_loaded_user()
         return user
 
     return _login
@@ -144,8 +145,16 @@ def logout(client):
     def _logout():
         with client.session_transaction() as session:
             session.clear()
+        _forget_loaded_user()
 
     return _logout
+
+
+def _forget_loaded_user() -> None:
+    # Requests reuse the test's app context, so Flask-Login's cached user in `g` would outlive a switch.
+    from flask import g
+
+    g.pop("_login_user", None)
 
 
 # Factories: fixtures that return callables with good defaults.
