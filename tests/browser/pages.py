@@ -15,7 +15,8 @@ ANYONE = frozenset({"anonymous", "member", "organiser"})
 SIGNED_IN = frozenset({"member", "organiser"})
 ORGANISER = frozenset({"organiser"})
 ANONYMOUS = frozenset({"anonymous"})
-ROLES = ("anonymous", "member", "organiser")
+ADMIN = frozenset({"admin"})
+ROLES = ("anonymous", "member", "organiser", "admin")
 
 
 @dataclass(frozen=True)
@@ -85,13 +86,39 @@ def _bad_event(main, site):
     main.get_by_label("Ends").fill("2031-03-12T18:00")
 
 
+def _bad_password_change(main, site):
+    main.get_by_label("Current password").fill("not the password")
+    main.get_by_label("New password", exact=True).fill("short")
+    main.get_by_label("Confirm new password").fill("different")
+
+
+def _bad_chapter(main, site):
+    main.get_by_label("Name", exact=True).fill("   ")
+    main.get_by_label("City").fill("Leeds")
+
+
 _chapter = {"slug": lambda s: s.birmingham.slug}
 _event = {"event_id": lambda s: s.upcoming.id}
 
+
+def _confirm_token(site):
+    from flashmob.members.services import confirmation_token
+
+    return confirmation_token(site.newcomer)
+
+
+def _reset_token(site):
+    from flashmob.members.services import reset_token
+
+    return reset_token(site.member)
+
+
 KINDS: list[PageKind] = [
+    # Chapters and events
     PageKind("home", ANYONE, 200, _goto("events.home")),
     PageKind("chapters", ANYONE, 200, _goto("events.chapters")),
-    PageKind("chapter", ANYONE, 200, _goto("events.chapter", **_chapter)),
+    PageKind("chapter", ANYONE | ADMIN, 200, _goto("events.chapter", **_chapter)),
+    PageKind("chapter-past", ANYONE, 200, _goto("events.chapter_past", **_chapter)),
     PageKind("upcoming", ANYONE, 200, _goto("events.upcoming")),
     PageKind("past", ANYONE, 200, _goto("events.past")),
     PageKind("event", ANYONE, 200, _goto("events.detail", **_event)),
@@ -102,14 +129,36 @@ KINDS: list[PageKind] = [
         "event-new-errors", ORGANISER, 422, _send("events.new_event", _bad_event, "Save draft", **_chapter)
     ),
     PageKind("event-edit", ORGANISER, 200, _goto("events.edit_event", **_event)),
+    PageKind("event-cancel", ORGANISER, 200, _goto("events.cancel", **_event)),
+    PageKind("chapter-new", ADMIN, 200, _goto("events.new_chapter")),
+    PageKind("chapter-new-errors", ADMIN, 422, _send("events.new_chapter", _bad_chapter, "Create chapter")),
+    PageKind("chapter-edit", ADMIN, 200, _goto("events.edit_chapter", **_chapter)),
+    PageKind("organisers", ADMIN, 200, _goto("events.organisers", **_chapter)),
+    # Accounts
     PageKind("login", ANONYMOUS, 200, _goto("members.login")),
     PageKind("login-wrong-password", ANONYMOUS, 422, _send("members.login", _wrong_password, "Sign in")),
     PageKind("register", ANONYMOUS, 200, _goto("members.register")),
     PageKind(
         "register-errors", ANONYMOUS, 422, _send("members.register", _bad_registration, "Create my account")
     ),
+    PageKind("check-inbox", ANONYMOUS, 200, _goto("members.check_inbox")),
+    PageKind("resend-confirmation", ANONYMOUS, 200, _goto("members.resend_confirmation")),
+    PageKind("confirm-email", ANONYMOUS, 200, _goto("members.confirm_email", token=_confirm_token)),
+    PageKind("bad-link", ANONYMOUS, 400, _goto("members.confirm_email", token=lambda s: "not-a-token")),
+    PageKind("forgot-password", ANONYMOUS, 200, _goto("members.forgot_password")),
+    PageKind("reset-password", ANONYMOUS, 200, _goto("members.reset_password", token=_reset_token)),
     PageKind("account", SIGNED_IN, 200, _goto("members.account")),
+    PageKind("edit-profile", SIGNED_IN, 200, _goto("members.edit_profile")),
+    PageKind("change-password", SIGNED_IN, 200, _goto("members.change_password")),
+    PageKind(
+        "change-password-errors",
+        SIGNED_IN,
+        422,
+        _send("members.change_password", _bad_password_change, "Change my password"),
+    ),
     PageKind("profile", ANYONE, 200, _goto("members.profile", user_id=lambda s: s.organiser.id)),
+    # Errors
+    PageKind("forbidden", frozenset({"member"}), 403, _goto("events.new_event", **_chapter)),
     PageKind("not-found", ANYONE, 404, lambda page, server, site: page.goto("/no-such-page")),
 ]
 

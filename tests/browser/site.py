@@ -19,6 +19,7 @@ class Site:
     organiser: User
     other_organiser: User
     admin: User
+    newcomer: User
     upcoming: Event
     past: Event
     draft: Event
@@ -44,6 +45,9 @@ def build_site() -> Site:
     )
     london.description = "The London chapter: the network's largest, meeting monthly near Liverpool Street."
     confirm(roles["member"], roles["organiser"], roles["other_organiser"], roles["admin"])
+    newcomer = factories.create_user("Nell Newcomer", email="nell@example.org")
+    newcomer.email_confirmed_at = None  # registered, has not followed the emailed link yet
+    db.session.commit()
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     upcoming = factories.create_event(
         birmingham,
@@ -81,6 +85,7 @@ def build_site() -> Site:
         organiser=roles["organiser"],
         other_organiser=roles["other_organiser"],
         admin=roles["admin"],
+        newcomer=newcomer,
         upcoming=upcoming,
         past=past,
         draft=draft,

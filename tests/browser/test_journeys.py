@@ -56,8 +56,8 @@ def test_newcomer_registers_confirms_joins_birmingham_and_sees_the_upcoming_even
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Chapters").click()
     page.get_by_role("main").get_by_role("link", name="Birmingham").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Birmingham")
-    page.get_by_role("main").get_by_role("button", name=re.compile("join", re.I)).click()
-    expect(page.get_by_role("status")).to_be_visible()
+    page.get_by_role("main").get_by_role("button", name="Join Birmingham").click()
+    expect(page.get_by_role("status")).to_contain_text("Birmingham")
     expect(page.get_by_role("main")).to_contain_text(site.upcoming.title)
 
     _fresh()
@@ -71,7 +71,7 @@ def test_organiser_creates_and_publishes_an_event_and_sees_it_on_the_chapter_pag
     sign_in(page, site.organiser)
     page.goto(server.path("events.chapter", slug=site.birmingham.slug))
     main = page.get_by_role("main")
-    main.get_by_role("link", name=re.compile("new event|add an event|create an event", re.I)).click()
+    main.get_by_role("link", name="New event").click()
 
     main = page.get_by_role("main")
     main.get_by_label("Title").fill("Estimating with reference classes")
@@ -81,9 +81,10 @@ def test_organiser_creates_and_publishes_an_event_and_sees_it_on_the_chapter_pag
     main.get_by_label("Description").fill("Bring **one estimate** that went wrong and what it taught you.")
     main.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Estimating with reference classes")
+    expect(page.get_by_role("status")).to_contain_text("saved as a draft")
 
-    page.get_by_role("main").get_by_role("button", name=re.compile("publish", re.I)).click()
-    expect(page.get_by_role("status")).to_contain_text(re.compile("published", re.I))
+    page.get_by_role("main").get_by_role("button", name="Publish event").click()
+    expect(page.get_by_role("status")).to_contain_text("is published")
 
     page.get_by_role("main").get_by_role("link", name="Birmingham").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Birmingham")
@@ -135,7 +136,7 @@ def test_wrong_password_says_so_and_keeps_the_reader_signed_out(page, server):
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         main.get_by_role("button", name="Sign in", exact=True).click()
     assert answer.value.status == 422
-    expect(page.get_by_role("alert")).to_contain_text(re.compile("email address or password", re.I))
+    expect(page.get_by_role("alert")).to_contain_text("Email or password is incorrect")
     expect(page.get_by_role("navigation", name="Account").get_by_role("link", name="Sign in")).to_be_visible()
 
 
