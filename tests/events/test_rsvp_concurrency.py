@@ -124,9 +124,7 @@ def mail_count(kind: str, user_id: int | None = None) -> int:
     return db.session.scalar(statement)
 
 
-def test_thirty_rsvps_and_ten_cancellations_at_once_fill_ten_seats_exactly(
-    app, create_event, create_user
-):
+def test_thirty_rsvps_and_ten_cancellations_at_once_fill_ten_seats_exactly(app, create_event, create_user):
     event = create_event(capacity=10)
     seated = make_users(create_user, 10, "Seated")
     newcomers = make_users(create_user, 30, "Newcomer")
@@ -184,9 +182,7 @@ def test_repeated_cancellations_free_one_seat_and_promote_one_person(app, create
     assert mail_count("rsvp_promoted", waiting[0]) == 1
 
 
-def test_raising_capacity_while_people_cancel_promotes_each_person_once(
-    app, create_event, create_user
-):
+def test_raising_capacity_while_people_cancel_promotes_each_person_once(app, create_event, create_user):
     event = create_event(capacity=5)
     seated = make_users(create_user, 5, "Seated")
     waiting = make_users(create_user, 20, "Waiting")
