@@ -34,7 +34,7 @@ def format_tz_abbrev(value: datetime | None, tz: str | None = None) -> str:
 
 def iso_datetime(value: datetime | None) -> str:
     """A machine-readable moment for <time datetime>."""
-    return value.isoformat() if value else ""
+    return value.isoformat(timespec="seconds") if value else ""
 
 
 def page_url(page: int) -> str:

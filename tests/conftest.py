@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
@@ -97,6 +98,28 @@ def _app_context_and_clean_tables(request):
         _empty_all_tables()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_g_for_each_request(request):
+    """Give every test request an empty `g`, as a real server does.
+
+    Tests keep one app context open, and requests made inside it share its `g`: without this, the
+    signed-in user (Flask-Login) and a checked CSRF token (Flask-WTF) would carry from one request
+    to the next.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    flask_app = request.getfixturevalue("app")
+
+    def clear_g(sender, **extra):
+        for name in list(vars(g)):
+            g.pop(name, None)
+
+    request_started.connect(clear_g, flask_app)
+    yield
+    request_started.disconnect(clear_g, flask_app)
+
+
 def _empty_all_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
@@ -134,7 +157,6 @@ def login(client):
         with client.session_transaction() as session:
             session["_user_id"] = user.session_token
             session["_fresh"] = True
-        _forget_loaded_user()
         return user
 
     return _login
@@ -145,16 +167,8 @@ def logout(client):
     def _logout():
         with client.session_transaction() as session:
             session.clear()
-        _forget_loaded_user()
 
     return _logout
-
-
-def _forget_loaded_user() -> None:
-    # Requests reuse the test's app context, so Flask-Login's cached user in `g` would outlive a switch.
-    from flask import g
-
-    g.pop("_login_user", None)
 
 
 # Factories: fixtures that return callables with good defaults.

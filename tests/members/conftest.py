@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import func, select
 
 from flashmob.extensions import db
@@ -16,27 +15,6 @@ from tests.factories import DEFAULT_PASSWORD
 
 PASSWORD = DEFAULT_PASSWORD
 NEW_PASSWORD = "tea and lessons learnt"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_g_for_each_request(request):
-    """Give every test request an empty `g`, as a real server does.
-
-    The shared conftest keeps one app context open for the whole test, so without this `g` would carry
-    the signed-in user (Flask-Login) and a checked CSRF token (Flask-WTF) from one request to the next.
-    """
-    if "app" not in request.fixturenames:
-        yield
-        return
-    app = request.getfixturevalue("app")
-
-    def clear_g(sender, **extra):
-        for name in list(vars(g)):
-            g.pop(name, None)
-
-    request_started.connect(clear_g, app)
-    yield
-    request_started.disconnect(clear_g, app)
 
 
 @pytest.fixture

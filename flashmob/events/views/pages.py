@@ -1,15 +1,14 @@
-"""Chapters and events pages: browse, join, and for organisers and admins, run them."""
+"""Chapter and event pages: browse, join, and for organisers and admins, run them."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from flashmob.auth import ensure
 from flashmob.events import queries, services
-from flashmob.events.display import event_when
 from flashmob.events.forms import (
     AppointOrganiserForm,
     CancelEventForm,
@@ -30,12 +29,10 @@ from flashmob.events.permissions import (
     can_view_drafts,
     can_view_event,
 )
+from flashmob.events.views import bp
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.types import utcnow
-
-bp = Blueprint("events", __name__)
-bp.add_app_template_filter(event_when, "event_when")
 
 HOME_EVENT_COUNT = 5
 CHAPTER_PAST_PREVIEW = 5
