@@ -122,6 +122,8 @@ class Event(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Why the organisers called it off, shown to everyone on the event page; may be empty.
     cancellation_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # When the day-before reminder went to the people going; set once, so it is never sent twice.
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Raised whenever the time or place changes, so that calendars replace their copy.
     sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     ical_uid: Mapped[str] = mapped_column(String(255), unique=True)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 8d7d6297ccca
+Revision ID: 43845a8403e4
 Revises: 
-Create Date: 2026-11-25 20:17:08.438005
+Create Date: 2026-11-25 20:37:15.340768
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import flashmob.types
 
 
 # revision identifiers, used by Alembic.
-revision = '8d7d6297ccca'
+revision = '43845a8403e4'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -38,6 +38,7 @@ def upgrade():
     sa.Column('display_name', sa.String(length=80), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('session_token', sa.String(length=64), nullable=False),
+    sa.Column('calendar_token', sa.String(length=64), nullable=True),
     sa.Column('is_admin', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
     sa.Column('headline', sa.String(length=120), server_default='', nullable=False),
     sa.Column('organisation', sa.String(length=120), server_default='', nullable=False),
@@ -47,6 +48,7 @@ def upgrade():
     sa.Column('email_confirmed_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_login_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
+    sa.UniqueConstraint('calendar_token', name=op.f('uq_users_calendar_token')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email')),
     sa.UniqueConstraint('session_token', name=op.f('uq_users_session_token'))
     )
@@ -65,6 +67,15 @@ def upgrade():
     with op.batch_alter_table('chapter_memberships', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_chapter_memberships_user_id'), ['user_id'], unique=False)
 
+    op.create_table('email_opt_outs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('created_at', flashmob.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_email_opt_outs_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_email_opt_outs')),
+    sa.UniqueConstraint('user_id', 'kind', name=op.f('uq_email_opt_outs_user_id_kind'))
+    )
     op.create_table('events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('chapter_id', sa.Integer(), nullable=False),
@@ -83,6 +94,7 @@ def upgrade():
     sa.Column('published_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('cancelled_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('cancellation_reason', sa.Text(), server_default='', nullable=False),
+    sa.Column('reminder_sent_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('sequence', sa.Integer(), server_default='0', nullable=False),
     sa.Column('ical_uid', sa.String(length=255), nullable=False),
     sa.Column('requires_approval', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
@@ -178,6 +190,7 @@ def downgrade():
         batch_op.drop_index('ix_events_chapter_id_starts_at')
 
     op.drop_table('events')
+    op.drop_table('email_opt_outs')
     with op.batch_alter_table('chapter_memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_chapter_memberships_user_id'))
 
