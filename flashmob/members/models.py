@@ -35,6 +35,9 @@ class User(UserMixin, db.Model):
     # Flask-Login keeps this in the session cookie instead of the id: changing it on a
     # password change signs the account out everywhere else.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    # The secret in the address of the member's personal calendar feed: made the first time they ask
+    # for it; resetting it replaces it, and the old address stops working.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     headline: Mapped[str] = mapped_column(String(120), default="", server_default="")
     organisation: Mapped[str] = mapped_column(String(120), default="", server_default="")
@@ -60,6 +63,10 @@ class User(UserMixin, db.Model):
     def rotate_session_token(self) -> None:
         """Invalidate every existing session and remember-me cookie of this account."""
         self.session_token = new_token()
+
+    def reset_calendar_token(self) -> None:
+        """Give the personal calendar feed a new secret address; the old one stops working."""
+        self.calendar_token = new_token()
 
     def membership_in(self, chapter_id: int) -> ChapterMembership | None:
         """This person's membership of a chapter, if any."""

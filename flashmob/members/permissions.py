@@ -27,3 +27,8 @@ def can_view_profile(user, member: User) -> bool:
 def can_see_email(user, member: User) -> bool:
     """An address is shown only when its owner chose to, and only to people who are signed in."""
     return bool(member.show_email) and _is_signed_in(user)
+
+
+def can_reset_calendar_address(user, member: User) -> bool:
+    """The secret address of a personal calendar feed is made and reset by its owner only."""
+    return _is_signed_in(user) and user.id == member.id

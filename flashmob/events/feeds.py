@@ -1,0 +1,152 @@
+"""What each calendar feed carries and whose it is: the loaders behind the feed routes, and the secret
+addresses of members' personal feeds.
+
+Each loader runs a fixed number of queries whatever the number of events, and hands back what the
+view needs to answer a conditional request (ETag, Last-Modified) before it builds any calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from flask import current_app
+from sqlalchemy import select
+
+from flashmob.events import ical
+from flashmob.events.models import Chapter, Event, Rsvp
+from flashmob.extensions import db
+from flashmob.markdown import markdown_to_text
+from flashmob.members.models import User
+
+# How often calendars are asked to look again; feeds may be cached as long.
+REFRESH = ical.DEFAULT_REFRESH
+ALL_CHAPTERS_NAME = f"{ical.SITE_NAME}: all chapters"
+PERSONAL_NAME = f"My {ical.SITE_NAME} events"
+GOOGLE_CALENDAR_URL = "https://calendar.google.com/calendar/render"
+
+
+class FeedError(Exception):
+    """A calendar feed rule was broken; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Feed:
+    """The events of one feed and what a calendar client is told about them."""
+
+    events: list[Event]
+    name: str
+    description: str
+    timezone: str
+    tentative_ids: frozenset[int] = frozenset()
+    etag: str = ""
+    last_modified: datetime | None = None
+    refresh: timedelta = REFRESH
+
+
+def _feed(events, *, name, description, timezone, tentative_ids=frozenset(), also=()) -> Feed:
+    events = list(events)
+    return Feed(
+        events=events,
+        name=name,
+        description=description,
+        timezone=timezone,
+        tentative_ids=frozenset(tentative_ids),
+        etag=ical.feed_etag(events, name=name, tentative_ids=tentative_ids, extra=(description, timezone)),
+        last_modified=ical.feed_last_modified(events, also=also),
+    )
+
+
+def chapter_feed(chapter: Chapter, *, now: datetime | None = None) -> Feed:
+    """A chapter's published and recently cancelled events (one query)."""
+    events = db.session.scalars(ical.feed_events_query(chapter, now=now)).all()
+    return _feed(
+        events,
+        name=f"{ical.SITE_NAME} {chapter.name}",
+        description=f"Evening meetups of the {chapter.name} chapter of {ical.SITE_NAME}, in {chapter.city}.",
+        timezone=chapter.timezone,
+    )
+
+
+def all_chapters_feed(*, now: datetime | None = None) -> Feed:
+    """Every chapter's published and recently cancelled events (one query)."""
+    events = db.session.scalars(ical.feed_events_query(now=now)).all()
+    return _feed(
+        events,
+        name=ALL_CHAPTERS_NAME,
+        description=f"Evening meetups of every {ical.SITE_NAME} chapter.",
+        timezone=current_app.config["DEFAULT_TIMEZONE"],
+    )
+
+
+def personal_feed(user: User, *, now: datetime | None = None) -> Feed:
+    """The events a member is going to, offered a seat at, waiting for or asking to join; all but
+    a seat they hold are marked tentative (two queries)."""
+    rows = db.session.execute(ical.personal_feed_query(user, now=now)).all()
+    # Their latest answer moves Last-Modified even when it took an event out of the feed.
+    latest_answer = db.session.scalar(
+        select(Rsvp.updated_at).where(Rsvp.user_id == user.id).order_by(Rsvp.updated_at.desc()).limit(1)
+    )
+    return _feed(
+        [event for event, _ in rows],
+        name=PERSONAL_NAME,
+        description=(
+            f"The {ical.SITE_NAME} events you are going to. Where you are on the waiting list, "
+            "or a seat is offered to you, the event is marked tentative."
+        ),
+        timezone=current_app.config["DEFAULT_TIMEZONE"],
+        tentative_ids={event.id for event, status in rows if status in ical.TENTATIVE_RSVP_STATUSES},
+        also=[latest_answer],
+    )
+
+
+def event_file(event: Event) -> Feed:
+    """One event, for its .ics file (no query)."""
+    return _feed([event], name="", description="", timezone=event.timezone)
+
+
+def member_for_calendar_token(token: str) -> User | None:
+    """Whose personal feed this secret address is, if anyone's (one query on a unique column)."""
+    if not token:
+        return None
+    return db.session.scalar(select(User).where(User.calendar_token == token))
+
+
+def reset_calendar_token(user: User, *, actor: User) -> str:
+    """Give a member's personal feed a new secret address (their first, or a replacement: the old
+    address stops working at once). Returns the new token."""
+    if actor is None or actor.id != user.id:
+        raise FeedError("Only you can change the address of your calendar.")
+    user.reset_calendar_token()
+    db.session.flush()
+    return user.calendar_token
+
+
+def webcal_url(url: str) -> str:
+    """The same address as webcal://, which opens Apple Calendar or Outlook to subscribe."""
+    for scheme in ("https://", "http://"):
+        if url.startswith(scheme):
+            return "webcal://" + url[len(scheme) :]
+    return url
+
+
+def google_calendar_url(event: Event, event_url: str) -> str | None:
+    """A link that opens Google Calendar's "add event" form filled in; None once it is of no use
+    (a draft, a cancelled event, one that has started)."""
+    if not event.is_published or event.has_started:
+        return None
+    moment = "%Y%m%dT%H%M%SZ"
+    location = ", ".join(part for part in (event.venue_name, event.venue_address) if part)
+    details = ical.clean_text(markdown_to_text(event.description or ""))
+    if len(details) > 500:  # the whole address must stay well under browsers' URL limits
+        details = details[:500].rsplit(" ", 1)[0] + "…"
+    query = {
+        "action": "TEMPLATE",
+        "text": ical.clean_text(event.title, one_line=True),
+        "dates": f"{event.starts_at.strftime(moment)}/{event.ends_at.strftime(moment)}",
+        "ctz": event.timezone,
+        "details": f"{details}\n\n{event_url}".strip(),
+        "location": ical.clean_text(location, one_line=True),
+    }
+    return f"{GOOGLE_CALENDAR_URL}?{urlencode(query)}"

@@ -1,0 +1,239 @@
+"""Calendar feeds: an .ics file per event, a feed per chapter, one of every chapter, and each member's
+personal feed behind a secret address they can reset; plus the links pages show to subscribe."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from flask import abort, current_app, flash, make_response, redirect, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from flashmob.auth import ensure
+from flashmob.events import feeds, ical
+from flashmob.events.forms import ConfirmForm
+from flashmob.events.models import Chapter, Event
+from flashmob.events.permissions import can_view_event
+from flashmob.events.rsvps import public_url
+from flashmob.events.views import bp
+from flashmob.extensions import db
+from flashmob.members.models import User
+from flashmob.members.permissions import can_reset_calendar_address
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+# Public feeds may be cached as long as calendars are told to wait before asking again.
+PUBLIC_CACHE = f"public, max-age={int(feeds.REFRESH.total_seconds())}"
+# A personal feed says where someone will be: never in a shared cache.
+PRIVATE_CACHE = f"private, max-age={int(feeds.REFRESH.total_seconds())}"
+# A single event's file is downloaded now and then; a change should show on the next download.
+EVENT_FILE_CACHE = "public, max-age=300"
+DRAFT_CACHE = "private, no-cache"
+
+
+# Links that pages show and put in their <head>
+
+
+@dataclass(frozen=True)
+class CalendarLinks:
+    """How to get one feed: subscribe (webcal://), paste the address (https://), or download it."""
+
+    title: str
+    url: str  # the public address, from BASE_URL
+    webcal_url: str
+    download_url: str  # on this site, as the page was reached
+    filename: str
+
+
+def _links(title: str, endpoint: str, filename: str, **values) -> CalendarLinks:
+    url = public_url(endpoint, **values)
+    return CalendarLinks(
+        title=title,
+        url=url,
+        webcal_url=feeds.webcal_url(url),
+        download_url=url_for(endpoint, **values),
+        filename=filename,
+    )
+
+
+@bp.app_template_global()
+def all_chapters_calendar() -> CalendarLinks:
+    """Links to the feed of every chapter's events."""
+    return _links(feeds.ALL_CHAPTERS_NAME, "events.all_feed", "pmo-flashmob.ics")
+
+
+@bp.app_template_global()
+def chapter_calendar(chapter: Chapter) -> CalendarLinks:
+    """Links to one chapter's feed."""
+    return _links(
+        f"{ical.SITE_NAME} {chapter.name}",
+        "events.chapter_feed",
+        f"pmo-flashmob-{chapter.slug}.ics",
+        slug=chapter.slug,
+    )
+
+
+@bp.app_template_global()
+def personal_calendar(user: User) -> CalendarLinks | None:
+    """Links to a member's personal feed; None until they ask for its address."""
+    if not user.calendar_token:
+        return None
+    return _links(
+        feeds.PERSONAL_NAME, "events.personal_feed", "my-pmo-flashmob.ics", token=user.calendar_token
+    )
+
+
+@dataclass(frozen=True)
+class EventCalendarLinks:
+    title: str
+    url: str
+    download_url: str
+    filename: str
+    google_url: str | None
+
+
+@bp.app_template_global()
+def event_calendar(event: Event) -> EventCalendarLinks:
+    """Links that put one event into a calendar: its .ics file, and Google Calendar's form."""
+    return EventCalendarLinks(
+        title=event.title,
+        url=public_url("events.event_file", event_id=event.id),
+        download_url=url_for("events.event_file", event_id=event.id),
+        filename=_event_filename(event),
+        google_url=feeds.google_calendar_url(event, public_url("events.detail", event_id=event.id)),
+    )
+
+
+def _event_filename(event: Event) -> str:
+    ascii_title = unicodedata.normalize("NFKD", event.title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-") or "event"
+    return f"{slug}-{event.local_starts_at:%Y-%m-%d}.ics"
+
+
+# Answering for a calendar
+
+
+def _event_path(event: Event) -> str:
+    return public_url("events.detail", event_id=event.id)
+
+
+def _organiser() -> str:
+    return current_app.config["MAIL_FROM"]
+
+
+def _not_modified(feed: feeds.Feed) -> bool:
+    """Whether the client's copy is current. If-None-Match wins over If-Modified-Since (RFC 9110)."""
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(feed.etag)
+    since = request.if_modified_since
+    return bool(since and feed.last_modified and feed.last_modified <= since)
+
+
+def _calendar_response(feed: feeds.Feed, build, *, cache: str, disposition: str, filename: str):
+    """The calendar, or 304 Not Modified with no body when the client's copy is current; the
+    calendar is only built when it is sent."""
+    if _not_modified(feed):
+        response = make_response("", 304)
+    else:
+        response = make_response(build())
+        response.headers["Content-Type"] = CONTENT_TYPE
+        response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.set_etag(feed.etag, weak=True)
+    if feed.last_modified is not None:
+        response.last_modified = feed.last_modified
+    response.headers["Cache-Control"] = cache
+    return response
+
+
+def _send_feed(feed: feeds.Feed, *, cache: str, filename: str):
+    def build() -> bytes:
+        return ical.build_feed(
+            feed.events,
+            name=feed.name,
+            description=feed.description,
+            base_url=current_app.config["BASE_URL"],
+            url_for_event=_event_path,
+            organiser_email=_organiser(),
+            tentative_ids=feed.tentative_ids,
+            refresh=feed.refresh,
+            timezone=feed.timezone,
+        )
+
+    return _calendar_response(feed, build, cache=cache, disposition="inline", filename=filename)
+
+
+@bp.route("/events/<int:event_id>.ics")
+def event_file(event_id):
+    """One event as a .ics file to open in a calendar; a draft only for those who may see it."""
+    event = db.first_or_404(select(Event).where(Event.id == event_id).options(joinedload(Event.chapter)))
+    if not can_view_event(current_user, event):
+        abort(404)  # a draft's existence is not revealed
+
+    def build() -> bytes:
+        return ical.build_event_file(
+            event,
+            base_url=current_app.config["BASE_URL"],
+            path=_event_path(event),
+            organiser_email=_organiser(),
+        )
+
+    return _calendar_response(
+        feeds.event_file(event),
+        build,
+        cache=DRAFT_CACHE if event.is_draft else EVENT_FILE_CACHE,
+        disposition="attachment",
+        filename=_event_filename(event),
+    )
+
+
+@bp.route("/chapters/<slug>/calendar.ics")
+def chapter_feed(slug):
+    """A chapter's events as a feed to subscribe to: anyone may."""
+    chapter = db.first_or_404(select(Chapter).where(Chapter.slug == slug))
+    return _send_feed(
+        feeds.chapter_feed(chapter), cache=PUBLIC_CACHE, filename=f"pmo-flashmob-{chapter.slug}.ics"
+    )
+
+
+@bp.route("/calendar.ics")
+def all_feed():
+    """Every chapter's events as one feed: anyone may subscribe."""
+    return _send_feed(feeds.all_chapters_feed(), cache=PUBLIC_CACHE, filename="pmo-flashmob.ics")
+
+
+@bp.route("/calendar/<token>.ics")
+def personal_feed(token):
+    """A member's own feed: what they are going to or waiting for. The secret address is the key."""
+    member = feeds.member_for_calendar_token(token)
+    if member is None:
+        abort(404)
+    return _send_feed(feeds.personal_feed(member), cache=PRIVATE_CACHE, filename="my-pmo-flashmob.ics")
+
+
+@bp.route("/account/calendar", methods=["POST"])
+@login_required
+def reset_calendar_address():
+    """Make (or remake) the secret address of your personal feed; an old one stops working."""
+    user: User = current_user._get_current_object()
+    ensure(can_reset_calendar_address(current_user, user))
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    had_one = bool(user.calendar_token)
+    try:
+        feeds.reset_calendar_token(user, actor=user)
+    except feeds.FeedError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("members.account"))
+    db.session.commit()
+    if had_one:
+        flash(
+            "Your calendar has a new address. The old one no longer works: "
+            "subscribe again with the new address below.",
+            "success",
+        )
+    else:
+        flash("Your calendar address is ready: subscribe to it below.", "success")
+    return redirect(url_for("members.account", _anchor="calendar"))
