@@ -6,6 +6,7 @@ with mistakes) and hands back the raw HTML the server sent, for the Nu HTML chec
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -101,6 +102,17 @@ _chapter = {"slug": lambda s: s.birmingham.slug}
 _event = {"event_id": lambda s: s.upcoming.id}
 
 
+def _account_with_calendar(page, server, site):
+    """The account page once the member has asked for their calendar address, as a person does."""
+    page.goto(server.path("members.account"))
+    button = page.get_by_role("main").get_by_role(
+        "button", name=re.compile("^(Get|Reset) my calendar address$")
+    )
+    with page.expect_navigation() as answer:
+        button.click()
+    return answer.value
+
+
 def _confirm_token(site):
     from flashmob.members.services import confirmation_token
 
@@ -148,6 +160,7 @@ KINDS: list[PageKind] = [
     PageKind("forgot-password", ANONYMOUS, 200, _goto("members.forgot_password")),
     PageKind("reset-password", ANONYMOUS, 200, _goto("members.reset_password", token=_reset_token)),
     PageKind("account", SIGNED_IN, 200, _goto("members.account")),
+    PageKind("account-calendar", SIGNED_IN, 200, _account_with_calendar),
     PageKind("edit-profile", SIGNED_IN, 200, _goto("members.edit_profile")),
     PageKind("change-password", SIGNED_IN, 200, _goto("members.change_password")),
     PageKind(
