@@ -16,7 +16,7 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, case, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from flashmob import mailer
+from flashmob import mailer, notifications
 from flashmob.extensions import db
 from flashmob.types import UTCDateTime, utcnow
 
@@ -70,15 +70,27 @@ def queue_email(
     calendar_method: str | None = None,
     unsubscribe_url: str | None = None,
     **context,
-) -> OutboxMessage:
+) -> OutboxMessage | None:
     """Queue an email in the current transaction; the caller commits.
 
     `template` names a pair under templates/email/: `<template>.txt` (required) and `<template>.html`
     (optional); both get `context` and `unsubscribe_url`. A `calendar` (iCalendar text) needs its
     `calendar_method`, REQUEST or CANCEL; an `unsubscribe_url` becomes the one-click List-Unsubscribe.
+
+    For a member (`user_id`) and a kind they can stop (notifications.KINDS), this is the one place
+    their choice is kept: if they stopped it, nothing is queued and None comes back; otherwise the
+    email gets their one-click unsubscribe link (and the footer's `email_kind_label`, `email_settings_url`).
     """
     if calendar is not None and (calendar_method or "").upper() not in mailer.CALENDAR_METHODS:
         raise ValueError(f"a calendar needs calendar_method REQUEST or CANCEL, not {calendar_method!r}")
+    preference = notifications.preference_for(kind)
+    if preference is not None and user_id is not None:
+        if notifications.has_opted_out(user_id, preference):
+            return None
+        footer = notifications.footer_context(user_id, preference)
+        one_click = footer.pop("unsubscribe_url")
+        unsubscribe_url = unsubscribe_url or one_click
+        context = {**footer, **context}
     text_body = render_template(f"email/{template}.txt", unsubscribe_url=unsubscribe_url, **context)
     try:
         html_body = render_template(f"email/{template}.html", unsubscribe_url=unsubscribe_url, **context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
@@ -125,3 +125,19 @@ class EventForm(FlaskForm):
 class CancelEventForm(FlaskForm):
     reason = TextAreaField("Reason (optional)", validators=[Length(max=2_000)])
     submit = SubmitField("Cancel this event")
+
+
+class MessageForm(FlaskForm):
+    """An organiser writing to the people coming to an event."""
+
+    subject = StringField(
+        "Subject",
+        validators=[InputRequired("Please write a subject."), Length(max=150)],
+        filters=[_strip],
+    )
+    body = TextAreaField(
+        "Message",
+        validators=[InputRequired("Please write a message."), Length(max=10_000)],
+        filters=[_strip],
+    )
+    include_waitlisted = BooleanField("Also send it to the people on the waitlist")

@@ -67,3 +67,8 @@ def can_view_drafts(user, chapter: Chapter) -> bool:
 
 def can_remove_organiser(user, chapter: Chapter) -> bool:
     return can_appoint_organisers(user, chapter)
+
+
+def can_email_attendees(user, event: Event) -> bool:
+    """The chapter's organisers and admins write to the people coming; a draft has nobody to write to."""
+    return not event.is_draft and can_manage_chapter(user, event.chapter)

@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from flashmob.events.emails import rsvp_invitation
 from flashmob.events.models import Event, Rsvp
 from flashmob.extensions import db
 from flashmob.members.models import User
@@ -476,7 +477,7 @@ def _fill_free_seats(event: Event, now: datetime) -> list[Rsvp]:
 def notify(rsvp: Rsvp, template: str, subject: str, **context) -> None:
     """Queue the email that tells someone what happened to their RSVP, in the current transaction.
 
-    The one place RSVP mail is queued: calendar invitations for seats are to be attached here.
+    The one place RSVP mail is queued; an email that gives a seat carries the calendar invitation.
     """
     event = rsvp.event
     user = rsvp.user
@@ -487,6 +488,7 @@ def notify(rsvp: Rsvp, template: str, subject: str, **context) -> None:
         template=template,
         kind=template,
         user_id=user.id,
+        **rsvp_invitation(rsvp, template),
         event=event,
         rsvp=rsvp,
         user=user,

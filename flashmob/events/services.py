@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import current_app
 from sqlalchemy import func, select
 
+from flashmob.events import emails
 from flashmob.events.models import Chapter, ChapterMembership, Event, new_ical_uid
 from flashmob.extensions import db
 from flashmob.members.models import User
@@ -192,6 +193,9 @@ def update_event(event: Event, details: EventDetails, *, actor: User, now: datet
     if moved:
         event.sequence += 1
     db.session.flush()
+    if moved and event.is_published:
+        # Everyone with a seat, an offer, a place in line or a request hears, with the new invitation.
+        emails.tell_event_changed(event)
     return event
 
 
@@ -230,6 +234,8 @@ def cancel_event(event: Event, *, actor: User, reason: str = "", now: datetime |
     event.cancellation_reason = reason.strip()
     event.sequence += 1
     db.session.flush()
+    # METHOD:CANCEL at the raised sequence, so the event leaves people's calendars.
+    emails.tell_event_cancelled(event)
     return event
 
 

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 
 from flashmob.members import services
 from flashmob.members.passwords import MAX_LENGTH, password_problems
+from flashmob.notifications import KINDS
 
 
 def _strip(value):
@@ -143,3 +144,19 @@ class ProfileForm(FlaskForm):
     )
     bio = TextAreaField("About you", filters=[_strip], validators=[Optional(), Length(max=5000)])
     show_email = BooleanField("Show my email address to other signed-in members")
+
+
+class EmailSettingsForm(FlaskForm):
+    """Which kinds of email a member gets: one checkbox per kind in notifications.KINDS."""
+
+    @classmethod
+    def for_user(cls, stopped: set[str], **kwargs) -> EmailSettingsForm:
+        """The form, ticked for every kind the member has not stopped."""
+        return cls(data={kind: kind not in stopped for kind in KINDS}, **kwargs)
+
+    def wanted(self) -> set[str]:
+        return {kind for kind in KINDS if self[kind].data}
+
+
+for _kind, _label in KINDS.items():
+    setattr(EmailSettingsForm, _kind, BooleanField(_label))

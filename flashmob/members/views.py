@@ -275,3 +275,7 @@ def profile(user_id):
     return render_template(
         "members/profile.html", member=member, memberships=services.chapter_memberships(member)
     )
+
+
+# Email settings and one-click unsubscribe register themselves on `bp` when imported.
+from flashmob.members import email_views  # noqa: E402, F401

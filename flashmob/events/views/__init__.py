@@ -10,3 +10,4 @@ bp.add_app_template_filter(event_when, "event_when")
 # The route modules register themselves on `bp` when imported.
 from flashmob.events.views import pages  # noqa: E402, F401
 from flashmob.events.views import feeds  # noqa: E402, F401
+from flashmob.events.views import messages  # noqa: E402, F401

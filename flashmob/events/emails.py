@@ -1,0 +1,271 @@
+"""Event email beyond one RSVP: seat invitations, changes, cancellations, reminders, organiser messages.
+
+Each function queues its messages in the caller's transaction (outbox.queue_email, which also keeps
+every member's choice of which kinds they get); the caller commits. Recipients are loaded in one query.
+
+Calendars hold an event for the people who hold a seat: confirmations and promotions carry a
+METHOD:REQUEST invitation, and changes update it. People on the waitlist, with a request waiting or
+with a seat offered get no invitation: most of them never get a seat, and a tentative entry would then
+sit in their calendar until the evening (their personal feed already shows the event as tentative).
+A cancellation's METHOD:CANCEL goes to everyone we tell, seat or not: it also takes out copies that
+people added themselves from the event's .ics file (same UID), and is ignored where there is none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
+
+from flashmob.events.ical import METHOD_CANCEL, METHOD_REQUEST, build_invitation
+from flashmob.events.models import Event, Rsvp
+from flashmob.extensions import db
+from flashmob.markdown import markdown_to_text, render_markdown
+from flashmob.members.models import User
+from flashmob.notifications import opted_out_clause, public_url
+from flashmob.outbox import queue_email
+from flashmob.types import utcnow
+
+# RSVP emails that give someone a seat, and so carry an invitation (when the RSVP is a seat).
+SEAT_TEMPLATES = frozenset({"rsvp_confirmed", "rsvp_promoted", "rsvp_approved"})
+# Who hears that an event moved or was called off: everyone with a seat, an offer, a place in line
+# or a request waiting.
+TOLD_OF_CHANGES = (Rsvp.GOING, Rsvp.OFFERED, Rsvp.WAITLISTED, Rsvp.PENDING)
+# The reminder goes once an event is this close: "the day before", and a tick every few minutes or
+# hours finds each event in the window at least once.
+REMINDER_FROM = timedelta(hours=24)
+REMINDER_UNTIL = timedelta(hours=36)
+
+SUBJECT_MAX = 150
+BODY_MAX = 10_000
+
+
+class MessageError(Exception):
+    """An organiser message cannot be sent that way; `field` names the form field it is about."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _event_url(event: Event) -> str:
+    return public_url("events.detail", event_id=event.id)
+
+
+def _common(event: Event) -> dict:
+    return {
+        "event": event,
+        "event_url": _event_url(event),
+        "site_name": current_app.config["SITE_NAME"],
+    }
+
+
+def invitation(event: Event, user: User, method: str) -> str:
+    """The iCalendar invitation for one person: the chapter (our sending address) as ORGANIZER, so
+    that calendars accept it as coming from the organiser, and the person as the ATTENDEE."""
+    organiser_email = parseaddr(current_app.config["MAIL_FROM"])[1]
+    return build_invitation(
+        event,
+        base_url=current_app.config["BASE_URL"],
+        path=_event_url(event),
+        attendee_email=user.email,
+        attendee_name=user.display_name,
+        method=method,
+        organiser_email=organiser_email,
+    ).decode("utf-8")
+
+
+def rsvp_invitation(rsvp: Rsvp, template: str) -> dict:
+    """queue_email() arguments for the invitation an RSVP email carries: a REQUEST for a seat, else none."""
+    if template not in SEAT_TEMPLATES or rsvp.status != Rsvp.GOING:
+        return {}
+    return {"calendar": invitation(rsvp.event, rsvp.user, METHOD_REQUEST), "calendar_method": METHOD_REQUEST}
+
+
+def _rsvps(event: Event, statuses) -> list[Rsvp]:
+    """The event's RSVPs in these statuses with their people, in one query."""
+    statement = (
+        select(Rsvp)
+        .where(Rsvp.event_id == event.id, Rsvp.status.in_(statuses))
+        .options(joinedload(Rsvp.user))
+        .order_by(Rsvp.id)
+    )
+    return list(db.session.scalars(statement))
+
+
+def tell_event_changed(event: Event) -> int:
+    """Email everyone concerned that the time or place changed; seat holders get the updated invitation.
+
+    Call after raising event.sequence. Returns how many emails were queued.
+    """
+    queued = 0
+    for rsvp in _rsvps(event, TOLD_OF_CHANGES):
+        calendar = {}
+        if rsvp.status == Rsvp.GOING:
+            calendar = {
+                "calendar": invitation(event, rsvp.user, METHOD_REQUEST),
+                "calendar_method": METHOD_REQUEST,
+            }
+        message = queue_email(
+            to=rsvp.user.email,
+            subject=f"Changed: {_one_line(event.title)}",
+            template="event_changed",
+            kind="event_changed",
+            user_id=rsvp.user_id,
+            user=rsvp.user,
+            rsvp=rsvp,
+            **calendar,
+            **_common(event),
+        )
+        queued += message is not None
+    return queued
+
+
+def tell_event_cancelled(event: Event) -> int:
+    """Email everyone concerned that the event is off, with a METHOD:CANCEL at the raised sequence.
+
+    Call after cancelling (which raises event.sequence). Returns how many emails were queued.
+    """
+    queued = 0
+    for rsvp in _rsvps(event, TOLD_OF_CHANGES):
+        message = queue_email(
+            to=rsvp.user.email,
+            subject=f"Cancelled: {_one_line(event.title)}",
+            template="event_cancelled",
+            kind="event_cancelled",
+            user_id=rsvp.user_id,
+            user=rsvp.user,
+            rsvp=rsvp,
+            calendar=invitation(event, rsvp.user, METHOD_CANCEL),
+            calendar_method=METHOD_CANCEL,
+            **_common(event),
+        )
+        queued += message is not None
+    return queued
+
+
+# The day-before reminder
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Remind the people going to each published event starting 24 to 36 hours from now; once per event.
+
+    A job for `flask events tick`; the caller commits. Each event is claimed by an atomic UPDATE of its
+    reminder_sent_at before anything is queued, so two ticks at once never both send: the second
+    waits for the first's row lock (SQLite: its write lock), then finds the reminder taken. Returns how
+    many reminders were queued.
+    """
+    now = now or utcnow()
+    due = select(Event.id).where(
+        Event.status == Event.STATUS_PUBLISHED,
+        Event.starts_at > now + REMINDER_FROM,
+        Event.starts_at <= now + REMINDER_UNTIL,
+        Event.reminder_sent_at.is_(None),
+    )
+    queued = 0
+    for event_id in sorted(db.session.scalars(due)):
+        claimed = db.session.execute(
+            update(Event)
+            .where(Event.id == event_id, Event.reminder_sent_at.is_(None))
+            .values(reminder_sent_at=now)
+            .returning(Event.id),
+            execution_options={"synchronize_session": False},
+        ).scalar_one_or_none()
+        if claimed is None:  # another tick got there first
+            continue
+        event = db.session.get(Event, event_id, populate_existing=True)
+        for rsvp in _rsvps(event, (Rsvp.GOING,)):
+            message = queue_email(
+                to=rsvp.user.email,
+                subject=f"Tomorrow: {_one_line(event.title)}",
+                template="reminder",
+                kind="reminder",
+                user_id=rsvp.user_id,
+                user=rsvp.user,
+                rsvp=rsvp,
+                **_common(event),
+            )
+            queued += message is not None
+    return queued
+
+
+# Organisers writing to attendees
+
+
+@dataclass
+class Audience:
+    """How many people an organiser message would reach: going, and waiting (in line or offered a seat)."""
+
+    going: int
+    waiting: int
+
+
+def _audience_statuses(include_waitlisted: bool) -> tuple[str, ...]:
+    return (Rsvp.GOING, Rsvp.WAITLISTED, Rsvp.OFFERED) if include_waitlisted else (Rsvp.GOING,)
+
+
+def message_audience(event: Event) -> Audience:
+    """Who would get an organiser message, counted in one query (people who stopped them left out)."""
+    rows = db.session.execute(
+        select(Rsvp.status, func.count(Rsvp.id))
+        .where(
+            Rsvp.event_id == event.id,
+            Rsvp.status.in_(_audience_statuses(True)),
+            opted_out_clause(Rsvp.user_id, "organiser_messages"),
+        )
+        .group_by(Rsvp.status)
+    )
+    counts = dict(rows.all())
+    return Audience(
+        going=counts.get(Rsvp.GOING, 0),
+        waiting=counts.get(Rsvp.WAITLISTED, 0) + counts.get(Rsvp.OFFERED, 0),
+    )
+
+
+def send_organiser_message(
+    event: Event, *, subject: str, body: str, include_waitlisted: bool = False, actor: User
+) -> int:
+    """Email the people going (and, if asked, those waiting) one message each, from an organiser.
+
+    The body is Markdown: a plain-text part from it, and sanitised HTML. Returns how many were queued.
+    """
+    subject = _one_line(subject or "")
+    body = (body or "").strip()
+    if not subject:
+        raise MessageError("Please write a subject.", field="subject")
+    if len(subject) > SUBJECT_MAX:
+        raise MessageError(f"Please keep the subject to {SUBJECT_MAX} characters or fewer.", field="subject")
+    if not body:
+        raise MessageError("Please write a message.", field="body")
+    if len(body) > BODY_MAX:
+        raise MessageError(f"Please keep the message to {BODY_MAX:,} characters or fewer.", field="body")
+    if event.is_draft:
+        raise MessageError("Nobody can answer a draft yet, so there is nobody to write to.")
+    recipients = _rsvps(event, _audience_statuses(include_waitlisted))
+    body_text, body_html = markdown_to_text(body), render_markdown(body)
+    queued = 0
+    for rsvp in recipients:
+        message = queue_email(
+            to=rsvp.user.email,
+            subject=f"{subject} ({_one_line(event.title)})",
+            template="organiser_message",
+            kind="organiser_message",
+            user_id=rsvp.user_id,
+            user=rsvp.user,
+            rsvp=rsvp,
+            sender_name=actor.display_name,
+            message_subject=subject,
+            body_text=body_text,
+            body_html=body_html,
+            **_common(event),
+        )
+        queued += message is not None
+    return queued

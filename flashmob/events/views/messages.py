@@ -1,0 +1,53 @@
+"""Organisers writing to the people coming to an event: one email each, through the outbox."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from flashmob.auth import ensure
+from flashmob.events import emails
+from flashmob.events.forms import MessageForm
+from flashmob.events.permissions import can_email_attendees
+from flashmob.events.views import bp
+from flashmob.events.views.pages import _load_event
+from flashmob.extensions import db, limiter
+
+
+def _message_limit_key() -> str:
+    # Per organiser, not per address: colleagues behind one office network each get their own allowance.
+    return f"organiser-message:{current_user.get_id()}"
+
+
+@bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20 per hour", key_func=_message_limit_key, methods=["POST"])
+def message_attendees(event_id):
+    """Write one email to everyone going (and, if chosen, the waitlist)."""
+    event = _load_event(event_id)
+    ensure(can_email_attendees(current_user, event))
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            sent = emails.send_organiser_message(
+                event,
+                subject=form.subject.data,
+                body=form.body.data,
+                include_waitlisted=form.include_waitlisted.data,
+                actor=current_user._get_current_object(),
+            )
+        except emails.MessageError as exc:
+            db.session.rollback()
+            if exc.field and exc.field in form:
+                form[exc.field].errors = [*form[exc.field].errors, str(exc)]
+            else:
+                form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            people = "person" if sent == 1 else "people"
+            flash(f"Sent to {sent} {people}.", "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    status = 422 if form.errors else 200
+    return render_template(
+        "events/message.html", event=event, form=form, audience=emails.message_audience(event)
+    ), status
