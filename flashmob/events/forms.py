@@ -141,3 +141,39 @@ class MessageForm(FlaskForm):
         filters=[_strip],
     )
     include_waitlisted = BooleanField("Also send it to the people on the waitlist")
+
+
+class CheckInSearchForm(FlaskForm):
+    """The check-in page's search box: a GET form, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Find an attendee by name",
+        validators=[Optional(), Length(max=80)],
+        filters=[_strip],
+        render_kw={"type": "search", "autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+class WalkInForm(FlaskForm):
+    """An organiser adding someone who came without a seat booked."""
+
+    name = StringField(
+        "Name",
+        validators=[InputRequired("Please give the person's name."), Length(max=80)],
+        filters=[_strip],
+        render_kw={"autocomplete": "off"},
+    )
+    email = EmailField(
+        "Email (optional)",
+        validators=[
+            Optional(),
+            Email("Please give an email address like name@example.org."),
+            Length(max=254),
+        ],
+        filters=[_strip],
+        render_kw={"autocomplete": "off"},
+    )
+    submit = SubmitField("Add walk-in")

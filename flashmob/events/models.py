@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import datetime, timedelta, tzinfo
 from urllib.parse import quote_plus
@@ -188,6 +189,11 @@ class Event(db.Model):
         return f"<Event {self.id} {self.title!r}>"
 
 
+def new_ticket_code() -> str:
+    """A random, URL-safe ticket code (128 bits): it cannot be guessed from someone else's."""
+    return secrets.token_urlsafe(16)
+
+
 class Rsvp(db.Model):
     """One person's answer to one event, and where it left them: a seat, a place in line, an offer."""
 
@@ -235,10 +241,18 @@ class Rsvp(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The organiser who ticked them in at the door.
+    checked_in_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # The secret in the ticket's QR code: whoever holds it can be checked in by an organiser, so it is
+    # random and unguessable rather than derived from ids.
+    ticket_code: Mapped[str] = mapped_column(String(43), unique=True, default=new_ticket_code)
 
     event: Mapped[Event] = relationship(back_populates="rsvps")
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    checked_in_by: Mapped[User | None] = relationship(foreign_keys=[checked_in_by_id])
 
     @property
     def is_going(self) -> bool:
@@ -262,3 +276,28 @@ class Rsvp(db.Model):
 
     def __repr__(self) -> str:
         return f"<Rsvp {self.id} event={self.event_id} user={self.user_id} {self.status}>"
+
+
+class WalkIn(db.Model):
+    """Someone who came on the night without a seat booked, added at the door by an organiser.
+
+    When the email given belongs to a member, their RSVP is also set to going and checked in, and user_id
+    links them; otherwise the name (and any email) is all we keep.
+    """
+
+    __tablename__ = "walk_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    added_by: Mapped[User | None] = relationship(foreign_keys=[added_by_id])
+
+    def __repr__(self) -> str:
+        return f"<WalkIn {self.id} event={self.event_id} {self.name!r}>"

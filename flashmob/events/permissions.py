@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flashmob.events.models import Chapter, Event
+from flashmob.events.models import Chapter, Event, Rsvp
 
 
 def _is_signed_in(user) -> bool:
@@ -72,3 +72,21 @@ def can_remove_organiser(user, chapter: Chapter) -> bool:
 def can_email_attendees(user, event: Event) -> bool:
     """The chapter's organisers and admins write to the people coming; a draft has nobody to write to."""
     return not event.is_draft and can_manage_chapter(user, event.chapter)
+
+
+# Check-in, tickets and attendance
+
+
+def can_check_in(user, event: Event) -> bool:
+    """The chapter's organisers and admins check people in at the door and add walk-ins."""
+    return can_manage_chapter(user, event.chapter)
+
+
+def can_view_ticket(user, rsvp: Rsvp) -> bool:
+    """A ticket is seen by its owner, and by the organisers and admins who check it."""
+    return _is_signed_in(user) and (user.id == rsvp.user_id or can_check_in(user, rsvp.event))
+
+
+def can_export_attendees(user, event: Event) -> bool:
+    """Organisers download the attendee list, emails included: people share them by asking to come."""
+    return can_manage_chapter(user, event.chapter)

@@ -11,3 +11,4 @@ bp.add_app_template_filter(event_when, "event_when")
 from flashmob.events.views import pages  # noqa: E402, F401
 from flashmob.events.views import feeds  # noqa: E402, F401
 from flashmob.events.views import messages  # noqa: E402, F401
+from flashmob.events.views import checkin  # noqa: E402, F401

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from flashmob.auth import ensure
-from flashmob.events import queries, services
+from flashmob.events import checkins, queries, services
 from flashmob.events.forms import (
     AppointOrganiserForm,
     CancelEventForm,
@@ -20,6 +20,7 @@ from flashmob.events.forms import (
 from flashmob.events.models import Chapter, Event
 from flashmob.events.permissions import (
     can_appoint_organisers,
+    can_check_in,
     can_create_chapter,
     can_create_event,
     can_edit_chapter,
@@ -143,8 +144,10 @@ def past():
 
 def _render_detail(event: Event, status: int = 200):
     organisers = queries.organisers_by_chapter([event.chapter_id]).get(event.chapter_id, [])
+    # Who came, for the organisers once it is over.
+    attendance = checkins.attendance(event) if event.is_past and can_check_in(current_user, event) else None
     return render_template(
-        "events/detail.html", event=event, organisers=organisers, form=ConfirmForm()
+        "events/detail.html", event=event, organisers=organisers, attendance=attendance, form=ConfirmForm()
     ), status
 
 

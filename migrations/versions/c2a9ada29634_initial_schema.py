@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 43845a8403e4
+Revision ID: c2a9ada29634
 Revises: 
-Create Date: 2026-11-25 20:37:15.340768
+Create Date: 2026-11-25 20:40:18.713905
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import flashmob.types
 
 
 # revision identifiers, used by Alembic.
-revision = '43845a8403e4'
+revision = 'c2a9ada29634'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -94,6 +94,8 @@ def upgrade():
     sa.Column('published_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('cancelled_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('cancellation_reason', sa.Text(), server_default='', nullable=False),
+    sa.Column('date_tbc', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
+    sa.Column('date_hint', sa.String(length=60), server_default='', nullable=False),
     sa.Column('reminder_sent_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('sequence', sa.Integer(), server_default='0', nullable=False),
     sa.Column('ical_uid', sa.String(length=255), nullable=False),
@@ -138,6 +140,20 @@ def upgrade():
         batch_op.create_index('ix_outbox_messages_pending', ['sent_at', 'send_after'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_messages_user_id'), ['user_id'], unique=False)
 
+    op.create_table('event_interests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', flashmob.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('notified_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_interests_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_event_interests_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_interests')),
+    sa.UniqueConstraint('event_id', 'user_id', name=op.f('uq_event_interests_event_id_user_id'))
+    )
+    with op.batch_alter_table('event_interests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_interests_user_id'), ['user_id'], unique=False)
+
     op.create_table('rsvps',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
@@ -153,32 +169,66 @@ def upgrade():
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('checked_in_at', flashmob.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('checked_in_by_id', sa.Integer(), nullable=True),
+    sa.Column('ticket_code', sa.String(length=43), nullable=False),
     sa.CheckConstraint("status != 'offered' OR offer_expires_at IS NOT NULL", name=op.f('ck_rsvps_offer_has_expiry')),
     sa.CheckConstraint("status IN ('going', 'waitlisted', 'offered', 'pending', 'not_going', 'expired', 'declined', 'removed')", name=op.f('ck_rsvps_status')),
+    sa.ForeignKeyConstraint(['checked_in_by_id'], ['users.id'], name=op.f('fk_rsvps_checked_in_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_rsvps_decided_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_rsvps_event_id_events'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_rsvps_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rsvps')),
-    sa.UniqueConstraint('event_id', 'user_id', name=op.f('uq_rsvps_event_id_user_id'))
+    sa.UniqueConstraint('event_id', 'user_id', name=op.f('uq_rsvps_event_id_user_id')),
+    sa.UniqueConstraint('ticket_code', name=op.f('uq_rsvps_ticket_code'))
     )
     with op.batch_alter_table('rsvps', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rsvps_checked_in_by_id'), ['checked_in_by_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rsvps_decided_by_id'), ['decided_by_id'], unique=False)
         batch_op.create_index('ix_rsvps_event_id_status_waitlisted_at', ['event_id', 'status', 'waitlisted_at'], unique=False)
         batch_op.create_index('ix_rsvps_status_offer_expires_at', ['status', 'offer_expires_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_rsvps_user_id'), ['user_id'], unique=False)
+
+    op.create_table('walk_ins',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('email', sa.String(length=254), server_default='', nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('checked_in_at', flashmob.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('added_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['added_by_id'], ['users.id'], name=op.f('fk_walk_ins_added_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_walk_ins_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_walk_ins_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_walk_ins'))
+    )
+    with op.batch_alter_table('walk_ins', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_walk_ins_added_by_id'), ['added_by_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_walk_ins_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_walk_ins_user_id'), ['user_id'], unique=False)
 
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('walk_ins', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_walk_ins_user_id'))
+        batch_op.drop_index(batch_op.f('ix_walk_ins_event_id'))
+        batch_op.drop_index(batch_op.f('ix_walk_ins_added_by_id'))
+
+    op.drop_table('walk_ins')
     with op.batch_alter_table('rsvps', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rsvps_user_id'))
         batch_op.drop_index('ix_rsvps_status_offer_expires_at')
         batch_op.drop_index('ix_rsvps_event_id_status_waitlisted_at')
         batch_op.drop_index(batch_op.f('ix_rsvps_decided_by_id'))
+        batch_op.drop_index(batch_op.f('ix_rsvps_checked_in_by_id'))
 
     op.drop_table('rsvps')
+    with op.batch_alter_table('event_interests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_interests_user_id'))
+
+    op.drop_table('event_interests')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_messages_user_id'))
         batch_op.drop_index('ix_outbox_messages_pending')

@@ -1,0 +1,371 @@
+"""Check-in on the night: ticking attendees in, walk-ins, and what the attendance was afterwards.
+
+Functions change objects and flush; the caller commits once. A rule that says no raises CheckInError with a
+message for the organiser. Permissions (can_check_in) are checked by the caller.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import segno
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import joinedload
+
+from flashmob.events.models import Event, Rsvp, WalkIn
+from flashmob.events.rsvps import lock_event, public_url
+from flashmob.extensions import db
+from flashmob.members.models import User
+from flashmob.types import utcnow
+
+# People who asked to come: they are on the attendee list and its CSV export. Not-going, expired, declined
+# and removed answers are not: those people did not ask us to share their details with the organisers.
+LISTED_STATUSES = (Rsvp.GOING, Rsvp.OFFERED, Rsvp.WAITLISTED, Rsvp.PENDING)
+
+
+class CheckInError(Exception):
+    """A rule stopped the check-in; the message says why, for the organiser."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# What the check-in page shows
+
+
+@dataclass
+class Arrival:
+    """One line on the check-in list: an attendee with a seat, or a walk-in without an account."""
+
+    name: str
+    checked_in_at: datetime | None
+    is_walk_in: bool
+    rsvp: Rsvp | None = None
+    walk_in: WalkIn | None = None
+
+    @property
+    def is_checked_in(self) -> bool:
+        return self.checked_in_at is not None
+
+
+@dataclass
+class Attendance:
+    """How many came of how many were going; walk-ins are counted among those who came."""
+
+    going: int  # booked a seat in advance (walk-ins who are members are not counted here)
+    checked_in: int  # of those going, how many came
+    walk_ins: int  # came without a booked seat
+    expected: int  # everyone on the check-in list: going, plus walk-ins
+
+    @property
+    def came(self) -> int:
+        return self.checked_in + self.walk_ins
+
+
+def closed_reason(event: Event) -> str | None:
+    """Why nobody can be checked in to this event, or None when check-in is open."""
+    if event.is_draft:
+        return "This event is a draft: publish it before checking people in."
+    if event.is_cancelled:
+        return "This event is cancelled: there is nobody to check in."
+    return None
+
+
+def _is_member_walk_in():
+    return exists().where(WalkIn.event_id == Rsvp.event_id, WalkIn.user_id == Rsvp.user_id)
+
+
+def _name_filter(column, search: str):
+    return func.lower(column).contains(search.strip().lower(), autoescape=True)
+
+
+def arrivals(event: Event, search: str = "") -> list[Arrival]:
+    """Everyone going, and walk-ins without an account, by name; filtered by part of a name. Two queries."""
+    members = (
+        select(Rsvp, _is_member_walk_in().label("is_walk_in"))
+        .join(Rsvp.user)
+        .where(Rsvp.event_id == event.id, Rsvp.status == Rsvp.GOING)
+        .options(joinedload(Rsvp.user))
+    )
+    guests = select(WalkIn).where(WalkIn.event_id == event.id, WalkIn.user_id.is_(None))
+    if search.strip():
+        members = members.where(_name_filter(User.display_name, search))
+        guests = guests.where(_name_filter(WalkIn.name, search))
+    rows = [
+        Arrival(rsvp.user.display_name, rsvp.checked_in_at, bool(is_walk_in), rsvp=rsvp)
+        for rsvp, is_walk_in in db.session.execute(members)
+    ]
+    rows += [Arrival(w.name, w.checked_in_at, True, walk_in=w) for w in db.session.scalars(guests)]
+    return sorted(rows, key=lambda row: (row.name.casefold(), row.rsvp.id if row.rsvp else 0))
+
+
+def attendance(event: Event) -> Attendance:
+    """The attendance counts, in one query."""
+    going = Rsvp.status == Rsvp.GOING
+    member_walk_in = _is_member_walk_in()
+    came = Rsvp.checked_in_at.is_not(None)
+    guests = select(func.count(WalkIn.id)).where(WalkIn.event_id == event.id, WalkIn.user_id.is_(None))
+    statement = select(
+        func.count(Rsvp.id).filter(going, ~member_walk_in),
+        func.count(Rsvp.id).filter(going, ~member_walk_in, came),
+        func.count(Rsvp.id).filter(going, member_walk_in),
+        func.count(Rsvp.id).filter(going, member_walk_in, came),
+        guests.scalar_subquery(),
+    ).where(Rsvp.event_id == event.id)
+    booked, booked_came, members_walked_in, members_walked_in_came, guests = (
+        db.session.execute(statement).one()
+    )
+    return Attendance(
+        going=booked,
+        checked_in=booked_came,
+        walk_ins=members_walked_in_came + guests,
+        expected=booked + members_walked_in + guests,
+    )
+
+
+# Checking people in
+
+
+def _check_open(event: Event) -> None:
+    reason = closed_reason(event)
+    if reason:
+        raise CheckInError(reason)
+
+
+def check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
+    """Tick someone with a seat in; doing it again keeps the first time."""
+    _check_open(rsvp.event)
+    if rsvp.status == Rsvp.OFFERED:
+        # They hold the seat and are at the door: that is as good as claiming it.
+        rsvp.status = Rsvp.GOING
+        rsvp.offer_expires_at = None
+    elif rsvp.status != Rsvp.GOING:
+        raise CheckInError(
+            f"{rsvp.user.display_name} has no seat for this event: add them as a walk-in if they are staying."
+        )
+    if rsvp.checked_in_at is None:
+        rsvp.checked_in_at = now or utcnow()
+        rsvp.checked_in_by_id = actor.id
+    db.session.flush()
+    return rsvp
+
+
+def undo_check_in(rsvp: Rsvp, *, actor: User) -> Rsvp:
+    """Take back a check-in made by mistake; they keep their seat."""
+    _check_open(rsvp.event)
+    rsvp.checked_in_at = None
+    rsvp.checked_in_by_id = None
+    db.session.flush()
+    return rsvp
+
+
+def add_walk_in(
+    event: Event, name: str, email: str = "", *, actor: User, now: datetime | None = None
+) -> WalkIn | Rsvp:
+    """Check in someone who came without a seat booked.
+
+    A member (found by email) is set to going and checked in, whatever their RSVP said; someone already
+    going is simply checked in. Anyone else is kept as a walk-in with their name. Walk-ins may take the
+    event over its capacity: they are physically in the room, and capacity is there to share seats out
+    fairly in advance, not to turn away someone at the door.
+    """
+    name = " ".join((name or "").split())
+    email = (email or "").strip().lower()
+    if not name:
+        raise CheckInError("Please give the person's name.", field="name")
+    _check_open(event)
+    now = now or utcnow()
+    user = db.session.scalar(select(User).where(User.email == email)) if email else None
+    if user is None:
+        walk_in = WalkIn(event_id=event.id, name=name, email=email, checked_in_at=now, added_by_id=actor.id)
+        db.session.add(walk_in)
+        db.session.flush()
+        return walk_in
+
+    # Their seat changes the event's numbers: take the same lock as every other RSVP change.
+    event = lock_event(event.id)
+    rsvp = db.session.scalar(
+        select(Rsvp)
+        .where(Rsvp.event_id == event.id, Rsvp.user_id == user.id)
+        .execution_options(populate_existing=True)
+    )
+    if rsvp is not None and rsvp.status in (Rsvp.GOING, Rsvp.OFFERED):
+        return check_in(rsvp, actor=actor, now=now)
+    if rsvp is None:
+        rsvp = Rsvp(event_id=event.id, user_id=user.id, status=Rsvp.GOING, responded_at=now)
+        db.session.add(rsvp)
+    rsvp.status = Rsvp.GOING
+    rsvp.waitlisted_at = rsvp.offered_at = rsvp.offer_expires_at = None
+    rsvp.checked_in_at = now
+    rsvp.checked_in_by_id = actor.id
+    already_marked = db.session.scalar(
+        select(WalkIn.id).where(WalkIn.event_id == event.id, WalkIn.user_id == user.id)
+    )
+    if already_marked is None:
+        db.session.add(
+            WalkIn(
+                event_id=event.id,
+                name=user.display_name,
+                email=user.email,
+                user_id=user.id,
+                checked_in_at=now,
+                added_by_id=actor.id,
+            )
+        )
+    db.session.flush()
+    return rsvp
+
+
+def remove_walk_in(walk_in: WalkIn, *, actor: User) -> None:
+    """Take back a walk-in added by mistake."""
+    _check_open(walk_in.event)
+    db.session.delete(walk_in)
+    db.session.flush()
+
+
+# Finding tickets
+
+
+def rsvp_by_ticket(event: Event, ticket_code: str) -> Rsvp | None:
+    """The RSVP whose ticket this is, for this event only: another event's ticket is not found."""
+    return db.session.scalar(
+        select(Rsvp)
+        .where(Rsvp.event_id == event.id, Rsvp.ticket_code == ticket_code)
+        .options(joinedload(Rsvp.user))
+    )
+
+
+def rsvp_of(event: Event, rsvp_id: int) -> Rsvp | None:
+    return db.session.scalar(
+        select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.id == rsvp_id).options(joinedload(Rsvp.user))
+    )
+
+
+def walk_in_of(event: Event, walk_in_id: int) -> WalkIn | None:
+    return db.session.scalar(select(WalkIn).where(WalkIn.event_id == event.id, WalkIn.id == walk_in_id))
+
+
+# The attendee list, for export
+
+
+@dataclass
+class AttendeeRow:
+    name: str
+    email: str
+    status: str
+    waitlist_position: int | None
+    responded_at: datetime | None
+    checked_in_at: datetime | None
+    is_walk_in: bool
+
+
+def attendee_rows(event: Event) -> list[AttendeeRow]:
+    """Everyone who asked to come, and every walk-in, for the organisers' export. Two queries."""
+    statement = (
+        select(Rsvp, _is_member_walk_in().label("is_walk_in"))
+        .where(Rsvp.event_id == event.id, Rsvp.status.in_(LISTED_STATUSES))
+        .options(joinedload(Rsvp.user))
+    )
+    answers = list(db.session.execute(statement))
+    # Positions in line, worked out here rather than with a query per person.
+    line = sorted(
+        (rsvp for rsvp, _ in answers if rsvp.status == Rsvp.WAITLISTED),
+        key=lambda rsvp: (rsvp.waitlisted_at, rsvp.id),
+    )
+    positions = {rsvp.id: number for number, rsvp in enumerate(line, start=1)}
+    rows = [
+        AttendeeRow(
+            name=rsvp.user.display_name,
+            email=rsvp.user.email,
+            status=rsvp.status,
+            waitlist_position=positions.get(rsvp.id),
+            responded_at=rsvp.responded_at,
+            checked_in_at=rsvp.checked_in_at,
+            is_walk_in=bool(is_walk_in),
+        )
+        for rsvp, is_walk_in in answers
+    ]
+    guests = select(WalkIn).where(WalkIn.event_id == event.id, WalkIn.user_id.is_(None))
+    rows += [
+        AttendeeRow(w.name, w.email, "walk-in", None, None, w.checked_in_at, True)
+        for w in db.session.scalars(guests)
+    ]
+    order = {status: n for n, status in enumerate((*LISTED_STATUSES, "walk-in"))}
+    return sorted(rows, key=lambda row: (order[row.status], row.waitlist_position or 0, row.name.casefold()))
+
+
+CSV_HEADER = (
+    "Name",
+    "Email",
+    "Status",
+    "Waitlist position",
+    "RSVP time",
+    "Checked in at",
+    "Walk-in",
+)
+STATUS_LABELS = {
+    Rsvp.GOING: "going",
+    Rsvp.OFFERED: "offered a seat",
+    Rsvp.WAITLISTED: "waitlisted",
+    Rsvp.PENDING: "awaiting approval",
+    "walk-in": "walk-in",
+}
+# A spreadsheet runs a cell that starts with one of these as a formula: a name like "=HYPERLINK(...)"
+# typed into a form must arrive as text. Tab and carriage return start formulas in some programs too.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """The cell as text that no spreadsheet will run as a formula: a leading ' where needed."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def attendees_csv(event: Event, rows: list[AttendeeRow]) -> str:
+    """The attendee list as CSV, times in the event's own zone.
+
+    Organisers see the email addresses of people who asked to come to their event: by RSVPing, people
+    share their details with the organisers who will meet them at the door.
+    """
+    buffer = io.StringIO()
+    # The byte order mark tells Excel the file is UTF-8, so that names with accents survive.
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    tz = event.tz
+    for row in rows:
+        cells = (
+            row.name,
+            row.email,
+            STATUS_LABELS.get(row.status, row.status),
+            "" if row.waitlist_position is None else str(row.waitlist_position),
+            row.responded_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if row.responded_at else "",
+            row.checked_in_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if row.checked_in_at else "",
+            "yes" if row.is_walk_in else "no",
+        )
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
+    return buffer.getvalue()
+
+
+def csv_filename(event: Event) -> str:
+    """'birmingham-2026-05-07-attendees.csv': the chapter and the event's local date, safe in a header."""
+    day = event.local_starts_at.strftime("%Y-%m-%d")
+    slug = re.sub(r"[^a-z0-9-]+", "-", event.chapter.slug.lower()).strip("-") or "event"
+    return f"{slug}-{day}-attendees.csv"
+
+
+# Tickets
+
+
+def ticket_url(rsvp: Rsvp) -> str:
+    """The absolute address a ticket's QR code holds: the organisers' confirm page for this ticket."""
+    return public_url("events.scan_ticket", event_id=rsvp.event_id, ticket_code=rsvp.ticket_code)
+
+
+def qr_code_uri(data: str) -> str:
+    """A QR code of `data` as an SVG data: URI for an <img>, dark on white with the quiet zone around it."""
+    return segno.make(data, error="m").svg_data_uri(scale=6, dark="#1d2330", light="#ffffff")

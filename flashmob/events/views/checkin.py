@@ -1,0 +1,228 @@
+"""Check-in on the night: the door list, walk-ins, tickets with QR codes, and the attendee CSV."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from flashmob.auth import ensure
+from flashmob.events import checkins
+from flashmob.events.checkins import CheckInError
+from flashmob.events.forms import CheckInSearchForm, ConfirmForm, WalkInForm
+from flashmob.events.models import Event, Rsvp, WalkIn
+from flashmob.events.permissions import can_check_in, can_export_attendees, can_view_event, can_view_ticket
+from flashmob.events.rsvps import rsvp_for
+from flashmob.events.views import bp
+from flashmob.extensions import db
+from flashmob.members.models import User
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _load_event(event_id: int) -> Event:
+    """The event, or 404 for anyone who may not see it: a draft's existence is not revealed."""
+    event = db.first_or_404(select(Event).where(Event.id == event_id).options(joinedload(Event.chapter)))
+    if not can_view_event(current_user, event):
+        abort(404)
+    return event
+
+
+def _confirmed() -> None:
+    """A one-button POST must carry its CSRF token."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+
+
+def _back_to_check_in(event: Event):
+    return redirect(url_for("events.check_in", event_id=event.id))
+
+
+# The check-in page
+
+
+def _render_check_in(event: Event, walk_in_form: WalkInForm, status: int = 200, problem: str | None = None):
+    search = CheckInSearchForm(formdata=request.args)
+    query = (search.q.data or "") if search.validate() else ""
+    if search.errors:
+        status = max(status, 422)
+    return render_template(
+        "events/check_in.html",
+        event=event,
+        search=search,
+        query=query,
+        arrivals=checkins.arrivals(event, query),
+        attendance=checkins.attendance(event),
+        closed_reason=checkins.closed_reason(event),
+        problem=problem,
+        walk_in_form=walk_in_form,
+    ), status
+
+
+@bp.route("/events/<int:event_id>/check-in")
+@login_required
+def check_in(event_id):
+    """The door list for organisers: find people by name, tick them in, add walk-ins."""
+    event = _load_event(event_id)
+    ensure(can_check_in(current_user, event))
+    return _render_check_in(event, WalkInForm(formdata=None))
+
+
+def _change_rsvp(event_id: int, rsvp_id: int, change, message: str):
+    event = _load_event(event_id)
+    ensure(can_check_in(current_user, event))
+    rsvp = checkins.rsvp_of(event, rsvp_id) or abort(404)
+    _confirmed()
+    try:
+        change(rsvp, actor=_actor())
+    except CheckInError as exc:
+        db.session.rollback()
+        return _render_check_in(event, WalkInForm(formdata=None), 409, problem=str(exc))
+    db.session.commit()
+    flash(message.format(name=rsvp.user.display_name), "success")
+    return _back_to_check_in(event)
+
+
+@bp.route("/events/<int:event_id>/check-in/rsvps/<int:rsvp_id>", methods=["POST"])
+@login_required
+def check_in_attendee(event_id, rsvp_id):
+    """Tick an attendee in; a second tap changes nothing."""
+    return _change_rsvp(event_id, rsvp_id, checkins.check_in, "{name} is checked in.")
+
+
+@bp.route("/events/<int:event_id>/check-in/rsvps/<int:rsvp_id>/undo", methods=["POST"])
+@login_required
+def undo_check_in(event_id, rsvp_id):
+    """Take back a check-in made by mistake."""
+    return _change_rsvp(event_id, rsvp_id, checkins.undo_check_in, "{name} is no longer checked in.")
+
+
+@bp.route("/events/<int:event_id>/check-in/walk-ins", methods=["POST"])
+@login_required
+def add_walk_in(event_id):
+    """Check in someone who came without a seat booked."""
+    event = _load_event(event_id)
+    ensure(can_check_in(current_user, event))
+    form = WalkInForm()
+    if form.validate_on_submit():
+        try:
+            arrived = checkins.add_walk_in(event, form.name.data, form.email.data or "", actor=_actor())
+        except CheckInError as exc:
+            db.session.rollback()
+            if exc.field and exc.field in form:
+                form[exc.field].errors = [*form[exc.field].errors, str(exc)]
+                return _render_check_in(event, form, 422)
+            return _render_check_in(event, form, 409, problem=str(exc))
+        db.session.commit()
+        if isinstance(arrived, WalkIn):
+            flash(f"{arrived.name} is checked in as a walk-in.", "success")
+        else:
+            flash(f"{arrived.user.display_name} is a member: they are going, and checked in.", "success")
+        return _back_to_check_in(event)
+    if not form.errors:  # a missing or stale CSRF token
+        abort(400)
+    return _render_check_in(event, form, 422)
+
+
+@bp.route("/events/<int:event_id>/check-in/walk-ins/<int:walk_in_id>/remove", methods=["POST"])
+@login_required
+def remove_walk_in(event_id, walk_in_id):
+    """Take back a walk-in added by mistake."""
+    event = _load_event(event_id)
+    ensure(can_check_in(current_user, event))
+    walk_in = checkins.walk_in_of(event, walk_in_id) or abort(404)
+    _confirmed()
+    name = walk_in.name
+    try:
+        checkins.remove_walk_in(walk_in, actor=_actor())
+    except CheckInError as exc:
+        db.session.rollback()
+        return _render_check_in(event, WalkInForm(formdata=None), 409, problem=str(exc))
+    db.session.commit()
+    flash(f"{name} is no longer on the list as a walk-in.", "success")
+    return _back_to_check_in(event)
+
+
+# Tickets and scanning them
+
+
+@bp.route("/events/<int:event_id>/check-in/<ticket_code>", methods=["GET", "POST"])
+@login_required
+def scan_ticket(event_id, ticket_code):
+    """Where a ticket's QR code leads: organisers confirm the person and check them in with one tap."""
+    event = _load_event(event_id)
+    # Checked before the code is looked up, so that nobody else can learn whether a code is real.
+    ensure(can_check_in(current_user, event))
+    rsvp = checkins.rsvp_by_ticket(event, ticket_code) or abort(404)
+    problem = None
+    if request.method == "POST":
+        _confirmed()
+        try:
+            checkins.check_in(rsvp, actor=_actor())
+        except CheckInError as exc:
+            db.session.rollback()
+            problem = str(exc)
+        else:
+            db.session.commit()
+            flash(f"{rsvp.user.display_name} is checked in.", "success")
+            return _back_to_check_in(event)
+    return render_template(
+        "events/scan_ticket.html",
+        event=event,
+        rsvp=rsvp,
+        closed_reason=checkins.closed_reason(event),
+        problem=problem,
+    ), (409 if problem else 200)
+
+
+def _render_ticket(event: Event, rsvp: Rsvp):
+    ensure(can_view_ticket(current_user, rsvp))
+    url = checkins.ticket_url(rsvp)
+    return render_template(
+        "events/ticket.html", event=event, rsvp=rsvp, ticket_url=url, qr_code=checkins.qr_code_uri(url)
+    )
+
+
+@bp.route("/events/<int:event_id>/ticket")
+@login_required
+def my_ticket(event_id):
+    """The signed-in member's ticket, to show at the door."""
+    event = _load_event(event_id)
+    rsvp = rsvp_for(event, current_user)
+    if rsvp is None or not rsvp.is_going:
+        flash("Tickets are for people with a seat: say you're going first.", "info")
+        return redirect(url_for("events.detail", event_id=event.id))
+    return _render_ticket(event, rsvp)
+
+
+@bp.route("/events/<int:event_id>/tickets/<int:rsvp_id>")
+@login_required
+def ticket(event_id, rsvp_id):
+    """An attendee's ticket, for its owner and the organisers."""
+    event = _load_event(event_id)
+    rsvp = checkins.rsvp_of(event, rsvp_id) or abort(404)
+    return _render_ticket(event, rsvp)
+
+
+# The attendee list as a spreadsheet
+
+
+@bp.route("/events/<int:event_id>/attendees.csv")
+@login_required
+def attendees_csv(event_id):
+    """Everyone who asked to come, and who came, as CSV for the organisers."""
+    event = _load_event(event_id)
+    ensure(can_export_attendees(current_user, event))
+    body = checkins.attendees_csv(event, checkins.attendee_rows(event))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{checkins.csv_filename(event)}"',
+            # Names and email addresses: not for shared caches or the browser's back button.
+            "Cache-Control": "no-store",
+        },
+    )
