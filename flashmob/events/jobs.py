@@ -1,0 +1,53 @@
+"""The events' periodic jobs, run together by `flask --app wsgi events tick` (with --loop, every few minutes).
+
+Each job is a function (now) -> a one-line report; it changes objects and flushes, and the tick commits
+after each one, so that one failing job neither undoes nor blocks the others. Add a job to JOBS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+
+from flashmob.events import rsvps
+from flashmob.extensions import db
+from flashmob.types import utcnow
+
+
+def pass_on_lapsed_offers(now: datetime) -> str:
+    """Offers nobody claimed in time go to the next in line."""
+    lapsed = rsvps.expire_offers(now=now)
+    return f"{len(lapsed)} {'offer' if len(lapsed) == 1 else 'offers'} passed on"
+
+
+# In order; each runs in its own transaction.
+JOBS: list[tuple[str, Callable[[datetime], str]]] = [
+    ("offers", pass_on_lapsed_offers),
+]
+
+
+@dataclass
+class TickReport:
+    done: list[str]
+    failed: list[str]
+
+    def __str__(self) -> str:
+        return "; ".join(self.done + [f"{name} FAILED" for name in self.failed]) or "nothing to do"
+
+
+def run_tick(now: datetime | None = None) -> TickReport:
+    """Run every job once, committing after each; a job that fails is rolled back, logged and reported."""
+    now = now or utcnow()
+    report = TickReport(done=[], failed=[])
+    for name, job in JOBS:
+        try:
+            report.done.append(job(now))
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            current_app.logger.exception("events tick: the %s job failed", name)
+            report.failed.append(name)
+    return report

@@ -1,0 +1,245 @@
+"""RSVPs: members say going or not going and claim offered seats; organisers run the attendee list."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from flashmob.auth import ensure
+from flashmob.events import queries, rsvps
+from flashmob.events.forms import ConfirmForm, PromoteForm
+from flashmob.events.models import Event, Rsvp
+from flashmob.events.permissions import can_manage_rsvps, can_rsvp
+from flashmob.events.views import bp
+from flashmob.events.views.pages import _actor, _load_event, _render_detail
+from flashmob.extensions import db
+
+
+def _event_anchor(event: Event) -> str:
+    return url_for("events.detail", event_id=event.id, _anchor="rsvp")
+
+
+def _checked_form(form_class=ConfirmForm):
+    """The posted form, or 400 when its CSRF token is missing or stale."""
+    form = form_class()
+    if not form.validate_on_submit():
+        abort(400)
+    return form
+
+
+def _member_action(event_id: int):
+    """Load the event and check the person may answer it; someone not signed in is sent to sign in first."""
+    event = _load_event(event_id)
+    if not current_user.is_authenticated:
+        flash("Please sign in or create an account to RSVP.", "info")
+        return event, redirect(url_for("members.login", next=url_for("events.detail", event_id=event.id)))
+    ensure(can_rsvp(current_user, event))
+    _checked_form()
+    return event, None
+
+
+def _refused(event: Event, exc: rsvps.RsvpError):
+    db.session.rollback()  # let go of the event's lock before the page is drawn
+    flash(str(exc), "error")
+    return _render_detail(event, 409)
+
+
+# What members do
+
+
+@bp.route("/events/<int:event_id>/rsvp/going", methods=["POST"])
+def rsvp_going(event_id):
+    """Say going: a seat, a place on the waitlist, or a request to the organisers."""
+    event, elsewhere = _member_action(event_id)
+    if elsewhere:
+        return elsewhere
+    before = rsvps.rsvp_for(event, _actor())
+    before_status = before.status if before else None
+    try:
+        rsvp = rsvps.rsvp_going(event, _actor())
+    except rsvps.RsvpError as exc:
+        return _refused(event, exc)
+    position = rsvps.waitlist_position(rsvp)
+    db.session.commit()
+    flash(_going_message(rsvp, before_status, position), "success")
+    return redirect(_event_anchor(event))
+
+
+def _going_message(rsvp: Rsvp, before: str | None, position: int | None) -> str:
+    again = before == rsvp.status
+    if rsvp.is_going:
+        if before == Rsvp.OFFERED:
+            return "The seat is yours: you're going. We've emailed you the details."
+        return "You're already going." if again else "You're going. We've emailed you the details."
+    if rsvp.is_waitlisted:
+        if again:
+            return f"You're already on the waitlist: number {position} in line."
+        return (
+            f"The event is full, so you're number {position} on the waitlist. "
+            "We'll email you if a seat frees up."
+        )
+    if again:
+        return "Your request is already with the organisers."
+    return "Your request is with the organisers. We'll email you when they have decided."
+
+
+@bp.route("/events/<int:event_id>/rsvp/not-going", methods=["POST"])
+def rsvp_not_going(event_id):
+    """Say not going: give up a seat, a place in line or a request; a freed seat moves on."""
+    event, elsewhere = _member_action(event_id)
+    if elsewhere:
+        return elsewhere
+    before = rsvps.rsvp_for(event, _actor())
+    held_seat = before is not None and before.holds_seat
+    try:
+        rsvps.rsvp_not_going(event, _actor())
+    except rsvps.RsvpError as exc:
+        return _refused(event, exc)
+    db.session.commit()
+    if held_seat:
+        flash("Thanks for letting us know: you're not going, and your seat is free for someone else.",
+              "success")
+    else:
+        flash("Thanks for letting us know: you're not going. You can change your mind while RSVPs are open.",
+              "success")
+    return redirect(_event_anchor(event))
+
+
+def _my_offer(event: Event) -> Rsvp:
+    rsvp = rsvps.rsvp_for(event, _actor())
+    if rsvp is None:
+        raise rsvps.RsvpError("You have no seat offered for this event.")
+    return rsvp
+
+
+@bp.route("/events/<int:event_id>/rsvp/claim", methods=["POST"])
+def claim_offer(event_id):
+    """Take the seat offered, while the offer lasts."""
+    event, elsewhere = _member_action(event_id)
+    if elsewhere:
+        return elsewhere
+    try:
+        rsvps.claim_offer(_my_offer(event))
+    except rsvps.RsvpError as exc:
+        return _refused(event, exc)
+    db.session.commit()
+    flash("The seat is yours: you're going. We've emailed you the details.", "success")
+    return redirect(_event_anchor(event))
+
+
+@bp.route("/events/<int:event_id>/rsvp/decline", methods=["POST"])
+def decline_offer(event_id):
+    """Turn down the seat offered; it goes to the next in line at once."""
+    event, elsewhere = _member_action(event_id)
+    if elsewhere:
+        return elsewhere
+    try:
+        rsvps.decline_offer(_my_offer(event))
+    except rsvps.RsvpError as exc:
+        return _refused(event, exc)
+    db.session.commit()
+    flash("You turned the seat down, so it goes to the next person in line. Thanks for saying so.", "success")
+    return redirect(_event_anchor(event))
+
+
+# What organisers do
+
+
+def _render_attendees(event: Event, status: int = 200):
+    return render_template(
+        "events/attendees.html",
+        event=event,
+        sheet=queries.attendee_sheet(event),
+        form=ConfirmForm(),
+    ), status
+
+
+@bp.route("/events/<int:event_id>/attendees")
+@login_required
+def attendees(event_id):
+    """Who is going, offered a seat, waiting or asking, for the organisers to act on."""
+    event = _load_event(event_id)
+    ensure(can_manage_rsvps(current_user, event))
+    return _render_attendees(event)
+
+
+def _organiser_action(event_id: int, rsvp_id: int, form_class=ConfirmForm):
+    event = _load_event(event_id)
+    ensure(can_manage_rsvps(current_user, event))
+    rsvp = db.first_or_404(
+        select(Rsvp).where(Rsvp.id == rsvp_id, Rsvp.event_id == event.id).options(joinedload(Rsvp.user))
+    )
+    return event, rsvp, _checked_form(form_class)
+
+
+def _done(event: Event, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("events.attendees", event_id=event.id))
+
+
+def _organiser_refused(event: Event, exc: rsvps.RsvpError):
+    db.session.rollback()
+    flash(str(exc), "error")
+    return _render_attendees(event, 409)
+
+
+@bp.route("/events/<int:event_id>/attendees/<int:rsvp_id>/approve", methods=["POST"])
+@login_required
+def approve_request(event_id, rsvp_id):
+    """Accept a request: a seat if one is free, else a place at the end of the line."""
+    event, rsvp, _ = _organiser_action(event_id, rsvp_id)
+    name = rsvp.user.display_name
+    try:
+        rsvp = rsvps.approve_request(rsvp, actor=_actor())
+    except rsvps.RsvpError as exc:
+        return _organiser_refused(event, exc)
+    if rsvp.is_waitlisted:
+        position = rsvps.waitlist_position(rsvp)
+        return _done(event, f"Approved: the event is full, so {name} is number {position} on the waitlist. "
+                            "We've emailed them.")
+    return _done(event, f"Approved: {name} is going. We've emailed them.")
+
+
+@bp.route("/events/<int:event_id>/attendees/<int:rsvp_id>/decline", methods=["POST"])
+@login_required
+def decline_request(event_id, rsvp_id):
+    """Turn a request down."""
+    event, rsvp, _ = _organiser_action(event_id, rsvp_id)
+    try:
+        rsvps.decline_request(rsvp, actor=_actor())
+    except rsvps.RsvpError as exc:
+        return _organiser_refused(event, exc)
+    return _done(event, f"You declined {rsvp.user.display_name}'s request. We've let them know.")
+
+
+@bp.route("/events/<int:event_id>/attendees/<int:rsvp_id>/remove", methods=["POST"])
+@login_required
+def remove_attendee(event_id, rsvp_id):
+    """Take someone off the event; a seat they held goes to the next in line."""
+    event, rsvp, _ = _organiser_action(event_id, rsvp_id)
+    try:
+        rsvps.remove_attendee(rsvp, actor=_actor())
+    except rsvps.RsvpError as exc:
+        return _organiser_refused(event, exc)
+    return _done(event, f"{rsvp.user.display_name} is off the list and cannot RSVP again.")
+
+
+@bp.route("/events/<int:event_id>/attendees/<int:rsvp_id>/promote", methods=["POST"])
+@login_required
+def promote_attendee(event_id, rsvp_id):
+    """Give someone waiting a seat ahead of the line, adding a seat if every one is taken."""
+    event, rsvp, form = _organiser_action(event_id, rsvp_id, PromoteForm)
+    raise_capacity = bool(form.raise_capacity.data)
+    capacity_before = event.capacity
+    try:
+        rsvps.promote_by_hand(rsvp, actor=_actor(), raise_capacity=raise_capacity)
+    except rsvps.RsvpError as exc:
+        return _organiser_refused(event, exc)
+    name = rsvp.user.display_name
+    if event.capacity != capacity_before:
+        return _done(event, f"{name} has a seat: you added one, so the event now has {event.capacity}. "
+                            "We've emailed them.")
+    return _done(event, f"{name} has a seat. We've emailed them.")
