@@ -93,6 +93,11 @@ def _bad_password_change(main, site):
     main.get_by_label("Confirm new password").fill("different")
 
 
+def _bad_message(main, site):
+    main.get_by_label("Subject").fill("   ")
+    main.get_by_label("Message").fill("The room has changed.")
+
+
 def _bad_chapter(main, site):
     main.get_by_label("Name", exact=True).fill("   ")
     main.get_by_label("City").fill("Leeds")
@@ -119,6 +124,12 @@ def _confirm_token(site):
     return confirmation_token(site.newcomer)
 
 
+def _unsubscribe_token(site):
+    from flashmob.notifications import unsubscribe_token
+
+    return unsubscribe_token(site.member.id, "reminders")
+
+
 def _reset_token(site):
     from flashmob.members.services import reset_token
 
@@ -142,6 +153,13 @@ KINDS: list[PageKind] = [
     ),
     PageKind("event-edit", ORGANISER, 200, _goto("events.edit_event", **_event)),
     PageKind("event-cancel", ORGANISER, 200, _goto("events.cancel", **_event)),
+    PageKind("event-message", ORGANISER, 200, _goto("events.message_attendees", **_event)),
+    PageKind(
+        "event-message-errors",
+        ORGANISER,
+        422,
+        _send("events.message_attendees", _bad_message, "Send the email", **_event),
+    ),
     PageKind("chapter-new", ADMIN, 200, _goto("events.new_chapter")),
     PageKind("chapter-new-errors", ADMIN, 422, _send("events.new_chapter", _bad_chapter, "Create chapter")),
     PageKind("chapter-edit", ADMIN, 200, _goto("events.edit_chapter", **_chapter)),
@@ -168,6 +186,11 @@ KINDS: list[PageKind] = [
         SIGNED_IN,
         422,
         _send("members.change_password", _bad_password_change, "Change my password"),
+    ),
+    PageKind("email-settings", SIGNED_IN, 200, _goto("members.email_settings")),
+    PageKind("unsubscribe", ANONYMOUS, 200, _goto("members.unsubscribe", token=_unsubscribe_token)),
+    PageKind(
+        "unsubscribe-bad-link", ANONYMOUS, 400, _goto("members.unsubscribe", token=lambda s: "not-a-token")
     ),
     PageKind("profile", ANYONE, 200, _goto("members.profile", user_id=lambda s: s.organiser.id)),
     # Errors
