@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app wsgi seed-demo`, `flask --app wsgi outbox send|status|retry`."""
+"""Command-line tasks: `flask --app wsgi seed-demo`, `outbox send|status|retry`, `events tick`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ def register_cli(app: Flask) -> None:
         click.echo(summary)
 
     app.cli.add_command(outbox_group)
+    app.cli.add_command(events_group)
 
 
 @click.group("outbox")
@@ -116,3 +117,52 @@ def retry_command() -> None:
     count = retry_failed()
     db.session.commit()
     click.echo(f"{count} failed message(s) will be sent on the next pass.")
+
+
+@click.group("events")
+def events_group() -> None:
+    """The events' periodic jobs."""
+
+
+@events_group.command("tick")
+@click.option("--loop", is_flag=True, help="Keep running, a tick every --interval seconds (a worker).")
+@click.option("--interval", default=60.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds between ticks with --loop.")
+def tick_command(loop: bool, interval: float) -> None:
+    """Run the periodic jobs (pass on lapsed seat offers, ...): once, or with --loop until stopped."""
+    from flashmob.events.jobs import run_tick
+    from flashmob.extensions import db
+
+    if not loop:
+        report = run_tick()
+        click.echo(f"Events tick: {report}.")
+        if report.failed:
+            raise SystemExit(1)
+        return
+
+    stop = threading.Event()
+    previous = {}
+
+    def request_stop(signum, frame):
+        stop.set()
+        signal.signal(signum, previous[signum])  # a second Ctrl-C stops at once
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous[signum] = signal.signal(signum, request_stop)
+    click.echo(f"Events worker: a tick every {interval:g} s; Ctrl-C stops.")
+    try:
+        while not stop.is_set():
+            try:
+                click.echo(f"Events tick: {run_tick()}.")
+            except Exception as exc:  # the database may be restarting: say so, and try again next time
+                db.session.rollback()
+                current_app.logger.exception("events tick failed")
+                click.echo(f"Events tick failed ({exc}); trying again in {interval:g} s.", err=True)
+            finally:
+                db.session.remove()
+            stop.wait(interval)
+    finally:
+        for signum, handler in previous.items():
+            if signal.getsignal(signum) is request_stop:
+                signal.signal(signum, handler)
+    click.echo("Events worker stopped.")

@@ -5,12 +5,27 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from flashmob.events.services import MAX_CAPACITY, EventDetails
+from flashmob.events.services import (
+    DEFAULT_OFFER_HOLD_HOURS,
+    DEFAULT_OFFER_WINDOW_HOURS,
+    MAX_CAPACITY,
+    MAX_OFFER_HOLD_HOURS,
+    MAX_OFFER_WINDOW_HOURS,
+    EventDetails,
+)
 
 # Every zone the server knows, by name and grouped by region; "Europe/London" reads better than an offset.
 TIMEZONE_CHOICES = tuple(
@@ -19,6 +34,10 @@ TIMEZONE_CHOICES = tuple(
 )
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 DATETIME_MESSAGE = "Please give a date and time, for example 2026-05-07 18:30."
+
+
+def _or_default(value, default):
+    return default if value is None else value
 
 
 def _strip(value):
@@ -106,6 +125,31 @@ class EventForm(FlaskForm):
             ),
         ],
     )
+    requires_approval = BooleanField("Organisers approve each RSVP")
+    offer_window_hours = IntegerField(
+        "Offer freed seats in the last (hours)",
+        default=DEFAULT_OFFER_WINDOW_HOURS,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0,
+                max=MAX_OFFER_WINDOW_HOURS,
+                message=f"Please give a whole number of hours from 0 to {MAX_OFFER_WINDOW_HOURS}.",
+            ),
+        ],
+    )
+    offer_hold_hours = IntegerField(
+        "Hours to claim an offered seat",
+        default=DEFAULT_OFFER_HOLD_HOURS,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=MAX_OFFER_HOLD_HOURS,
+                message=f"Please give a whole number of hours from 1 to {MAX_OFFER_HOLD_HOURS}.",
+            ),
+        ],
+    )
     save = SubmitField("Save draft")
     publish = SubmitField("Publish")
 
@@ -119,6 +163,10 @@ class EventForm(FlaskForm):
             venue_address=self.venue_address.data or "",
             description=self.description.data or "",
             capacity=self.capacity.data,
+            requires_approval=bool(self.requires_approval.data),
+            # Left empty: the usual 48 hours' window and 4 hours to claim.
+            offer_window_hours=_or_default(self.offer_window_hours.data, DEFAULT_OFFER_WINDOW_HOURS),
+            offer_hold_hours=_or_default(self.offer_hold_hours.data, DEFAULT_OFFER_HOLD_HOURS),
         )
 
 
@@ -177,3 +225,9 @@ class WalkInForm(FlaskForm):
         render_kw={"autocomplete": "off"},
     )
     submit = SubmitField("Add walk-in")
+
+
+class PromoteForm(FlaskForm):
+    """An organiser giving someone waiting a seat ahead of the line; raise_capacity adds a seat if full."""
+
+    raise_capacity = BooleanField("Add a seat for them")

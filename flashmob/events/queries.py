@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from flashmob.events.models import Chapter, ChapterMembership, Event
+from flashmob.events.models import Chapter, ChapterMembership, Event, Rsvp
+from flashmob.events.rsvps import waitlist_position
 from flashmob.extensions import db
 from flashmob.members.models import User
 
@@ -150,3 +151,150 @@ def drafts(chapter: Chapter) -> list[Event]:
         )
     )
 
+
+# RSVPs
+
+
+@dataclass
+class RsvpPanel:
+    """What the event page's "Are you going?" panel shows: seats, the viewer's answer, who is coming."""
+
+    event: Event
+    counts: dict[str, int]
+    mine: Rsvp | None = None
+    # The viewer's place in line (1 is next), when they are on the waitlist.
+    position: int | None = None
+    # The people going, for signed-in viewers; None when the viewer may only see the count.
+    going: list[User] | None = None
+
+    @property
+    def going_count(self) -> int:
+        return self.counts.get(Rsvp.GOING, 0)
+
+    @property
+    def waitlist_count(self) -> int:
+        return self.counts.get(Rsvp.WAITLISTED, 0)
+
+    @property
+    def seats_left(self) -> int | None:
+        """Seats nobody holds; None when there is no limit."""
+        if self.event.capacity is None:
+            return None
+        held = sum(self.counts.get(status, 0) for status in Rsvp.SEAT_HOLDING)
+        return max(self.event.capacity - held, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.seats_left == 0
+
+    @property
+    def is_open(self) -> bool:
+        """Whether people can still answer: published, and not started."""
+        return self.event.is_published and not self.event.has_started
+
+    @property
+    def offers_going(self) -> bool:
+        """Whether to offer the viewer "Going": they have not answered, or said no, or let an offer lapse."""
+        return self.mine is None or self.mine.status in (Rsvp.NOT_GOING, Rsvp.EXPIRED)
+
+    @property
+    def offers_not_going(self) -> bool:
+        """Whether to offer "Not going": no answer yet, or they hold a seat, a place in line or a request."""
+        return self.mine is None or self.mine.status in (Rsvp.GOING, Rsvp.WAITLISTED, Rsvp.PENDING)
+
+    @property
+    def has_offer(self) -> bool:
+        return self.mine is not None and self.mine.is_offered
+
+
+def rsvp_counts(event_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """How many RSVPs each event has in each status, in one query."""
+    ids = list(event_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Rsvp.event_id, Rsvp.status, func.count(Rsvp.id))
+        .where(Rsvp.event_id.in_(ids))
+        .group_by(Rsvp.event_id, Rsvp.status)
+    )
+    found: dict[int, dict[str, int]] = defaultdict(dict)
+    for event_id, status, count in rows:
+        found[event_id][status] = count
+    return dict(found)
+
+
+def rsvp_panel(event: Event, viewer: User | None, *, show_people: bool) -> RsvpPanel:
+    """The panel for one viewer: the counts, then the viewer's answer and the people going in one query.
+
+    Three queries at most (a fourth for someone on the waitlist: their place), however many answered.
+    """
+    panel = RsvpPanel(event=event, counts=rsvp_counts([event.id]).get(event.id, {}))
+    signed_in = viewer is not None and viewer.is_authenticated
+    wanted = []
+    if signed_in:
+        wanted.append(Rsvp.user_id == viewer.id)
+    if show_people:
+        wanted.append(Rsvp.status == Rsvp.GOING)
+    if not wanted:
+        return panel
+    rows = db.session.scalars(
+        select(Rsvp)
+        .where(Rsvp.event_id == event.id, or_(*wanted))
+        .options(joinedload(Rsvp.user))
+        .order_by(Rsvp.responded_at, Rsvp.id)  # the people going, in the order they said so
+    )
+    going = []
+    for rsvp in rows:
+        if signed_in and rsvp.user_id == viewer.id:
+            panel.mine = rsvp
+        if rsvp.is_going:
+            going.append(rsvp.user)
+    if show_people:
+        panel.going = going
+    if panel.mine is not None and panel.mine.is_waitlisted:
+        panel.position = waitlist_position(panel.mine)
+    return panel
+
+
+@dataclass
+class AttendeeSheet:
+    """Everyone who answered an event, sorted into what the organisers act on."""
+
+    event: Event
+    going: list[Rsvp] = field(default_factory=list)
+    offered: list[Rsvp] = field(default_factory=list)
+    # In line, first first: position is index + 1.
+    waitlist: list[Rsvp] = field(default_factory=list)
+    pending: list[Rsvp] = field(default_factory=list)
+    # Said not going, let an offer lapse, were declined or taken off.
+    not_going: list[Rsvp] = field(default_factory=list)
+
+    @property
+    def seats_left(self) -> int | None:
+        if self.event.capacity is None:
+            return None
+        return max(self.event.capacity - len(self.going) - len(self.offered), 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.seats_left == 0
+
+
+def attendee_sheet(event: Event) -> AttendeeSheet:
+    """Every RSVP of an event with its person, sorted into sections, in one query."""
+    rows = db.session.scalars(
+        select(Rsvp)
+        .where(Rsvp.event_id == event.id)
+        .options(joinedload(Rsvp.user))
+        .order_by(Rsvp.waitlisted_at, Rsvp.id)  # the line's order
+    )
+    sheet = AttendeeSheet(event=event)
+    sections = {
+        Rsvp.GOING: sheet.going,
+        Rsvp.OFFERED: sheet.offered,
+        Rsvp.WAITLISTED: sheet.waitlist,
+        Rsvp.PENDING: sheet.pending,
+    }
+    for rsvp in rows:
+        sections.get(rsvp.status, sheet.not_going).append(rsvp)
+    return sheet

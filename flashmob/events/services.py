@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import current_app
 from sqlalchemy import func, select
 
-from flashmob.events import emails
+from flashmob.events import emails, rsvps
 from flashmob.events.models import Chapter, ChapterMembership, Event, new_ical_uid
 from flashmob.extensions import db
 from flashmob.members.models import User
@@ -21,6 +21,11 @@ from flashmob.types import utcnow
 RESERVED_SLUGS = frozenset({"new"})
 SLUG_MAX_LENGTH = 60
 MAX_CAPACITY = 100_000
+# A freed seat is offered rather than given at most a month ahead, and held for at most a week.
+DEFAULT_OFFER_WINDOW_HOURS = 48
+DEFAULT_OFFER_HOLD_HOURS = 4
+MAX_OFFER_WINDOW_HOURS = 24 * 30
+MAX_OFFER_HOLD_HOURS = 24 * 7
 
 
 class RuleError(Exception):
@@ -89,6 +94,9 @@ class EventDetails:
     venue_address: str = ""
     description: str = ""
     capacity: int | None = None
+    requires_approval: bool = False
+    offer_window_hours: int = DEFAULT_OFFER_WINDOW_HOURS
+    offer_hold_hours: int = DEFAULT_OFFER_HOLD_HOURS
 
 
 def _checked_times(details: EventDetails, *, is_new: bool, now: datetime) -> tuple[datetime, datetime]:
@@ -126,6 +134,15 @@ def _checked_details(details: EventDetails) -> EventDetails:
     _check_length(title, 140, "title", EventError)
     _check_length(details.venue_name.strip(), 140, "venue_name", EventError)
     _check_length(details.venue_address.strip(), 255, "venue_address", EventError)
+    if not 0 <= details.offer_window_hours <= MAX_OFFER_WINDOW_HOURS:
+        raise EventError(
+            f"Please give a whole number of hours from 0 to {MAX_OFFER_WINDOW_HOURS}.",
+            field="offer_window_hours",
+        )
+    if not 1 <= details.offer_hold_hours <= MAX_OFFER_HOLD_HOURS:
+        raise EventError(
+            f"Please give a whole number of hours from 1 to {MAX_OFFER_HOLD_HOURS}.", field="offer_hold_hours"
+        )
     return EventDetails(
         title=title,
         starts_at=details.starts_at,
@@ -135,6 +152,9 @@ def _checked_details(details: EventDetails) -> EventDetails:
         venue_address=details.venue_address.strip(),
         description=details.description.strip(),
         capacity=details.capacity,
+        requires_approval=details.requires_approval,
+        offer_window_hours=details.offer_window_hours,
+        offer_hold_hours=details.offer_hold_hours,
     )
 
 
@@ -160,6 +180,9 @@ def create_event(
         venue_address=details.venue_address,
         description=details.description,
         capacity=details.capacity,
+        requires_approval=details.requires_approval,
+        offer_window_hours=details.offer_window_hours,
+        offer_hold_hours=details.offer_hold_hours,
         status=Event.STATUS_PUBLISHED if publish else Event.STATUS_DRAFT,
         published_at=now if publish else None,
         created_by=actor,
@@ -189,13 +212,21 @@ def update_event(event: Event, details: EventDetails, *, actor: User, now: datet
     event.venue_name = details.venue_name
     event.venue_address = details.venue_address
     event.description = details.description
-    event.capacity = details.capacity
+    event.requires_approval = details.requires_approval
+    event.offer_window_hours = details.offer_window_hours
+    event.offer_hold_hours = details.offer_hold_hours
     if moved:
         event.sequence += 1
     db.session.flush()
     if moved and event.is_published:
         # Everyone with a seat, an offer, a place in line or a request hears, with the new invitation.
         emails.tell_event_changed(event)
+    if details.capacity != event.capacity:
+        # Through the RSVP rules: never below the seats held, and new seats go to the waitlist at once.
+        try:
+            rsvps.set_capacity(event, details.capacity, actor=actor, now=now)
+        except rsvps.RsvpError as exc:
+            raise EventError(str(exc), field="capacity") from None
     return event
 
 

@@ -12,3 +12,4 @@ from flashmob.events.views import pages  # noqa: E402, F401
 from flashmob.events.views import feeds  # noqa: E402, F401
 from flashmob.events.views import messages  # noqa: E402, F401
 from flashmob.events.views import checkin  # noqa: E402, F401
+from flashmob.events.views import rsvps  # noqa: E402, F401

@@ -27,6 +27,7 @@ from flashmob.events.permissions import (
     can_edit_event,
     can_leave_chapter,
     can_remove_organiser,
+    can_see_attendees,
     can_view_drafts,
     can_view_event,
 )
@@ -144,10 +145,16 @@ def past():
 
 def _render_detail(event: Event, status: int = 200):
     organisers = queries.organisers_by_chapter([event.chapter_id]).get(event.chapter_id, [])
+    rsvp = queries.rsvp_panel(event, current_user, show_people=can_see_attendees(current_user, event))
     # Who came, for the organisers once it is over.
     attendance = checkins.attendance(event) if event.is_past and can_check_in(current_user, event) else None
     return render_template(
-        "events/detail.html", event=event, organisers=organisers, attendance=attendance, form=ConfirmForm()
+        "events/detail.html",
+        event=event,
+        organisers=organisers,
+        rsvp=rsvp,
+        attendance=attendance,
+        form=ConfirmForm(),
     ), status
 
 
@@ -348,6 +355,9 @@ def edit_event(event_id):
             "venue_address": event.venue_address,
             "description": event.description,
             "capacity": event.capacity,
+            "requires_approval": event.requires_approval,
+            "offer_window_hours": event.offer_window_hours,
+            "offer_hold_hours": event.offer_hold_hours,
         }
     )
     if form.validate_on_submit():
