@@ -130,6 +130,31 @@ def _unsubscribe_token(site):
     return unsubscribe_token(site.member.id, "reminders")
 
 
+def _ticket_code(site):
+    """The member's ticket to the upcoming event: they are given a seat the first time it is asked for."""
+    from flashmob.events.models import Rsvp
+    from flashmob.extensions import db
+
+    db.session.rollback()
+    rsvp = db.session.query(Rsvp).filter_by(event_id=site.upcoming.id, user_id=site.member.id).one_or_none()
+    if rsvp is None:
+        rsvp = Rsvp(event_id=site.upcoming.id, user_id=site.member.id, status=Rsvp.GOING)
+        db.session.add(rsvp)
+        db.session.commit()
+    return rsvp.ticket_code
+
+
+def _seated_event(site):
+    _ticket_code(site)
+    return site.upcoming.id
+
+
+def _bad_walk_in(main, site):
+    _ticket_code(site)  # someone on the list, so that the list shows too
+    main.get_by_label("Name", exact=True).fill("   ")
+    main.get_by_label("Email (optional)").fill("not-an-address")
+
+
 def _reset_token(site):
     from flashmob.members.services import reset_token
 
@@ -153,6 +178,12 @@ KINDS: list[PageKind] = [
     ),
     PageKind("event-edit", ORGANISER, 200, _goto("events.edit_event", **_event)),
     PageKind("event-cancel", ORGANISER, 200, _goto("events.cancel", **_event)),
+    PageKind("check-in", ORGANISER, 200, _goto("events.check_in", **_event)),
+    PageKind(
+        "check-in-errors", ORGANISER, 422, _send("events.check_in", _bad_walk_in, "Add walk-in", **_event)
+    ),
+    PageKind("scan-ticket", ORGANISER, 200, _goto("events.scan_ticket", **_event, ticket_code=_ticket_code)),
+    PageKind("ticket", frozenset({"member"}), 200, _goto("events.my_ticket", event_id=_seated_event)),
     PageKind("event-message", ORGANISER, 200, _goto("events.message_attendees", **_event)),
     PageKind(
         "event-message-errors",

@@ -413,6 +413,14 @@ def test_a_member_going_sees_their_ticket_with_a_qr_code_of_the_check_in_address
     assert 'alt="QR code of Ada Lovelace' in page
 
 
+def test_the_rsvp_panel_links_to_the_ticket_for_people_going(client, login, tonight, ada, create_user):
+    login(ada.user)
+    assert "Show my ticket" in page_of(client.get(f"/events/{tonight.id}"))
+    waiting = seat(tonight, create_user(), Rsvp.WAITLISTED)
+    login(waiting.user)
+    assert "Show my ticket" not in page_of(client.get(f"/events/{tonight.id}"))
+
+
 def test_someone_without_a_seat_is_sent_back_to_the_event_instead_of_a_ticket(
     client, login, tonight, create_user
 ):
