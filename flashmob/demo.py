@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from flashmob import demo_content as content
-from flashmob.events.models import Chapter, ChapterMembership, Event
+from flashmob.events.models import Chapter, ChapterMembership, Event, EventInterest
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.members.passwords import hash_password
@@ -119,7 +119,12 @@ def seed_events() -> int:
     now = utcnow()
     for item in missing:
         chapter = chapters[item["chapter"]]
-        day = item["on"] if "on" in item else thursday_from_today(item["days_from_today"])
+        if "on" in item:
+            day = item["on"]
+        elif "in_month" in item:
+            day = first_thursday_in(item["in_month"])
+        else:
+            day = thursday_from_today(item["days_from_today"])
         starts_at = _utc(day, item["starts"], chapter.timezone)
         ends_at = _utc(day, item["ends"], chapter.timezone)
         is_draft = item["status"] == Event.STATUS_DRAFT
@@ -144,6 +149,8 @@ def seed_events() -> int:
                 published_at=None if is_draft else announced_at,
                 cancelled_at=now if is_cancelled else None,
                 cancellation_reason=item.get("cancellation_reason", ""),
+                date_tbc=item.get("date_tbc", False),
+                date_hint=item.get("date_hint", "").format(year=day.year),
                 # A cancellation is a change calendars must pick up.
                 sequence=1 if is_cancelled else 0,
                 ical_uid=uids[item["key"]],
@@ -153,12 +160,36 @@ def seed_events() -> int:
     return len(missing)
 
 
+def seed_interests() -> int:
+    """Add the demo members who asked to be told when a save-the-date's date is set, if missing."""
+    wanted = [(item["key"], email) for item in content.EVENTS for email in item.get("interested", ())]
+    if not wanted:
+        return 0
+    uids = {key: demo_ical_uid(key) for key, _ in wanted}
+    events = {
+        event.ical_uid: event
+        for event in db.session.scalars(select(Event).where(Event.ical_uid.in_(uids.values())))
+    }
+    users = _users_by_email()
+    existing = set(db.session.execute(select(EventInterest.event_id, EventInterest.user_id)))
+    added = 0
+    for key, email in wanted:
+        event, user = events[uids[key]], users[email]
+        if (event.id, user.id) not in existing:
+            db.session.add(EventInterest(event_id=event.id, user_id=user.id))
+            existing.add((event.id, user.id))
+            added += 1
+    db.session.flush()
+    return added
+
+
 # In order: later steps find what earlier ones made. Add RSVPs, attendance and takeaways here.
 SEED_STEPS: list[tuple[str, Callable[[], int]]] = [
     ("people", seed_people),
     ("chapters", seed_chapters),
     ("memberships", seed_memberships),
     ("events", seed_events),
+    ("save-the-date interests", seed_interests),
 ]
 
 
@@ -179,6 +210,14 @@ def thursday_from_today(days: int) -> date:
     while (day.month, day.day) >= (12, 20) or (day.month, day.day) <= (1, 3):
         day += timedelta(days=7)
     return day
+
+
+def first_thursday_in(month: int) -> date:
+    """The first Thursday of the next `month` at least four weeks away: a save-the-date's placeholder."""
+    start = today() + timedelta(days=28)
+    year = start.year if (start.month, start.day) <= (month, 1) else start.year + 1
+    day = date(year, month, 1)
+    return day + timedelta(days=(THURSDAY - day.weekday()) % 7)
 
 
 def _utc(day: date, at: time, zone: str = content.TIMEZONE) -> datetime:

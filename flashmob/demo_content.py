@@ -665,6 +665,35 @@ EVENTS: list[dict] = [
         ),
     },
     {
+        # A save-the-date: the next summer evening, its day and venue still to be found. `in_month` places
+        # it (for ordering only) in the next such month at least a month away; the hint says "July 2027".
+        "key": "birmingham-summer-save-the-date",
+        "chapter": "birmingham",
+        "title": "Birmingham summer Flashmob",
+        "in_month": 7,
+        "date_tbc": True,
+        "date_hint": "July {year}",
+        "starts": time(18, 0),
+        "ends": time(21, 0),
+        "venue_name": "",
+        "venue_address": "",
+        "capacity": 30,
+        "status": "published",
+        "by": "organiser@example.org",
+        "description": (
+            "We'll be holding another PMO Flashmob in Birmingham in July: watch out for the new date, "
+            "and hopefully a venue fit for a decent summer's evening.\n\n"
+            "Press \"Tell me when the date is set\" and we will email you as soon as it is."
+        ),
+        # Members who have asked to be told when the date is set.
+        "interested": [
+            "member@example.org",
+            "eileen.parry@example.org",
+            "fiona.campbell@example.org",
+            "gareth.evans@example.org",
+        ],
+    },
+    {
         "key": "birmingham-draft-autumn",
         "chapter": "birmingham",
         "title": "Birmingham Flashmob: PMO support group night",

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from flashmob import demo
-from flashmob.events.models import Chapter, ChapterMembership, Event
+from flashmob.events.models import Chapter, ChapterMembership, Event, EventInterest
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.members.passwords import verify_password
@@ -158,9 +158,21 @@ def test_events_are_evenings_in_london_time_with_sensible_capacities(seeded):
         assert event.local_ends_at.time() <= time(22, 0)
         assert event.ends_at > event.starts_at
         assert 15 <= event.capacity <= 40
-        assert event.venue_name and event.venue_address and event.description
+        # A save-the-date may not have found its venue yet.
+        assert event.date_tbc or (event.venue_name and event.venue_address)
+        assert event.description
         assert event.created_by is not None
         assert event.ical_uid.startswith("demo-") and event.ical_uid.endswith("@flashmob.example.org")
+
+
+def test_birmingham_has_a_summer_save_the_date_with_members_waiting_to_hear(seeded):
+    event = _event("birmingham-summer-save-the-date")
+    assert event.is_published and event.date_tbc and event.date_hint.startswith("July ")
+    assert event.local_starts_at.month == 7 and not event.is_past
+    waiting = db.session.scalar(
+        select(func.count()).select_from(EventInterest).where(EventInterest.event_id == event.id)
+    )
+    assert waiting >= 3
 
 
 def test_a_published_event_was_announced_no_later_than_now(seeded):

@@ -11,6 +11,9 @@ EN_DASH = "\u2013"  # a range, as typographers write it
 
 def event_when(event: Event) -> str:
     """The event's start and end as a person would say them, with the zone's abbreviation."""
+    if event.date_tbc:
+        # Its times are only a placeholder for ordering lists: say what the organisers said.
+        return f"Date to be confirmed: {event.date_hint}" if event.date_hint else "Date to be confirmed"
     start, end = event.local_starts_at, event.local_ends_at
     start_zone, end_zone = start.strftime("%Z"), end.strftime("%Z")
     if start.date() != end.date():

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from flashmob.events.services import (
     DEFAULT_OFFER_HOLD_HOURS,
@@ -42,6 +42,22 @@ def _or_default(value, default):
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+class RequiredUnlessDateTbc:
+    """Required, unless the form's "Date not fixed yet" box is ticked: then it may be left empty."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.raw_data and field.raw_data[0].strip():
+            return
+        # Like InputRequired: an empty box says this, not the parser's "not a valid date".
+        field.errors[:] = []
+        if form.date_tbc.data:
+            raise StopValidation()
+        raise StopValidation(self.message)
 
 
 class ConfirmForm(FlaskForm):
@@ -102,15 +118,18 @@ class EventForm(FlaskForm):
         "Starts",
         format=DATETIME_FORMATS,
         invalid_value_message=DATETIME_MESSAGE,
-        validators=[InputRequired("Please say when the event starts.")],
+        validators=[RequiredUnlessDateTbc("Please say when the event starts.")],
     )
     ends_at = DateTimeLocalField(
         "Ends",
         format=DATETIME_FORMATS,
         invalid_value_message=DATETIME_MESSAGE,
-        validators=[InputRequired("Please say when the event ends.")],
+        validators=[RequiredUnlessDateTbc("Please say when the event ends.")],
     )
     timezone = SelectField("Time zone", choices=TIMEZONE_CHOICES)
+    # A save-the-date: announced before the day is fixed; the service requires the hint then.
+    date_tbc = BooleanField("Date not fixed yet (save the date)")
+    date_hint = StringField("When, roughly", validators=[Length(max=60)], filters=[_strip])
     venue_name = StringField("Venue", validators=[Length(max=140)], filters=[_strip])
     venue_address = StringField("Venue address", validators=[Length(max=255)], filters=[_strip])
     description = TextAreaField("Description", validators=[Length(max=20_000)])
@@ -163,6 +182,8 @@ class EventForm(FlaskForm):
             venue_address=self.venue_address.data or "",
             description=self.description.data or "",
             capacity=self.capacity.data,
+            date_tbc=bool(self.date_tbc.data),
+            date_hint=self.date_hint.data or "",
             requires_approval=bool(self.requires_approval.data),
             # Left empty: the usual 48 hours' window and 4 hours to claim.
             offer_window_hours=_or_default(self.offer_window_hours.data, DEFAULT_OFFER_WINDOW_HOURS),

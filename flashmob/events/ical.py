@@ -416,14 +416,19 @@ def build_invitation(
 
 def feed_events_query(chapter=None, *, now: datetime | None = None) -> Select[tuple[Event]]:
     """The events a public feed carries: published ones from FEED_KEEPS_PAST ago onwards, and
-    cancelled ones in the same window so that calendars mark them; drafts never.
+    cancelled ones in the same window so that calendars mark them; drafts never, nor a save-the-date
+    until its date is set (its times are only a placeholder).
 
     Filters on (status, starts_at), or (chapter_id, starts_at) for a chapter: both are indexed.
     """
     since = (now or utcnow()) - FEED_KEEPS_PAST
     query = (
         select(Event)
-        .where(Event.status.in_((Event.STATUS_PUBLISHED, Event.STATUS_CANCELLED)), Event.starts_at >= since)
+        .where(
+            Event.status.in_((Event.STATUS_PUBLISHED, Event.STATUS_CANCELLED)),
+            Event.starts_at >= since,
+            Event.date_tbc.is_(False),
+        )
         .options(joinedload(Event.chapter))
         .order_by(Event.starts_at, Event.id)
     )
@@ -445,6 +450,7 @@ def personal_feed_query(user, *, now: datetime | None = None) -> Select[tuple[Ev
             Rsvp.status.in_(PERSONAL_FEED_RSVP_STATUSES),
             Event.status.in_((Event.STATUS_PUBLISHED, Event.STATUS_CANCELLED)),
             Event.starts_at >= since,
+            Event.date_tbc.is_(False),
         )
         .options(joinedload(Event.chapter))
         .order_by(Event.starts_at, Event.id)

@@ -123,6 +123,11 @@ class Event(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Why the organisers called it off, shown to everyone on the event page; may be empty.
     cancellation_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A save-the-date: announced before its day is fixed. starts_at/ends_at then hold a provisional
+    # moment that only places it in lists; pages say date_hint ("July 2026") instead, RSVPs wait for
+    # the date, and calendars never see it.
+    date_tbc: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    date_hint: Mapped[str] = mapped_column(String(60), default="", server_default="")
     # When the day-before reminder went to the people going; set once, so it is never sent twice.
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Raised whenever the time or place changes, so that calendars replace their copy.
@@ -167,11 +172,16 @@ class Event(db.Model):
 
     @property
     def is_past(self) -> bool:
-        return self.ends_at <= utcnow()
+        return not self.awaits_date and self.ends_at <= utcnow()
 
     @property
     def has_started(self) -> bool:
-        return self.starts_at <= utcnow()
+        return not self.awaits_date and self.starts_at <= utcnow()
+
+    @property
+    def awaits_date(self) -> bool:
+        """A save-the-date going ahead: still to come, even once its placeholder time has gone by."""
+        return self.date_tbc and not self.is_cancelled
 
     def offers_seats_at(self, now: datetime) -> bool:
         """Whether a seat freed at `now` is offered to the first in line rather than given outright."""
@@ -301,3 +311,24 @@ class WalkIn(db.Model):
 
     def __repr__(self) -> str:
         return f"<WalkIn {self.id} event={self.event_id} {self.name!r}>"
+
+
+class EventInterest(db.Model):
+    """A member asking to be told when a save-the-date's date is set; kept afterwards, for the record."""
+
+    __tablename__ = "event_interests"
+    # The unique pair also serves "who is waiting to hear about this event" (event_id first).
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the "date announced" email was queued for them: each interest is told once.
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<EventInterest event={self.event_id} user={self.user_id}>"

@@ -108,3 +108,24 @@ def can_see_attendees(user, event: Event) -> bool:
 def can_manage_rsvps(user, event: Event) -> bool:
     """The chapter's organisers and admins approve, remove and promote attendees."""
     return can_manage_chapter(user, event.chapter)
+
+
+# Save the date
+
+
+def can_ask_to_be_told(user, event: Event) -> bool:
+    """Members of the chapter may ask to hear when an announced event gets its date.
+
+    Whether there is still a date to wait for (not set yet, not cancelled) is the service's call.
+    """
+    return _is_signed_in(user) and not event.is_draft and user.is_member_of(event.chapter_id)
+
+
+def can_add_to_calendar(user, event: Event) -> bool:
+    """An event goes into calendars (.ics) once it has a date: a save-the-date's placeholder must not."""
+    return can_view_event(user, event) and not event.date_tbc
+
+
+def can_stop_being_told(user, event: Event) -> bool:
+    """Whoever asked may change their mind, even after leaving the chapter."""
+    return _is_signed_in(user)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, not_, or_, select
 from sqlalchemy.orm import joinedload
 
 from flashmob.events.models import Chapter, ChapterMembership, Event, Rsvp
@@ -17,6 +17,8 @@ from flashmob.members.models import User
 
 # Events the public sees in lists: drafts never, cancelled ones marked as such.
 LISTED_STATUSES = (Event.STATUS_PUBLISHED, Event.STATUS_CANCELLED)
+# A save-the-date going ahead is still to come, whatever its placeholder time says (Event.is_past).
+AWAITING_DATE = and_(Event.date_tbc, Event.status == Event.STATUS_PUBLISHED)
 
 
 @dataclass
@@ -74,7 +76,11 @@ def next_events(chapter_ids: Iterable[int], now: datetime) -> dict[int, Event]:
     )
     ranked = (
         select(Event.id, position)
-        .where(Event.chapter_id.in_(ids), Event.status == Event.STATUS_PUBLISHED, Event.ends_at > now)
+        .where(
+            Event.chapter_id.in_(ids),
+            Event.status == Event.STATUS_PUBLISHED,
+            or_(Event.ends_at > now, Event.date_tbc),
+        )
         .subquery()
     )
     events = db.session.scalars(
@@ -105,7 +111,7 @@ def upcoming_events(now: datetime, chapter: Chapter | None = None) -> Select:
     """Published and cancelled events that have not ended, soonest first."""
     query = (
         select(Event)
-        .where(Event.status.in_(LISTED_STATUSES), Event.ends_at > now)
+        .where(Event.status.in_(LISTED_STATUSES), or_(Event.ends_at > now, AWAITING_DATE))
         .options(joinedload(Event.chapter))
         .order_by(Event.starts_at, Event.id)
     )
@@ -118,7 +124,7 @@ def past_events(now: datetime, chapter: Chapter | None = None) -> Select:
     """Published and cancelled events that have ended, most recent first."""
     query = (
         select(Event)
-        .where(Event.status.in_(LISTED_STATUSES), Event.ends_at <= now)
+        .where(Event.status.in_(LISTED_STATUSES), Event.ends_at <= now, not_(AWAITING_DATE))
         .options(joinedload(Event.chapter))
         .order_by(Event.starts_at.desc(), Event.id.desc())
     )
@@ -132,7 +138,7 @@ def next_published_events(now: datetime, limit: int) -> list[Event]:
     return list(
         db.session.scalars(
             select(Event)
-            .where(Event.status == Event.STATUS_PUBLISHED, Event.ends_at > now)
+            .where(Event.status == Event.STATUS_PUBLISHED, or_(Event.ends_at > now, Event.date_tbc))
             .options(joinedload(Event.chapter))
             .order_by(Event.starts_at, Event.id)
             .limit(limit)

@@ -150,6 +150,8 @@ def _check_open(event: Event, now: datetime) -> None:
         raise RsvpError("This event is not open for RSVPs yet.")
     if event.is_cancelled:
         raise RsvpError("This event has been cancelled.")
+    if event.date_tbc:
+        raise RsvpError("RSVPs open once the date is set.")
     if now >= event.starts_at:
         raise RsvpError("RSVPs closed when the event started.")
 

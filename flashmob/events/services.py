@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from sqlalchemy import func, select
 
-from flashmob.events import emails, rsvps
+from flashmob.events import emails, interests, rsvps
 from flashmob.events.models import Chapter, ChapterMembership, Event, new_ical_uid
 from flashmob.extensions import db
 from flashmob.members.models import User
@@ -87,8 +87,9 @@ class EventDetails:
     """What an organiser says about an event; times are wall-clock times in `timezone`."""
 
     title: str
-    starts_at: datetime
-    ends_at: datetime
+    # Either may be None when the date is not fixed yet (date_tbc).
+    starts_at: datetime | None
+    ends_at: datetime | None
     timezone: str
     venue_name: str = ""
     venue_address: str = ""
@@ -97,10 +98,48 @@ class EventDetails:
     requires_approval: bool = False
     offer_window_hours: int = DEFAULT_OFFER_WINDOW_HOURS
     offer_hold_hours: int = DEFAULT_OFFER_HOLD_HOURS
+    # A save-the-date: the day is not fixed yet, and date_hint says roughly when ("July 2026").
+    date_tbc: bool = False
+    date_hint: str = ""
 
 
-def _checked_times(details: EventDetails, *, is_new: bool, now: datetime) -> tuple[datetime, datetime]:
-    """The start and end in UTC, after the rules every event's times must follow."""
+# A save-the-date given no provisional date is placed this far ahead in lists, at PROVISIONAL_START.
+PROVISIONAL_AHEAD = timedelta(weeks=8)
+PROVISIONAL_START = time(18, 0)
+PROVISIONAL_LENGTH = timedelta(hours=3)
+DATE_HINT_MAX_LENGTH = 60
+
+
+def _provisional_details(details: EventDetails, now: datetime) -> EventDetails:
+    """A save-the-date's placeholder times: those given, else PROVISIONAL_AHEAD from now, local time."""
+    starts_at = details.starts_at
+    if starts_at is None:
+        day = now.astimezone(zone_or_error(details.timezone, EventError)).date() + PROVISIONAL_AHEAD
+        starts_at = datetime.combine(day, PROVISIONAL_START)
+    ends_at = details.ends_at if details.ends_at is not None else starts_at + PROVISIONAL_LENGTH
+    return replace(details, starts_at=starts_at, ends_at=ends_at)
+
+
+def _checked_times(
+    details: EventDetails,
+    *,
+    is_new: bool,
+    now: datetime,
+    keep: tuple[datetime, datetime] | None = None,
+) -> tuple[datetime, datetime]:
+    """The start and end in UTC, after the rules every event's times must follow.
+
+    When the date is not fixed yet the times may be left out: then `keep` (the event's present
+    placeholder) stays, or a new placeholder is made. When it is fixed, both are required.
+    """
+    if details.date_tbc:
+        if details.starts_at is None and keep is not None:
+            return keep
+        details = _provisional_details(details, now)
+    elif details.starts_at is None:
+        raise EventError("Please say when the event starts.", field="starts_at")
+    elif details.ends_at is None:
+        raise EventError("Please say when the event ends.", field="ends_at")
     zone = zone_or_error(details.timezone, EventError)
     starts_at = local_to_utc(details.starts_at, zone)
     if starts_at is None:
@@ -134,6 +173,12 @@ def _checked_details(details: EventDetails) -> EventDetails:
     _check_length(title, 140, "title", EventError)
     _check_length(details.venue_name.strip(), 140, "venue_name", EventError)
     _check_length(details.venue_address.strip(), 255, "venue_address", EventError)
+    date_hint = " ".join(details.date_hint.split()) if details.date_tbc else ""
+    if details.date_tbc and not date_hint:
+        raise EventError(
+            'Please say roughly when, for example "July 2026" or "Summer 2026".', field="date_hint"
+        )
+    _check_length(date_hint, DATE_HINT_MAX_LENGTH, "date_hint", EventError)
     if not 0 <= details.offer_window_hours <= MAX_OFFER_WINDOW_HOURS:
         raise EventError(
             f"Please give a whole number of hours from 0 to {MAX_OFFER_WINDOW_HOURS}.",
@@ -155,6 +200,8 @@ def _checked_details(details: EventDetails) -> EventDetails:
         requires_approval=details.requires_approval,
         offer_window_hours=details.offer_window_hours,
         offer_hold_hours=details.offer_hold_hours,
+        date_tbc=details.date_tbc,
+        date_hint=date_hint,
     )
 
 
@@ -183,6 +230,8 @@ def create_event(
         requires_approval=details.requires_approval,
         offer_window_hours=details.offer_window_hours,
         offer_hold_hours=details.offer_hold_hours,
+        date_tbc=details.date_tbc,
+        date_hint=details.date_hint,
         status=Event.STATUS_PUBLISHED if publish else Event.STATUS_DRAFT,
         published_at=now if publish else None,
         created_by=actor,
@@ -197,7 +246,17 @@ def update_event(event: Event, details: EventDetails, *, actor: User, now: datet
     """Change an event's details; a new time or place raises its sequence so calendars update."""
     now = now or utcnow()
     details = _checked_details(details)
-    starts_at, ends_at = _checked_times(details, is_new=False, now=now)
+    if details.date_tbc and not event.date_tbc and not event.is_draft:
+        raise EventError(
+            "This event was announced with its date, so it cannot go back to a date to be confirmed. "
+            "Change its date, or cancel it and announce a new one.",
+            field="date_tbc",
+        )
+    # Setting a save-the-date's date: the new date must be still to come, as for a new event.
+    date_set = event.date_tbc and not details.date_tbc
+    starts_at, ends_at = _checked_times(
+        details, is_new=date_set, now=now, keep=(event.starts_at, event.ends_at)
+    )
     moved = (
         starts_at != event.starts_at
         or ends_at != event.ends_at
@@ -212,6 +271,8 @@ def update_event(event: Event, details: EventDetails, *, actor: User, now: datet
     event.venue_name = details.venue_name
     event.venue_address = details.venue_address
     event.description = details.description
+    event.date_tbc = details.date_tbc
+    event.date_hint = details.date_hint
     event.requires_approval = details.requires_approval
     event.offer_window_hours = details.offer_window_hours
     event.offer_hold_hours = details.offer_hold_hours
@@ -227,6 +288,9 @@ def update_event(event: Event, details: EventDetails, *, actor: User, now: datet
             rsvps.set_capacity(event, details.capacity, actor=actor, now=now)
         except rsvps.RsvpError as exc:
             raise EventError(str(exc), field="capacity") from None
+    if date_set:
+        # The members who asked to be told hear now, in this same transaction.
+        interests.announce_date(event, now=now)
     return event
 
 
@@ -237,7 +301,7 @@ def publish_event(event: Event, *, actor: User, now: datetime | None = None) -> 
         raise EventError("This event is already published.")
     if event.is_cancelled:
         raise EventError("This event was cancelled and cannot be published again.")
-    if event.starts_at <= now:
+    if not event.date_tbc and event.starts_at <= now:
         raise EventError("This event's start time has passed. Change its date before publishing it.")
     event.status = Event.STATUS_PUBLISHED
     event.published_at = now
@@ -252,7 +316,7 @@ def check_cancellable(event: Event, *, now: datetime | None = None) -> None:
         raise EventError("This event is already cancelled.")
     if event.is_draft:
         raise EventError("A draft has not been announced, so there is nothing to cancel.")
-    if event.ends_at <= now:
+    if not event.date_tbc and event.ends_at <= now:
         raise EventError("This event has already taken place, so it cannot be cancelled.")
 
 

@@ -105,6 +105,7 @@ def _bad_chapter(main, site):
 
 _chapter = {"slug": lambda s: s.birmingham.slug}
 _event = {"event_id": lambda s: s.upcoming.id}
+_save_the_date = {"event_id": lambda s: s.save_the_date.id}
 
 
 def _account_with_calendar(page, server, site):
@@ -197,6 +198,8 @@ KINDS: list[PageKind] = [
     PageKind("organisers", ADMIN, 200, _goto("events.organisers", **_chapter)),
     # Accounts
     PageKind("login", ANONYMOUS, 200, _goto("members.login")),
+    PageKind("save-the-date", ANYONE, 200, _goto("events.detail", **_save_the_date)),
+    PageKind("save-the-date-edit", ORGANISER, 200, _goto("events.edit_event", **_save_the_date)),
     PageKind("login-wrong-password", ANONYMOUS, 422, _send("members.login", _wrong_password, "Sign in")),
     PageKind("register", ANONYMOUS, 200, _goto("members.register")),
     PageKind(

@@ -23,6 +23,7 @@ class Site:
     upcoming: Event
     past: Event
     draft: Event
+    save_the_date: Event
 
     def person(self, role: str) -> User | None:
         return None if role == "anonymous" else getattr(self, role)
@@ -70,6 +71,17 @@ def build_site() -> Site:
         status=Event.STATUS_DRAFT,
         created_by=roles["organiser"],
     )
+    save_the_date = factories.create_event(
+        birmingham,
+        title="Summer evening by the canal",
+        starts_at=(now + timedelta(days=90)).replace(hour=17, minute=0),
+        date_tbc=True,
+        date_hint="Summer, date to be confirmed",
+        venue_name="",
+        venue_address="",
+        description="Watch out for the new date, and hopefully a venue fit for a decent summer's evening.",
+        created_by=roles["organiser"],
+    )
     factories.create_event(
         london,
         title="London PMO night",
@@ -89,4 +101,5 @@ def build_site() -> Site:
         upcoming=upcoming,
         past=past,
         draft=draft,
+        save_the_date=save_the_date,
     )

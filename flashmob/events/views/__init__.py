@@ -13,3 +13,4 @@ from flashmob.events.views import feeds  # noqa: E402, F401
 from flashmob.events.views import messages  # noqa: E402, F401
 from flashmob.events.views import checkin  # noqa: E402, F401
 from flashmob.events.views import rsvps  # noqa: E402, F401
+from flashmob.events.views import save_the_date  # noqa: E402, F401

@@ -16,7 +16,7 @@ from flashmob.auth import ensure
 from flashmob.events import feeds, ical
 from flashmob.events.forms import ConfirmForm
 from flashmob.events.models import Chapter, Event
-from flashmob.events.permissions import can_view_event
+from flashmob.events.permissions import can_add_to_calendar
 from flashmob.events.rsvps import public_url
 from flashmob.events.views import bp
 from flashmob.extensions import db
@@ -168,8 +168,8 @@ def _send_feed(feed: feeds.Feed, *, cache: str, filename: str):
 def event_file(event_id):
     """One event as a .ics file to open in a calendar; a draft only for those who may see it."""
     event = db.first_or_404(select(Event).where(Event.id == event_id).options(joinedload(Event.chapter)))
-    if not can_view_event(current_user, event):
-        abort(404)  # a draft's existence is not revealed
+    if not can_add_to_calendar(current_user, event):
+        abort(404)  # a draft's existence is not revealed; a save-the-date has no date to add yet
 
     def build() -> bytes:
         return ical.build_event_file(

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from flashmob.auth import ensure
-from flashmob.events import checkins, queries, services
+from flashmob.events import checkins, interests, queries, services
 from flashmob.events.forms import (
     AppointOrganiserForm,
     CancelEventForm,
@@ -146,6 +146,7 @@ def past():
 def _render_detail(event: Event, status: int = 200):
     organisers = queries.organisers_by_chapter([event.chapter_id]).get(event.chapter_id, [])
     rsvp = queries.rsvp_panel(event, current_user, show_people=can_see_attendees(current_user, event))
+    interest = interests.interest_panel(event, current_user) if event.date_tbc else None
     # Who came, for the organisers once it is over.
     attendance = checkins.attendance(event) if event.is_past and can_check_in(current_user, event) else None
     return render_template(
@@ -153,6 +154,7 @@ def _render_detail(event: Event, status: int = 200):
         event=event,
         organisers=organisers,
         rsvp=rsvp,
+        interest=interest,
         attendance=attendance,
         form=ConfirmForm(),
     ), status
@@ -348,8 +350,11 @@ def edit_event(event_id):
     form = EventForm(
         data={
             "title": event.title,
-            "starts_at": services.utc_to_local(event.starts_at, event.timezone),
-            "ends_at": services.utc_to_local(event.ends_at, event.timezone),
+            # A save-the-date's times are a placeholder: empty boxes, so that nobody sets them by accident.
+            "starts_at": None if event.date_tbc else services.utc_to_local(event.starts_at, event.timezone),
+            "ends_at": None if event.date_tbc else services.utc_to_local(event.ends_at, event.timezone),
+            "date_tbc": event.date_tbc,
+            "date_hint": event.date_hint,
             "timezone": event.timezone,
             "venue_name": event.venue_name,
             "venue_address": event.venue_address,
@@ -362,6 +367,7 @@ def edit_event(event_id):
     )
     if form.validate_on_submit():
         publish = bool(form.publish.data) and event.is_draft
+        date_set = event.date_tbc and not form.date_tbc.data
         try:
             services.update_event(event, form.details(), actor=_actor())
             if publish:
@@ -371,8 +377,13 @@ def edit_event(event_id):
             _show_rule_error(form, exc)
         else:
             db.session.commit()
-            flash(f"{event.title} is published: everyone can see it now." if publish else "Event updated.",
-                  "success")
+            if publish:
+                flash(f"{event.title} is published: everyone can see it now.", "success")
+            elif date_set:
+                flash("The date is set and RSVPs are open. Everyone who asked to be told is being emailed.",
+                      "success")
+            else:
+                flash("Event updated.", "success")
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template(
         "events/event_form.html", form=form, chapter=event.chapter, event=event

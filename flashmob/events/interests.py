@@ -1,0 +1,129 @@
+"""Save the date: members ask to be told when an event's date is set, and are told once, by email.
+
+Functions change objects and flush; the caller commits once. A rule that says no raises InterestError
+with a message for the member. Who may ask is permissions.can_ask_to_be_told, checked by the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from flashmob.events.display import event_when
+from flashmob.events.models import Event, EventInterest
+from flashmob.events.rsvps import public_url
+from flashmob.extensions import db
+from flashmob.members.models import User
+from flashmob.outbox import queue_email
+from flashmob.types import utcnow
+
+EMAIL_KIND = "date_announced"
+
+
+class InterestError(Exception):
+    """A rule stopped the change; the message says why, for the member."""
+
+
+@dataclass
+class InterestPanel:
+    """What a save-the-date's page says: how many are waiting to hear, and whether the viewer is."""
+
+    count: int = 0
+    mine: bool = False
+
+
+def interest_panel(event: Event, user: User | None) -> InterestPanel:
+    """The number waiting to hear about the event and whether `user` is one of them, in one query."""
+    user_id = user.id if user is not None and user.is_authenticated else None
+    count, mine = db.session.execute(
+        select(
+            func.count(EventInterest.id),
+            func.coalesce(func.sum(case((EventInterest.user_id == user_id, 1), else_=0)), 0),
+        ).where(EventInterest.event_id == event.id, EventInterest.notified_at.is_(None))
+    ).one()
+    return InterestPanel(count=count, mine=bool(mine))
+
+
+def interest_for(event: Event, user: User) -> EventInterest | None:
+    """This member's request to be told about the event, if they made one."""
+    return db.session.scalar(
+        select(EventInterest).where(EventInterest.event_id == event.id, EventInterest.user_id == user.id)
+    )
+
+
+def ask_to_be_told(event: Event, user: User, *, now: datetime | None = None) -> EventInterest:
+    """Put the member on the list to hear when the date is set; asking twice changes nothing."""
+    if event.is_cancelled:
+        raise InterestError("This event has been cancelled, so there is no date to wait for.")
+    if not event.date_tbc:
+        raise InterestError("The date is already set: you can RSVP now.")
+    existing = interest_for(event, user)
+    if existing is not None:
+        return existing
+    interest = EventInterest(event_id=event.id, user_id=user.id, created_at=now or utcnow())
+    try:
+        # A savepoint: if a double click got there first, only this insert is undone.
+        with db.session.begin_nested():
+            db.session.add(interest)
+    except IntegrityError:
+        existing = interest_for(event, user)
+        if existing is None:  # pragma: no cover - the unique pair is the only constraint that can fail
+            raise
+        return existing
+    return interest
+
+
+def stop_being_told(event: Event, user: User) -> bool:
+    """Take the member off the list; whether they were on it. Undoing twice changes nothing."""
+    result = db.session.execute(
+        delete(EventInterest).where(
+            EventInterest.event_id == event.id,
+            EventInterest.user_id == user.id,
+            EventInterest.notified_at.is_(None),
+        )
+    )
+    db.session.flush()
+    return result.rowcount > 0
+
+
+def announce_date(event: Event, *, now: datetime | None = None) -> int:
+    """Queue a "date announced" email to each member waiting to hear; how many were queued.
+
+    Called in the transaction that sets the date. Each interest is marked told in one UPDATE that
+    returns whom it marked, so that two requests setting the date at once never email anyone twice;
+    the rows stay, for the record.
+    """
+    if event.date_tbc or not event.is_published:
+        return 0
+    now = now or utcnow()
+    claimed = db.session.scalars(
+        update(EventInterest)
+        .where(EventInterest.event_id == event.id, EventInterest.notified_at.is_(None))
+        .values(notified_at=now)
+        .returning(EventInterest.user_id),
+        execution_options={"synchronize_session": False},
+    ).all()
+    if not claimed:
+        return 0
+    recipients = db.session.scalars(select(User).where(User.id.in_(claimed)).order_by(User.id)).all()
+    title = " ".join(event.title.split())  # no line breaks in a mail header
+    event_url = public_url("events.detail", event_id=event.id)
+    for user in recipients:
+        queue_email(
+            to=user.email,
+            subject=f"The date is set: {title}",
+            template="date_announced",
+            kind=EMAIL_KIND,
+            user_id=user.id,
+            event=event,
+            user=user,
+            when=event_when(event),
+            event_url=event_url,
+            rsvp_url=f"{event_url}#rsvp",
+            site_name=current_app.config["SITE_NAME"],
+        )
+    return len(recipients)
