@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from flashmob import demo_content as content
-from flashmob.events.models import Chapter, ChapterMembership, Event, EventInterest
+from flashmob.events.models import Chapter, ChapterMembership, Event, EventInterest, Rsvp
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.members.passwords import hash_password
@@ -183,12 +183,67 @@ def seed_interests() -> int:
     return added
 
 
+def seed_rsvps() -> int:
+    """Add the demo answers that are missing: who is going, the full evening's waitlist, and who came."""
+    uids = {item["event"]: demo_ical_uid(item["event"]) for item in content.RSVPS}
+    events = {
+        event.ical_uid: event
+        for event in db.session.scalars(select(Event).where(Event.ical_uid.in_(uids.values())))
+    }
+    users = _users_by_email()
+    existing = set(db.session.execute(select(Rsvp.event_id, Rsvp.user_id)))
+    now = utcnow()
+    added = 0
+    for item in content.RSVPS:
+        event = events.get(uids[item["event"]])
+        if event is None:
+            continue
+        answers = [(email, Rsvp.GOING) for email in _demo_going(item, event)]
+        answers += [(email, Rsvp.WAITLISTED) for email in item.get("waitlisted", ())]
+        answers += [(email, Rsvp.NOT_GOING) for email in item.get("not_going", ())]
+        came = set(item.get("came", ()))
+        # Answers arrive in the days after the announcement, an hour apart, never in the future.
+        first = event.published_at or event.created_at
+        for number, (email, status) in enumerate(answers):
+            user = users[email]
+            if (event.id, user.id) in existing:
+                continue
+            at = min(first + timedelta(days=1, hours=number), now)
+            db.session.add(
+                Rsvp(
+                    event_id=event.id,
+                    user_id=user.id,
+                    status=status,
+                    created_at=at,
+                    responded_at=at,
+                    updated_at=at,
+                    waitlisted_at=at if status == Rsvp.WAITLISTED else None,
+                    checked_in_at=event.starts_at + timedelta(minutes=10 + number) if email in came else None,
+                )
+            )
+            existing.add((event.id, user.id))
+            added += 1
+    db.session.flush()
+    return added
+
+
+def _demo_going(item: dict, event: Event) -> list[str]:
+    """The people going to a demo evening: those named, topped up to capacity when it is to be full."""
+    going = list(item.get("going", ()))
+    if item.get("fill") and event.capacity:
+        taken = set(going) | set(item.get("waitlisted", ())) | set(item.get("not_going", ()))
+        spare = [p["email"] for p in content.PEOPLE if p["email"] not in taken and not p.get("is_admin")]
+        going += spare[: max(event.capacity - len(going), 0)]
+    return going
+
+
 # In order: later steps find what earlier ones made. Add RSVPs, attendance and takeaways here.
 SEED_STEPS: list[tuple[str, Callable[[], int]]] = [
     ("people", seed_people),
     ("chapters", seed_chapters),
     ("memberships", seed_memberships),
     ("events", seed_events),
+    ("RSVPs", seed_rsvps),
     ("save-the-date interests", seed_interests),
 ]
 

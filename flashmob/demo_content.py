@@ -745,3 +745,77 @@ EVENTS: list[dict] = [
         ),
     },
 ]
+
+# Who answered which evening, by event key. `going` in the order they said so; `fill` tops the going list up
+# with more demo people until every seat is taken; `waitlisted` are in line in that order; past evenings
+# say who came (`came`, checked in at the door).
+RSVPS: list[dict] = [
+    {
+        "event": "birmingham-upcoming",
+        "going": [
+            "organiser@example.org",
+            "eileen.parry@example.org",
+            "tom.brennan@example.org",
+            "fiona.campbell@example.org",
+            "raj.patel@example.org",
+        ],
+        "not_going": ["gareth.evans@example.org"],
+    },
+    {
+        "event": "london-upcoming-reporting",
+        "going": [
+            "nadia.rahman@example.org",
+            "femi.adeyemi@example.org",
+            "claire.watson@example.org",
+            "james.oconnor@example.org",
+            "sophie.lambert@example.org",
+            "hannah.kowalski@example.org",
+            "grace.okonkwo@example.org",
+            "priya.sharma@example.org",
+        ],
+    },
+    {
+        # The full one: every seat taken, and the demo member second in line.
+        "event": "bristol-first",
+        "going": ["megan.lloyd@example.org", "laura.bennett@example.org", "sam.whitaker@example.org"],
+        "fill": True,
+        "waitlisted": ["ben.fletcher@example.org", "member@example.org", "zoe.clarke@example.org"],
+    },
+    {
+        "event": "london-recent-careers",
+        "going": [
+            "nadia.rahman@example.org",
+            "organiser@example.org",
+            "daniel.price@example.org",
+            "oliver.grant@example.org",
+            "ahmed.hussain@example.org",
+            "chloe.martin@example.org",
+            "isabel.moreno@example.org",
+            "peter.nash@example.org",
+        ],
+        "came": [
+            "nadia.rahman@example.org",
+            "organiser@example.org",
+            "daniel.price@example.org",
+            "ahmed.hussain@example.org",
+            "chloe.martin@example.org",
+            "peter.nash@example.org",
+        ],
+    },
+    {
+        "event": "birmingham-2015-first",
+        "going": [
+            "organiser@example.org",
+            "eileen.parry@example.org",
+            "tom.brennan@example.org",
+            "gareth.evans@example.org",
+            "raj.patel@example.org",
+        ],
+        "came": [
+            "organiser@example.org",
+            "eileen.parry@example.org",
+            "tom.brennan@example.org",
+            "raj.patel@example.org",
+        ],
+    },
+]

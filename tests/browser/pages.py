@@ -156,6 +156,31 @@ def _bad_walk_in(main, site):
     main.get_by_label("Email (optional)").fill("not-an-address")
 
 
+def _crowded_event(site):
+    """The upcoming event with someone going, someone in line and a request waiting: every section shows."""
+    from sqlalchemy import select
+
+    from flashmob.events.models import Rsvp
+    from flashmob.extensions import db
+    from flashmob.types import utcnow
+
+    db.session.rollback()
+    wanted = {
+        site.other_organiser.id: Rsvp.GOING,
+        site.admin.id: Rsvp.WAITLISTED,
+        site.newcomer.id: Rsvp.PENDING,
+    }
+    answered = set(db.session.scalars(select(Rsvp.user_id).where(Rsvp.event_id == site.upcoming.id)))
+    for user_id, status in wanted.items():
+        if user_id not in answered:
+            waitlisted_at = utcnow() if status == Rsvp.WAITLISTED else None
+            db.session.add(
+                Rsvp(event_id=site.upcoming.id, user_id=user_id, status=status, waitlisted_at=waitlisted_at)
+            )
+    db.session.commit()
+    return site.upcoming.id
+
+
 def _reset_token(site):
     from flashmob.members.services import reset_token
 
@@ -179,6 +204,7 @@ KINDS: list[PageKind] = [
     ),
     PageKind("event-edit", ORGANISER, 200, _goto("events.edit_event", **_event)),
     PageKind("event-cancel", ORGANISER, 200, _goto("events.cancel", **_event)),
+    PageKind("event-attendees", ORGANISER, 200, _goto("events.attendees", event_id=_crowded_event)),
     PageKind("check-in", ORGANISER, 200, _goto("events.check_in", **_event)),
     PageKind(
         "check-in-errors", ORGANISER, 422, _send("events.check_in", _bad_walk_in, "Add walk-in", **_event)
