@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask import current_app
 
-from flashmob.events import rsvps
+from flashmob.events import emails, rsvps
 from flashmob.extensions import db
 from flashmob.types import utcnow
 
@@ -23,9 +23,16 @@ def pass_on_lapsed_offers(now: datetime) -> str:
     return f"{len(lapsed)} {'offer' if len(lapsed) == 1 else 'offers'} passed on"
 
 
+def remind_the_day_before(now: datetime) -> str:
+    """The people going to an event starting in 24 to 36 hours get one reminder each, once per event."""
+    queued = emails.send_reminders(now)
+    return f"{queued} {'reminder' if queued == 1 else 'reminders'} queued"
+
+
 # In order; each runs in its own transaction.
 JOBS: list[tuple[str, Callable[[datetime], str]]] = [
     ("offers", pass_on_lapsed_offers),
+    ("reminders", remind_the_day_before),
 ]
 
 
