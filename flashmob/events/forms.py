@@ -196,20 +196,10 @@ class CancelEventForm(FlaskForm):
     submit = SubmitField("Cancel this event")
 
 
-class MessageForm(FlaskForm):
-    """An organiser writing to the people coming to an event."""
+class PromoteForm(FlaskForm):
+    """An organiser giving someone waiting a seat ahead of the line; raise_capacity adds a seat if full."""
 
-    subject = StringField(
-        "Subject",
-        validators=[InputRequired("Please write a subject."), Length(max=150)],
-        filters=[_strip],
-    )
-    body = TextAreaField(
-        "Message",
-        validators=[InputRequired("Please write a message."), Length(max=10_000)],
-        filters=[_strip],
-    )
-    include_waitlisted = BooleanField("Also send it to the people on the waitlist")
+    raise_capacity = BooleanField("Add a seat for them")
 
 
 class CheckInSearchForm(FlaskForm):
@@ -248,7 +238,17 @@ class WalkInForm(FlaskForm):
     submit = SubmitField("Add walk-in")
 
 
-class PromoteForm(FlaskForm):
-    """An organiser giving someone waiting a seat ahead of the line; raise_capacity adds a seat if full."""
+class MessageForm(FlaskForm):
+    """An organiser writing to the people coming to an event."""
 
-    raise_capacity = BooleanField("Add a seat for them")
+    subject = StringField(
+        "Subject",
+        validators=[InputRequired("Please write a subject."), Length(max=150)],
+        filters=[_strip],
+    )
+    body = TextAreaField(
+        "Message",
+        validators=[InputRequired("Please write a message."), Length(max=10_000)],
+        filters=[_strip],
+    )
+    include_waitlisted = BooleanField("Also send it to the people on the waitlist")

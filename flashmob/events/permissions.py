@@ -69,9 +69,22 @@ def can_remove_organiser(user, chapter: Chapter) -> bool:
     return can_appoint_organisers(user, chapter)
 
 
-def can_email_attendees(user, event: Event) -> bool:
-    """The chapter's organisers and admins write to the people coming; a draft has nobody to write to."""
-    return not event.is_draft and can_manage_chapter(user, event.chapter)
+# RSVPs
+
+
+def can_rsvp(user, event: Event) -> bool:
+    """Anyone signed in may answer an event they can see; whether it is open is the RSVP rules' call."""
+    return _is_signed_in(user) and can_view_event(user, event)
+
+
+def can_see_attendees(user, event: Event) -> bool:
+    """Signed-in people see who is going, by name: meeting the people who know is the point."""
+    return _is_signed_in(user) and can_view_event(user, event)
+
+
+def can_manage_rsvps(user, event: Event) -> bool:
+    """The chapter's organisers and admins approve, remove and promote attendees."""
+    return can_manage_chapter(user, event.chapter)
 
 
 # Check-in, tickets and attendance
@@ -89,24 +102,6 @@ def can_view_ticket(user, rsvp: Rsvp) -> bool:
 
 def can_export_attendees(user, event: Event) -> bool:
     """Organisers download the attendee list, emails included: people share them by asking to come."""
-    return can_manage_chapter(user, event.chapter)
-
-
-# RSVPs
-
-
-def can_rsvp(user, event: Event) -> bool:
-    """Anyone signed in may answer an event they can see; whether it is open is the RSVP rules' call."""
-    return _is_signed_in(user) and can_view_event(user, event)
-
-
-def can_see_attendees(user, event: Event) -> bool:
-    """Signed-in people see who is going, by name: meeting the people who know is the point."""
-    return _is_signed_in(user) and can_view_event(user, event)
-
-
-def can_manage_rsvps(user, event: Event) -> bool:
-    """The chapter's organisers and admins approve, remove and promote attendees."""
     return can_manage_chapter(user, event.chapter)
 
 
@@ -129,3 +124,8 @@ def can_add_to_calendar(user, event: Event) -> bool:
 def can_stop_being_told(user, event: Event) -> bool:
     """Whoever asked may change their mind, even after leaving the chapter."""
     return _is_signed_in(user)
+
+
+def can_email_attendees(user, event: Event) -> bool:
+    """The chapter's organisers and admins write to the people coming; a draft has nobody to write to."""
+    return not event.is_draft and can_manage_chapter(user, event.chapter)

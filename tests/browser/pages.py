@@ -198,6 +198,8 @@ KINDS: list[PageKind] = [
     PageKind("event", ANYONE, 200, _goto("events.detail", **_event)),
     PageKind("past-event", ANYONE, 200, _goto("events.detail", event_id=lambda s: s.past.id)),
     PageKind("draft-event", ORGANISER, 200, _goto("events.detail", event_id=lambda s: s.draft.id)),
+    PageKind("save-the-date", ANYONE, 200, _goto("events.detail", **_save_the_date)),
+    PageKind("save-the-date-edit", ORGANISER, 200, _goto("events.edit_event", **_save_the_date)),
     PageKind("event-new", ORGANISER, 200, _goto("events.new_event", **_chapter)),
     PageKind(
         "event-new-errors", ORGANISER, 422, _send("events.new_event", _bad_event, "Save draft", **_chapter)
@@ -224,8 +226,6 @@ KINDS: list[PageKind] = [
     PageKind("organisers", ADMIN, 200, _goto("events.organisers", **_chapter)),
     # Accounts
     PageKind("login", ANONYMOUS, 200, _goto("members.login")),
-    PageKind("save-the-date", ANYONE, 200, _goto("events.detail", **_save_the_date)),
-    PageKind("save-the-date-edit", ORGANISER, 200, _goto("events.edit_event", **_save_the_date)),
     PageKind("login-wrong-password", ANONYMOUS, 422, _send("members.login", _wrong_password, "Sign in")),
     PageKind("register", ANONYMOUS, 200, _goto("members.register")),
     PageKind(
