@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from flashmob.events.models import Chapter, ChapterMembership
@@ -181,8 +182,13 @@ def register(*, email: str, display_name: str, password: str) -> User | None:
         )
         return None
     user = User(email=email, display_name=display_name, password_hash=hash_password(password))
-    db.session.add(user)
-    db.session.flush()
+    try:
+        # Two registrations for one address at the same moment: the second meets the unique index
+        # and ends like any registration for a known address, on the same page and with no error.
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        return None
     send_confirmation(user)
     return user
 
