@@ -249,14 +249,17 @@ def rsvp_panel(event: Event, viewer: User | None, *, show_people: bool) -> RsvpP
         .options(joinedload(Rsvp.user))
         .order_by(Rsvp.responded_at, Rsvp.id)  # the people going, in the order they said so
     )
-    going = []
+    rows_going = []
     for rsvp in rows:
         if signed_in and rsvp.user_id == viewer.id:
             panel.mine = rsvp
         if rsvp.is_going:
-            going.append(rsvp.user)
+            rows_going.append(rsvp)
+    going = [rsvp.user for rsvp in rows_going]
     if show_people:
-        panel.going = going
+        # Once organisers have checked people in, "Who went" means the people who came.
+        came = [rsvp.user for rsvp in rows_going if rsvp.checked_in_at is not None] if event.is_past else []
+        panel.going = came or going
     if panel.mine is not None and panel.mine.is_waitlisted:
         panel.position = waitlist_position(panel.mine)
     return panel

@@ -576,3 +576,28 @@ def test_events_tick_with_nothing_due_says_so(app):
     result = app.test_cli_runner().invoke(args=["events", "tick"])
     assert result.exit_code == 0, result.output
     assert "0 offers passed on" in result.output
+
+
+def test_after_check_in_the_past_event_lists_the_people_who_came(client, login, roles, event, people):
+    answer(event, people[0], people[1])
+    came = rsvp_of(event, people[0])
+    event.starts_at = utcnow() - timedelta(days=2)
+    event.ends_at = event.starts_at + timedelta(hours=3)
+    came.checked_in_at = event.starts_at + timedelta(minutes=10)
+    db.session.commit()
+    login(roles["member"])
+    page = text(client.get(f"/events/{event.id}"))
+    assert "Who went" in page
+    assert people[0].display_name in page
+    # Ben said he was going but never arrived.
+    assert people[1].display_name not in page
+
+
+def test_a_past_event_without_check_ins_lists_the_people_who_said_going(client, login, roles, event, people):
+    answer(event, people[0], people[1])
+    event.starts_at = utcnow() - timedelta(days=2)
+    event.ends_at = event.starts_at + timedelta(hours=3)
+    db.session.commit()
+    login(roles["member"])
+    page = text(client.get(f"/events/{event.id}"))
+    assert people[0].display_name in page and people[1].display_name in page
