@@ -601,3 +601,11 @@ def test_a_past_event_without_check_ins_lists_the_people_who_said_going(client, 
     login(roles["member"])
     page = text(client.get(f"/events/{event.id}"))
     assert people[0].display_name in page and people[1].display_name in page
+
+
+def test_the_attendee_page_leads_to_check_in_messages_and_the_csv(client, login, roles, event):
+    login(roles["organiser"])
+    page = text(client.get(f"/events/{event.id}/attendees"))
+    assert f'href="/events/{event.id}/check-in"' in page
+    assert f'href="/events/{event.id}/message"' in page
+    assert f'href="/events/{event.id}/attendees.csv"' in page
