@@ -44,6 +44,11 @@ def send_command(loop: bool, interval: float, limit: int) -> None:
         mailer.backend_from_config(current_app.config)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+    if current_app.config["ENV_NAME"] == "production" and current_app.config["MAIL_BACKEND"] == "console":
+        # In production, printing would mark real people's email as sent while nobody receives it.
+        raise click.ClickException(
+            "FLASHMOB_SMTP_HOST is not set: production delivers email over SMTP, not to the console."
+        )
     if not loop:
         click.echo(f"Outbox: {deliver_pending(limit=limit)}.")
         return

@@ -256,6 +256,19 @@ def test_outbox_send_command_refuses_smtp_without_a_host(app, monkeypatch):
     assert "FLASHMOB_SMTP_HOST" in result.output
 
 
+def test_production_worker_refuses_to_print_mail_instead_of_sending_it(app, monkeypatch):
+    queue()
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "console")
+
+    result = app.test_cli_runner().invoke(args=["outbox", "send"])
+
+    assert result.exit_code != 0
+    assert "production delivers email over SMTP" in result.output
+    unsent = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+    assert db.session.scalar(unsent) == 1
+
+
 def test_outbox_status_shows_pending_sent_failed_and_recent_failures(app, smtp):
     queue()
     deliver_pending()
