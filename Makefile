@@ -32,11 +32,13 @@ db: $(VENV)/.installed
 seed: db
 	$(FLASK) seed-demo --if-empty
 
-# Serves the app and, beside it, the mail worker, which prints emails to this terminal in development.
+# Serves the app and, beside it, the mail worker (which prints emails to this terminal in development)
+# and the events tick (which passes on unclaimed seat offers and sends the day-before reminders).
 run: seed
 	@echo "PMO Flashmob on http://127.0.0.1:5000  (demo sign-ins are in README.md; Ctrl-C stops)"
 	@$(FLASK) outbox send --loop --interval 2 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) events tick --loop --interval 60 & ticker=$$!; \
+	trap 'kill $$worker $$ticker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: $(VENV)/.installed-dev

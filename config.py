@@ -49,6 +49,9 @@ class Config:
     DEFAULT_TIMEZONE = _env("FLASHMOB_DEFAULT_TIMEZONE", "Europe/London")
     SITE_NAME = "PMO Flashmob"
 
+    # How many proxies (nginx, a load balancer) stand in front of the app and set X-Forwarded-*.
+    # Rate limits count per client address, so behind a proxy this must be right: 0 trusts no header.
+    TRUSTED_PROXIES = int(_env("FLASHMOB_TRUSTED_PROXIES", "0"))
     REDIS_URL = _env("FLASHMOB_REDIS_URL")
     RATELIMIT_ENABLED = _env_bool("FLASHMOB_RATELIMIT_ENABLED", True)
     # Counted in Redis when there is one, so that every worker process shares the same limits.

@@ -20,6 +20,12 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         settings.check()
         app.config.from_object(settings)
 
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     from flashmob.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)

@@ -179,3 +179,23 @@ def test_a_crash_gets_the_styled_500_page(database_url):
     assert "Something went wrong" in response.get_data(as_text=True)
     with crashing.app_context():
         db.engine.dispose()
+
+
+def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(database_url):
+    from flask import request
+
+    proxied = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TRUSTED_PROXIES": 1})
+    direct = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    for flask_app in (proxied, direct):
+
+        @flask_app.route("/whoami")
+        def whoami():
+            return request.remote_addr
+
+    headers = {"X-Forwarded-For": "203.0.113.7"}
+    assert proxied.test_client().get("/whoami", headers=headers).get_data(as_text=True) == "203.0.113.7"
+    # Without a trusted proxy the header is ignored, or anyone could dodge the rate limits.
+    assert direct.test_client().get("/whoami", headers=headers).get_data(as_text=True) == "127.0.0.1"
+    for flask_app in (proxied, direct):
+        with flask_app.app_context():
+            db.engine.dispose()

@@ -70,3 +70,44 @@ def test_each_client_address_has_its_own_allowance(limited_app, ada):
         environ_base={"REMOTE_ADDR": "198.51.100.7"},
     )
     assert response.status_code == 302
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis database of its own for the test (FLASHMOB_TEST_REDIS_URL), emptied before and after."""
+    import os
+
+    import redis
+
+    url = os.environ.get("FLASHMOB_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("set FLASHMOB_TEST_REDIS_URL (redis://127.0.0.1:6379/15) to test limits kept in Redis")
+    connection = redis.Redis.from_url(url)
+    connection.flushdb()
+    yield url
+    connection.flushdb()
+
+
+def test_with_redis_the_limits_are_counted_in_redis_for_every_worker(app, database_url, redis_url):
+    import redis
+
+    worker_apps = [
+        create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "RATELIMIT_ENABLED": True,
+                "RATELIMIT_STORAGE_URI": redis_url,
+                "AUTH_RATE_LIMIT": "3 per minute",
+            }
+        )
+        for _ in range(2)
+    ]
+    try:
+        data = {"email": "ada@example.org", "password": "guess number n"}
+        statuses = [worker_apps[n % 2].test_client().post("/login", data=data).status_code for n in range(4)]
+        assert statuses[:3] == [422, 422, 422]
+        assert statuses[3] == 429
+        assert redis.Redis.from_url(redis_url).keys("LIMITS*"), "no rate-limit counters were kept in Redis"
+    finally:
+        limiter.init_app(app)
+    assert not limiter.enabled
