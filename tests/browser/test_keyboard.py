@@ -80,3 +80,22 @@ def test_form_errors_can_be_reached_and_fixed_by_keyboard(page, server):
     page.keyboard.type(DEFAULT_PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("status").filter(has_text="Welcome back")).to_be_visible()
+
+
+def test_member_says_going_to_an_event_by_keyboard_alone(page, server, sign_in):
+    from flashmob.events.models import Rsvp
+
+    site = build_site()
+    sign_in(page, site.member)
+    page.goto(server.path("events.detail", event_id=site.upcoming.id))
+
+    tab_to(page, _is("button", "Going"))
+    assert focus_is_visible(focused(page)), "the Going button has no visible focus"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="You're going")).to_be_visible()
+
+    db.session.rollback()
+    rsvp = db.session.scalars(
+        select(Rsvp).where(Rsvp.event_id == site.upcoming.id, Rsvp.user_id == site.member.id)
+    ).one_or_none()
+    assert rsvp is not None and rsvp.status == Rsvp.GOING
