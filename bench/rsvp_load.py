@@ -1,0 +1,199 @@
+"""RSVPs under load: many threads saying going and not going to one event at once, through the services.
+
+    .venv/bin/python -m bench.rsvp_load [--database-url URL] [--threads 8] [--members 240]
+                                        [--capacity 100] [--changes 100]
+
+Each thread answers for its own share of members, one change at a time as a request would (its own app
+context and session, the rule, one commit), flipping each member between going and not going. Measures
+changes per second and each change's latency, then checks what the RSVP rules promise: no more seats held
+than the capacity, nobody waiting while a seat is free, one row per person, a line numbered 1, 2, 3...
+Writes bench/results/rsvp_load-<database>.json and remakes bench/RESULTS.md. Meant for PostgreSQL (row
+locks); on SQLite every change waits for the one database write lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask
+from sqlalchemy import func, insert, select
+
+from bench import report
+from bench.database import fresh_database, machine, make_app
+from bench.pages import percentile
+from flashmob.events import rsvps
+from flashmob.events.models import Chapter, Event, Rsvp
+from flashmob.extensions import db
+from flashmob.members.models import User
+from flashmob.members.passwords import hash_password
+from flashmob.outbox import OutboxMessage
+
+JOIN_TIMEOUT = 600
+
+
+def create_event_and_members(app: Flask, members: int, capacity: int) -> tuple[int, list[int]]:
+    """One published event in ten days (seats are given, not offered), and the members to answer it."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    with app.app_context():
+        password_hash = hash_password("flashmob-bench")
+        db.session.execute(insert(User.__table__), [
+            {"id": n, "email": f"load{n}@bench.example.org", "display_name": f"Load Tester {n}",
+             "password_hash": password_hash, "session_token": secrets.token_urlsafe(24),
+             "email_confirmed_at": now, "created_at": now}
+            for n in range(1, members + 1)
+        ])
+        chapter = Chapter(slug="load", name="Load", city="Load", timezone="Europe/London")
+        db.session.add(chapter)
+        db.session.flush()
+        starts = now + timedelta(days=10)
+        event = Event(
+            chapter_id=chapter.id, title="A very popular evening", starts_at=starts,
+            ends_at=starts + timedelta(hours=2), timezone="Europe/London", capacity=capacity,
+            status=Event.STATUS_PUBLISHED, published_at=now, ical_uid="event-load@bench.flashmob.example.org",
+        )
+        db.session.add(event)
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(select(func.setval(func.pg_get_serial_sequence("users", "id"), members)))
+            db.session.commit()
+        event_id = event.id
+        db.session.remove()
+    return event_id, list(range(1, members + 1))
+
+
+def hammer(app: Flask, event_id: int, member_ids: list[int], *, threads: int, changes: int) -> dict:
+    """Every thread makes `changes` RSVP changes for its share of the members, all starting together."""
+    shares = [member_ids[n::threads] for n in range(threads)]
+    barrier = threading.Barrier(threads + 1)
+    latencies: list[float] = []
+    outcomes: Counter = Counter()
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def worker(share: list[int]):
+        going: set[int] = set()
+        mine, counted = [], Counter()
+        barrier.wait()
+        for n in range(changes):
+            user_id = share[n % len(share)]
+            started = time.perf_counter()
+            with app.app_context():
+                try:
+                    event = db.session.get(Event, event_id)
+                    user = db.session.get(User, user_id)
+                    if user_id in going:
+                        rsvps.rsvp_not_going(event, user)
+                    else:
+                        rsvps.rsvp_going(event, user)
+                    db.session.commit()
+                    going.symmetric_difference_update({user_id})
+                    counted["ok"] += 1
+                except rsvps.RsvpError:
+                    db.session.rollback()
+                    counted["refused"] += 1
+                except Exception as exc:
+                    db.session.rollback()
+                    counted["failed"] += 1
+                    with lock:
+                        errors.append(repr(exc)[:300])
+                finally:
+                    db.session.remove()
+            mine.append((time.perf_counter() - started) * 1000)
+        with lock:
+            latencies.extend(mine)
+            outcomes.update(counted)
+
+    workers = [threading.Thread(target=worker, args=(share,)) for share in shares]
+    for thread in workers:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in workers:
+        thread.join(JOIN_TIMEOUT)
+    seconds = time.perf_counter() - started
+    if any(thread.is_alive() for thread in workers):
+        raise SystemExit("a thread hung: a lock was never released")
+    operations = sum(outcomes.values())
+    return {
+        "threads": threads,
+        "operations": operations,
+        "seconds": round(seconds, 2),
+        "per_second": round(operations / seconds, 1),
+        "p50_ms": round(percentile(latencies, 0.5), 2),
+        "p95_ms": round(percentile(latencies, 0.95), 2),
+        "refused": outcomes["refused"],
+        "failed": outcomes["failed"],
+        "first_errors": errors[:3],
+    }
+
+
+def check(app: Flask, event_id: int) -> dict:
+    """What the rules promise, whatever order the threads ran in."""
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        rows = list(db.session.scalars(select(Rsvp).where(Rsvp.event_id == event_id)))
+        taken = rsvps.seats_taken(event)
+        line = rsvps.waitlist(event)
+        positions = [rsvps.waitlist_position(rsvp) for rsvp in line]
+        problems = []
+        if taken > event.capacity:
+            problems.append(f"{taken} seats held for {event.capacity}")
+        if len({rsvp.user_id for rsvp in rows}) != len(rows):
+            problems.append("someone has two RSVPs")
+        if positions != list(range(1, len(line) + 1)):
+            problems.append("the waitlist has gaps or repeats")
+        if line and taken != event.capacity:
+            problems.append(f"{len(line)} waiting while {event.capacity - taken} seats are free")
+        emails = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+        final = dict(Counter(rsvp.status for rsvp in rows))
+        db.session.remove()
+    checks = "; ".join(problems) if problems else (
+        f"every check held ({taken} of {event.capacity} seats held, waitlist 1..{len(line)}, "
+        f"{emails} emails queued)"
+    )
+    return {"capacity_held": not problems, "final": final, "checks": checks}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.rsvp_load", description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="a PostgreSQL server (a database is made on it and dropped); "
+                        "default: a SQLite temp file")
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--members", type=int, default=240)
+    parser.add_argument("--capacity", type=int, default=100)
+    parser.add_argument("--changes", type=int, default=100, help="RSVP changes per thread (default 100)")
+    parser.add_argument("--no-save", action="store_true", help="print only; leave bench/RESULTS.md alone")
+    args = parser.parse_args(argv)
+
+    with fresh_database(args.database_url) as url:
+        app = make_app(url)
+        event_id, member_ids = create_event_and_members(app, args.members, args.capacity)
+        result = hammer(app, event_id, member_ids, threads=args.threads, changes=args.changes)
+        result.update(check(app, event_id), members=args.members, capacity=args.capacity)
+        about = machine(app)
+        with app.app_context():
+            db.engine.dispose()
+
+    print(
+        f"{about['database']}: {result['threads']} threads, {result['operations']} RSVP changes in "
+        f"{result['seconds']}s = {result['per_second']}/s; "
+        f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms; "
+        f"refused {result['refused']}, failed {result['failed']}"
+    )
+    print(f"final: {result['final']}; {result['checks']}")
+    for error in result["first_errors"]:
+        print(f"error: {error}")
+    if not args.no_save:
+        report.save_rsvp_load("postgresql" if args.database_url else "sqlite", about, result)
+        print(f"wrote {report.RESULTS_MD.relative_to(report.ROOT)}")
+    return 0 if result["capacity_held"] and not result["failed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
