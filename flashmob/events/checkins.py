@@ -17,10 +17,11 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
 from flashmob.events.models import Event, Rsvp, WalkIn
-from flashmob.events.rsvps import lock_event, public_url
+from flashmob.events.rsvps import lock_event
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.types import utcnow
+from flashmob.urls import public_url
 
 # People who asked to come: they are on the attendee list and its CSV export. Not-going, expired, declined
 # and removed answers are not: those people did not ask us to share their details with the organisers.

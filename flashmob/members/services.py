@@ -7,7 +7,6 @@ so tests and the CLI call these directly. Account emails are queued in the calle
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -22,6 +21,7 @@ from flashmob.members.models import User
 from flashmob.members.passwords import hash_password, needs_rehash, password_problems, verify_password
 from flashmob.outbox import queue_email
 from flashmob.types import utcnow
+from flashmob.urls import public_url
 
 # One salt per purpose, so that a link made for one job can never be used for another.
 CONFIRM_SALT = "flashmob.members.confirm-email"
@@ -95,19 +95,6 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link to a page of the site for emails, built from BASE_URL.
-
-    Never from the request's Host header: a forged Host would otherwise put someone else's site
-    in a password-reset email.
-    """
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
-    )
-    return adapter.build(endpoint, values, force_external=True)
-
-
 def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
@@ -147,7 +134,7 @@ def _send(user: User, template: str, subject: str, **context) -> None:
         user_id=user.id,
         user=user,
         site_name=current_app.config["SITE_NAME"],
-        home_url=external_url("events.home"),
+        home_url=public_url("events.home"),
         **context,
     )
 
@@ -177,8 +164,8 @@ def register(*, email: str, display_name: str, password: str) -> User | None:
             existing,
             "account_exists",
             "Someone tried to register with your address",
-            login_url=external_url("members.login"),
-            forgot_url=external_url("members.forgot_password"),
+            login_url=public_url("members.login"),
+            forgot_url=public_url("members.forgot_password"),
         )
         return None
     user = User(email=email, display_name=display_name, password_hash=hash_password(password))
@@ -199,7 +186,7 @@ def send_confirmation(user: User) -> None:
         user,
         "account_confirm",
         "Confirm your email address",
-        confirm_url=external_url("members.confirm_email", token=confirmation_token(user)),
+        confirm_url=public_url("members.confirm_email", token=confirmation_token(user)),
         max_age_days=current_app.config["EMAIL_CONFIRM_MAX_AGE"] // 86400,
     )
 
@@ -265,7 +252,7 @@ def _set_password(user: User, password: str) -> None:
         user,
         "account_password_changed",
         "Your password was changed",
-        forgot_url=external_url("members.forgot_password"),
+        forgot_url=public_url("members.forgot_password"),
     )
 
 
@@ -278,7 +265,7 @@ def request_password_reset(email: str) -> None:
         user,
         "account_password_reset",
         "Reset your password",
-        reset_url=external_url("members.reset_password", token=reset_token(user)),
+        reset_url=public_url("members.reset_password", token=reset_token(user)),
         max_age_minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
     )
 

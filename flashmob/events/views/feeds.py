@@ -17,11 +17,11 @@ from flashmob.events import feeds, ical
 from flashmob.events.forms import ConfirmForm
 from flashmob.events.models import Chapter, Event
 from flashmob.events.permissions import can_add_to_calendar
-from flashmob.events.rsvps import public_url
 from flashmob.events.views import bp
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.members.permissions import can_reset_calendar_address
+from flashmob.urls import public_url
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Public feeds may be cached as long as calendars are told to wait before asking again.
