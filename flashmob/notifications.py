@@ -9,7 +9,6 @@ that kind (then nothing is queued) and which one-click link to put in the email.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -18,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from flashmob.extensions import db
 from flashmob.members.models import EmailOptOut
+from flashmob.urls import public_url
 
 # The kinds of email a member can stop, in the order the settings page lists them.
 KINDS: dict[str, str] = {
@@ -35,6 +35,7 @@ _MESSAGE_KINDS = {
     "event_cancelled": "event_changes",
     "reminder": "reminders",
     "organiser_message": "organiser_messages",
+    "date_cancelled": "date_announced",  # a save-the-date called off: see events.interests.CANCELLED_KIND
 }
 
 _TOKEN_SALT = "flashmob.unsubscribe"  # noqa: S105 - a salt that separates token uses, not a secret
@@ -75,6 +76,15 @@ def opted_out_ids(user_ids: Iterable[int], kind: str) -> set[int]:
         return set()
     statement = select(EmailOptOut.user_id).where(EmailOptOut.kind == kind, EmailOptOut.user_id.in_(ids))
     return set(db.session.scalars(statement))
+
+
+def opted_out_of(user_ids: Iterable[int], message_kind: str) -> frozenset[int]:
+    """Which of these members stopped the kind a message kind belongs to, in one query (none if it cannot be
+    stopped): for bulk sends, to hand to queue_email(opted_out=...) instead of one query per recipient."""
+    preference = preference_for(message_kind)
+    if preference is None:
+        return frozenset()
+    return frozenset(opted_out_ids(user_ids, preference))
 
 
 def opted_out_clause(user_id_column, kind: str):
@@ -136,15 +146,6 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
     if not isinstance(user_id, int) or kind not in KINDS:
         raise BadUnsubscribeLink("This unsubscribe link is for a kind of email we no longer send.")
     return user_id, kind
-
-
-def public_url(endpoint: str, **values) -> str:
-    """An absolute address on the public site (BASE_URL), for email: no request needed, no Host trusted."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
-    )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def footer_context(user_id: int, kind: str) -> dict[str, str]:

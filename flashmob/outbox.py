@@ -7,13 +7,13 @@ server is down, the row waits and the worker tries again later.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, case, func, select, update
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, case, func, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from flashmob import mailer, notifications
@@ -59,7 +59,41 @@ class OutboxMessage(db.Model):
         return f"<OutboxMessage {self.id} {self.kind} to {self.to_address}>"
 
 
-def queue_email(
+def queue_email(**arguments) -> OutboxMessage | None:
+    """Queue an email in the current transaction; the caller commits.
+
+    Takes prepare_email()'s arguments. None, and nothing queued, when the member stopped the kind.
+    """
+    message = prepare_email(**arguments)
+    if message is not None:
+        db.session.add(message)
+        db.session.flush()
+    return message
+
+
+def queue_emails(messages: Iterable[OutboxMessage | None]) -> int:
+    """Queue many prepared emails (prepare_email) in one statement, in the current transaction; how many.
+
+    For bulk sends: with the opt-outs asked once (prepare_email's `opted_out`), sending to 25 people
+    runs no more queries than sending to 5. The rows go in without coming back as objects.
+    """
+    rows = [
+        {column: getattr(message, column) for column in _PREPARED_COLUMNS}
+        for message in messages
+        if message is not None
+    ]
+    if rows:
+        db.session.execute(insert(OutboxMessage), rows)
+    return len(rows)
+
+
+_PREPARED_COLUMNS = (
+    "kind", "to_address", "user_id", "subject", "text_body", "html_body",
+    "calendar", "calendar_method", "unsubscribe_url",
+)
+
+
+def prepare_email(
     *,
     to: str,
     subject: str,
@@ -69,9 +103,10 @@ def queue_email(
     calendar: str | None = None,
     calendar_method: str | None = None,
     unsubscribe_url: str | None = None,
+    opted_out: Container[int] | None = None,
     **context,
 ) -> OutboxMessage | None:
-    """Queue an email in the current transaction; the caller commits.
+    """An email ready to queue (not yet in the session), or None when the member stopped its kind.
 
     `template` names a pair under templates/email/: `<template>.txt` (required) and `<template>.html`
     (optional); both get `context` and `unsubscribe_url`. A `calendar` (iCalendar text) needs its
@@ -80,12 +115,17 @@ def queue_email(
     For a member (`user_id`) and a kind they can stop (notifications.KINDS), this is the one place
     their choice is kept: if they stopped it, nothing is queued and None comes back; otherwise the
     email gets their one-click unsubscribe link (and the footer's `email_kind_label`, `email_settings_url`).
+    Bulk sends ask once for everyone and pass `opted_out`, the ids of the recipients who stopped this
+    kind (notifications.opted_out_of); without it, this asks the database about this one member.
     """
     if calendar is not None and (calendar_method or "").upper() not in mailer.CALENDAR_METHODS:
         raise ValueError(f"a calendar needs calendar_method REQUEST or CANCEL, not {calendar_method!r}")
     preference = notifications.preference_for(kind)
     if preference is not None and user_id is not None:
-        if notifications.has_opted_out(user_id, preference):
+        if opted_out is not None:
+            if user_id in opted_out:
+                return None
+        elif notifications.has_opted_out(user_id, preference):
             return None
         footer = notifications.footer_context(user_id, preference)
         one_click = footer.pop("unsubscribe_url")
@@ -96,7 +136,7 @@ def queue_email(
         html_body = render_template(f"email/{template}.html", unsubscribe_url=unsubscribe_url, **context)
     except TemplateNotFound:  # an HTML version is optional
         html_body = None
-    message = OutboxMessage(
+    return OutboxMessage(
         kind=kind,
         to_address=to.strip(),
         user_id=user_id,
@@ -108,9 +148,6 @@ def queue_email(
         calendar_method=calendar_method.upper() if calendar_method else None,
         unsubscribe_url=unsubscribe_url,
     )
-    db.session.add(message)
-    db.session.flush()
-    return message
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -1,7 +1,9 @@
 """Event email beyond one RSVP: seat invitations, changes, cancellations, reminders, organiser messages.
 
-Each function queues its messages in the caller's transaction (outbox.queue_email, which also keeps
-every member's choice of which kinds they get); the caller commits. Recipients are loaded in one query.
+Each function queues its messages in the caller's transaction (outbox.prepare_email, which also keeps
+every member's choice of which kinds they get, then outbox.queue_emails); the caller commits. Recipients
+are loaded in one query, which of them stopped the kind in one more, and the emails go in in one more:
+a bulk send runs no query per recipient.
 
 Calendars hold an event for the people who hold a seat: confirmations and promotions carry a
 METHOD:REQUEST invitation, and changes update it. People on the waitlist, with a request waiting or
@@ -9,6 +11,9 @@ with a seat offered get no invitation: most of them never get a seat, and a tent
 sit in their calendar until the evening (their personal feed already shows the event as tentative).
 A cancellation's METHOD:CANCEL goes to everyone we tell, seat or not: it also takes out copies that
 people added themselves from the event's .ics file (same UID), and is ignored where there is none.
+For the same reasons someone who leaves the event gets a CANCEL for themselves alone: with the email
+saying an organiser took them off or declined their request, and, when they give up a seat themselves,
+with a short "You're no longer going".
 """
 
 from __future__ import annotations
@@ -26,12 +31,17 @@ from flashmob.events.models import Event, Rsvp
 from flashmob.extensions import db
 from flashmob.markdown import markdown_to_text, render_markdown
 from flashmob.members.models import User
-from flashmob.notifications import opted_out_clause, public_url
-from flashmob.outbox import queue_email
+from flashmob.notifications import opted_out_clause, opted_out_of
+from flashmob.outbox import prepare_email, queue_emails
 from flashmob.types import utcnow
+from flashmob.urls import public_url
 
 # RSVP emails that give someone a seat, and so carry an invitation (when the RSVP is a seat).
 SEAT_TEMPLATES = frozenset({"rsvp_confirmed", "rsvp_promoted", "rsvp_approved"})
+# RSVP emails that tell someone they are off the event, and so carry a METHOD:CANCEL: "no longer going"
+# (sent only to someone who gave up a seat, whose calendar holds our invitation), taken off the list
+# by an organiser, and a request declined.
+LEAVING_TEMPLATES = frozenset({"rsvp_not_going", "rsvp_removed", "rsvp_declined"})
 # Who hears that an event moved or was called off: everyone with a seat, an offer, a place in line
 # or a request waiting.
 TOLD_OF_CHANGES = (Rsvp.GOING, Rsvp.OFFERED, Rsvp.WAITLISTED, Rsvp.PENDING)
@@ -84,10 +94,20 @@ def invitation(event: Event, user: User, method: str) -> str:
 
 
 def rsvp_invitation(rsvp: Rsvp, template: str) -> dict:
-    """queue_email() arguments for the invitation an RSVP email carries: a REQUEST for a seat, else none."""
-    if template not in SEAT_TEMPLATES or rsvp.status != Rsvp.GOING:
+    """queue_email() arguments for the invitation an RSVP email carries: a REQUEST for a seat, a CANCEL
+    for someone off the event, else none.
+
+    The CANCEL is for this one person at the event's present SEQUENCE (same UID): the event did not
+    change for anyone else, so the sequence stays, and calendars accept a cancellation at the sequence
+    of the copy they hold.
+    """
+    if template in LEAVING_TEMPLATES:
+        method = METHOD_CANCEL
+    elif template in SEAT_TEMPLATES and rsvp.status == Rsvp.GOING:
+        method = METHOD_REQUEST
+    else:
         return {}
-    return {"calendar": invitation(rsvp.event, rsvp.user, METHOD_REQUEST), "calendar_method": METHOD_REQUEST}
+    return {"calendar": invitation(rsvp.event, rsvp.user, method), "calendar_method": method}
 
 
 def _rsvps(event: Event, statuses) -> list[Rsvp]:
@@ -101,32 +121,41 @@ def _rsvps(event: Event, statuses) -> list[Rsvp]:
     return list(db.session.scalars(statement))
 
 
+def _opted_out(recipients: list[Rsvp], message_kind: str) -> frozenset[int]:
+    """Which of these people stopped this kind of email, in one query for them all."""
+    return opted_out_of([rsvp.user_id for rsvp in recipients], message_kind)
+
+
 def tell_event_changed(event: Event) -> int:
     """Email everyone concerned that the time or place changed; seat holders get the updated invitation.
 
     Call after raising event.sequence. Returns how many emails were queued.
     """
-    queued = 0
-    for rsvp in _rsvps(event, TOLD_OF_CHANGES):
+    recipients = _rsvps(event, TOLD_OF_CHANGES)
+    opted_out = _opted_out(recipients, "event_changed")
+    messages = []
+    for rsvp in recipients:
         calendar = {}
         if rsvp.status == Rsvp.GOING:
             calendar = {
                 "calendar": invitation(event, rsvp.user, METHOD_REQUEST),
                 "calendar_method": METHOD_REQUEST,
             }
-        message = queue_email(
-            to=rsvp.user.email,
-            subject=f"Changed: {_one_line(event.title)}",
-            template="event_changed",
-            kind="event_changed",
-            user_id=rsvp.user_id,
-            user=rsvp.user,
-            rsvp=rsvp,
-            **calendar,
-            **_common(event),
+        messages.append(
+            prepare_email(
+                to=rsvp.user.email,
+                subject=f"Changed: {_one_line(event.title)}",
+                template="event_changed",
+                kind="event_changed",
+                user_id=rsvp.user_id,
+                opted_out=opted_out,
+                user=rsvp.user,
+                rsvp=rsvp,
+                **calendar,
+                **_common(event),
+            )
         )
-        queued += message is not None
-    return queued
+    return queue_emails(messages)
 
 
 def tell_event_cancelled(event: Event) -> int:
@@ -134,22 +163,25 @@ def tell_event_cancelled(event: Event) -> int:
 
     Call after cancelling (which raises event.sequence). Returns how many emails were queued.
     """
-    queued = 0
-    for rsvp in _rsvps(event, TOLD_OF_CHANGES):
-        message = queue_email(
+    recipients = _rsvps(event, TOLD_OF_CHANGES)
+    opted_out = _opted_out(recipients, "event_cancelled")
+    messages = [
+        prepare_email(
             to=rsvp.user.email,
             subject=f"Cancelled: {_one_line(event.title)}",
             template="event_cancelled",
             kind="event_cancelled",
             user_id=rsvp.user_id,
+            opted_out=opted_out,
             user=rsvp.user,
             rsvp=rsvp,
             calendar=invitation(event, rsvp.user, METHOD_CANCEL),
             calendar_method=METHOD_CANCEL,
             **_common(event),
         )
-        queued += message is not None
-    return queued
+        for rsvp in recipients
+    ]
+    return queue_emails(messages)
 
 
 # The day-before reminder
@@ -182,18 +214,23 @@ def send_reminders(now: datetime | None = None) -> int:
         if claimed is None:  # another tick got there first
             continue
         event = db.session.get(Event, event_id, populate_existing=True)
-        for rsvp in _rsvps(event, (Rsvp.GOING,)):
-            message = queue_email(
+        recipients = _rsvps(event, (Rsvp.GOING,))
+        opted_out = _opted_out(recipients, "reminder")
+        messages = [
+            prepare_email(
                 to=rsvp.user.email,
                 subject=f"Tomorrow: {_one_line(event.title)}",
                 template="reminder",
                 kind="reminder",
                 user_id=rsvp.user_id,
+                opted_out=opted_out,
                 user=rsvp.user,
                 rsvp=rsvp,
                 **_common(event),
             )
-            queued += message is not None
+            for rsvp in recipients
+        ]
+        queued += queue_emails(messages)
     return queued
 
 
@@ -250,15 +287,16 @@ def send_organiser_message(
     if event.is_draft:
         raise MessageError("Nobody can answer a draft yet, so there is nobody to write to.")
     recipients = _rsvps(event, _audience_statuses(include_waitlisted))
+    opted_out = _opted_out(recipients, "organiser_message")
     body_text, body_html = markdown_to_text(body), render_markdown(body)
-    queued = 0
-    for rsvp in recipients:
-        message = queue_email(
+    messages = [
+        prepare_email(
             to=rsvp.user.email,
             subject=f"{subject} ({_one_line(event.title)})",
             template="organiser_message",
             kind="organiser_message",
             user_id=rsvp.user_id,
+            opted_out=opted_out,
             user=rsvp.user,
             rsvp=rsvp,
             sender_name=actor.display_name,
@@ -267,5 +305,6 @@ def send_organiser_message(
             body_html=body_html,
             **_common(event),
         )
-        queued += message is not None
-    return queued
+        for rsvp in recipients
+    ]
+    return queue_emails(messages)

@@ -15,13 +15,20 @@ from sqlalchemy.exc import IntegrityError
 
 from flashmob.events.display import event_when
 from flashmob.events.models import Event, EventInterest
-from flashmob.events.rsvps import public_url
 from flashmob.extensions import db
 from flashmob.members.models import User
-from flashmob.outbox import queue_email
+from flashmob.notifications import opted_out_of
+from flashmob.outbox import prepare_email, queue_emails
 from flashmob.types import utcnow
+from flashmob.urls import public_url
 
 EMAIL_KIND = "date_announced"
+# Cancelling a save-the-date is news about the save-the-date the member asked to hear about, not about an
+# event they are going to (they cannot be: RSVPs wait for the date). So it belongs to the same stoppable
+# kind as the announcement, "Save-the-date announcements" (notifications maps it there), not to "Changes
+# and cancellations of events you're going to": whoever stopped save-the-date email hears nothing of it,
+# and whoever asked to be told still is, even if they stopped news of events they are going to.
+CANCELLED_KIND = "date_cancelled"
 
 
 class InterestError(Exception):
@@ -90,16 +97,12 @@ def stop_being_told(event: Event, user: User) -> bool:
     return result.rowcount > 0
 
 
-def announce_date(event: Event, *, now: datetime | None = None) -> int:
-    """Queue a "date announced" email to each member waiting to hear; how many were queued.
+def _claim_waiting(event: Event, now: datetime) -> list[User]:
+    """Mark every member still waiting to hear about the event as told, and return them, in id order.
 
-    Called in the transaction that sets the date. Each interest is marked told in one UPDATE that
-    returns whom it marked, so that two requests setting the date at once never email anyone twice;
+    One UPDATE that returns whom it marked, so that two requests at once never email anyone twice;
     the rows stay, for the record.
     """
-    if event.date_tbc or not event.is_published:
-        return 0
-    now = now or utcnow()
     claimed = db.session.scalars(
         update(EventInterest)
         .where(EventInterest.event_id == event.id, EventInterest.notified_at.is_(None))
@@ -108,22 +111,56 @@ def announce_date(event: Event, *, now: datetime | None = None) -> int:
         execution_options={"synchronize_session": False},
     ).all()
     if not claimed:
-        return 0
-    recipients = db.session.scalars(select(User).where(User.id.in_(claimed)).order_by(User.id)).all()
+        return []
+    return list(db.session.scalars(select(User).where(User.id.in_(claimed)).order_by(User.id)))
+
+
+def _tell(event: Event, recipients: list[User], *, subject: str, template: str, kind: str) -> int:
+    """Queue one email to each recipient, asking once for all of them who stopped the kind; how many."""
+    opted_out = opted_out_of([user.id for user in recipients], kind)
     title = " ".join(event.title.split())  # no line breaks in a mail header
     event_url = public_url("events.detail", event_id=event.id)
+    messages = []
     for user in recipients:
-        queue_email(
-            to=user.email,
-            subject=f"The date is set: {title}",
-            template="date_announced",
-            kind=EMAIL_KIND,
-            user_id=user.id,
-            event=event,
-            user=user,
-            when=event_when(event),
-            event_url=event_url,
-            rsvp_url=f"{event_url}#rsvp",
-            site_name=current_app.config["SITE_NAME"],
+        messages.append(
+            prepare_email(
+                to=user.email,
+                subject=f"{subject}: {title}",
+                template=template,
+                kind=kind,
+                user_id=user.id,
+                opted_out=opted_out,
+                event=event,
+                user=user,
+                when=event_when(event),
+                event_url=event_url,
+                rsvp_url=f"{event_url}#rsvp",
+                site_name=current_app.config["SITE_NAME"],
+            )
         )
-    return len(recipients)
+    return queue_emails(messages)
+
+
+def announce_date(event: Event, *, now: datetime | None = None) -> int:
+    """Queue a "date announced" email to each member waiting to hear; how many were queued.
+
+    Called in the transaction that sets the date; each member is told once (_claim_waiting).
+    """
+    if event.date_tbc or not event.is_published:
+        return 0
+    recipients = _claim_waiting(event, now or utcnow())
+    return _tell(event, recipients, subject="The date is set", template="date_announced", kind=EMAIL_KIND)
+
+
+def tell_date_cancelled(event: Event, *, now: datetime | None = None) -> int:
+    """Queue a "it will not happen" email to each member waiting to hear about a cancelled save-the-date.
+
+    Called in the transaction that cancels it; each member is told once (_claim_waiting), and nobody is
+    then left waiting for a date that will never come. No calendar invitation: they never had one.
+    """
+    if not event.is_cancelled or not event.date_tbc:
+        return 0
+    recipients = _claim_waiting(event, now or utcnow())
+    return _tell(
+        event, recipients, subject="Not going ahead", template="date_cancelled", kind=CANCELLED_KIND
+    )

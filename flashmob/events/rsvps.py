@@ -9,7 +9,6 @@ RsvpError with a message written for the person to read. Permissions are checked
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
@@ -20,8 +19,9 @@ from flashmob.events.emails import rsvp_invitation
 from flashmob.events.models import Event, Rsvp
 from flashmob.extensions import db
 from flashmob.members.models import User
-from flashmob.outbox import queue_email
+from flashmob.outbox import OutboxMessage, queue_email
 from flashmob.types import utcnow
+from flashmob.urls import public_url
 
 
 class RsvpError(Exception):
@@ -219,8 +219,12 @@ def rsvp_not_going(event: Event, user: User, *, now: datetime | None = None) -> 
         return rsvp
     if rsvp.status in (Rsvp.NOT_GOING, Rsvp.REMOVED, Rsvp.DECLINED):
         return rsvp
+    had_seat = rsvp.status == Rsvp.GOING
     _leave(event, rsvp, Rsvp.NOT_GOING, now)
     rsvp.responded_at = now
+    if had_seat:
+        # Their seat brought an invitation into their calendar: this email's METHOD:CANCEL takes it out.
+        notify(rsvp, "rsvp_not_going", "You're no longer going")
     return rsvp
 
 
@@ -476,15 +480,17 @@ def _fill_free_seats(event: Event, now: datetime) -> list[Rsvp]:
 # Telling people
 
 
-def notify(rsvp: Rsvp, template: str, subject: str, **context) -> None:
+def notify(rsvp: Rsvp, template: str, subject: str, **context) -> OutboxMessage | None:
     """Queue the email that tells someone what happened to their RSVP, in the current transaction.
 
-    The one place RSVP mail is queued; an email that gives a seat carries the calendar invitation.
+    The one place RSVP mail is queued: an email that gives a seat carries the calendar invitation, and one
+    that takes the person off the event a cancellation of it (emails.rsvp_invitation). None when the person
+    stopped RSVP email; emailed(rsvp) remembers which, for the page to say only what is true.
     """
     event = rsvp.event
     user = rsvp.user
     title = " ".join(event.title.split())  # no line breaks in a mail header
-    queue_email(
+    message = queue_email(
         to=user.email,
         subject=f"{subject}: {title}",
         template=template,
@@ -498,16 +504,10 @@ def notify(rsvp: Rsvp, template: str, subject: str, **context) -> None:
         site_name=current_app.config["SITE_NAME"],
         **context,
     )
+    rsvp._emailed = message is not None  # not a column: lives as long as this object, this request
+    return message
 
 
-def public_url(endpoint: str, **values) -> str:
-    """An absolute address on the public site (BASE_URL), for email.
-
-    Built from the settings rather than the request, so it works in jobs and threads, and a forged Host
-    header can never put someone else's address into our mail.
-    """
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
-    )
-    return adapter.build(endpoint, values, force_external=True)
+def emailed(rsvp: Rsvp) -> bool:
+    """Whether the change just made to this RSVP queued an email to its person (not if they stopped them)."""
+    return getattr(rsvp, "_emailed", False)

@@ -331,6 +331,8 @@ def cancel_event(event: Event, *, actor: User, reason: str = "", now: datetime |
     db.session.flush()
     # METHOD:CANCEL at the raised sequence, so the event leaves people's calendars.
     emails.tell_event_cancelled(event)
+    # A save-the-date: the members waiting to hear its date hear that there will be none.
+    interests.tell_date_cancelled(event, now=now)
     return event
 
 

@@ -62,27 +62,32 @@ def rsvp_going(event_id):
     except rsvps.RsvpError as exc:
         return _refused(event, exc)
     position = rsvps.waitlist_position(rsvp)
+    emailed = rsvps.emailed(rsvp)
     db.session.commit()
-    flash(_going_message(rsvp, before_status, position), "success")
+    flash(_going_message(rsvp, before_status, position, emailed), "success")
     return redirect(_event_anchor(event))
 
 
-def _going_message(rsvp: Rsvp, before: str | None, position: int | None) -> str:
+def _going_message(rsvp: Rsvp, before: str | None, position: int | None, emailed: bool) -> str:
+    """What happened, and an email promised only when one was queued: not to someone who stopped them."""
     again = before == rsvp.status
     if rsvp.is_going:
-        if before == Rsvp.OFFERED:
-            return "The seat is yours: you're going. We've emailed you the details."
-        return "You're already going." if again else "You're going. We've emailed you the details."
+        if again:
+            return "You're already going."
+        done = "The seat is yours: you're going." if before == Rsvp.OFFERED else "You're going."
+        return f"{done} We've emailed you the details." if emailed else done
     if rsvp.is_waitlisted:
         if again:
             return f"You're already on the waitlist: number {position} in line."
-        return (
-            f"The event is full, so you're number {position} on the waitlist. "
-            "We'll email you if a seat frees up."
-        )
+        line = f"The event is full, so you're number {position} on the waitlist."
+        if emailed:
+            return f"{line} We'll email you if a seat frees up."
+        return f"{line} You've stopped RSVP emails, so check this page: a seat that frees up shows here."
     if again:
         return "Your request is already with the organisers."
-    return "Your request is with the organisers. We'll email you when they have decided."
+    if emailed:
+        return "Your request is with the organisers. We'll email you when they have decided."
+    return "Your request is with the organisers. You've stopped RSVP emails, so their answer will show here."
 
 
 @bp.route("/events/<int:event_id>/rsvp/not-going", methods=["POST"])
@@ -121,11 +126,13 @@ def claim_offer(event_id):
     if elsewhere:
         return elsewhere
     try:
-        rsvps.claim_offer(_my_offer(event))
+        rsvp = rsvps.claim_offer(_my_offer(event))
     except rsvps.RsvpError as exc:
         return _refused(event, exc)
+    emailed = rsvps.emailed(rsvp)
     db.session.commit()
-    flash("The seat is yours: you're going. We've emailed you the details.", "success")
+    told = " We've emailed you the details." if emailed else ""
+    flash(f"The seat is yours: you're going.{told}", "success")
     return redirect(_event_anchor(event))
 
 
@@ -196,11 +203,12 @@ def approve_request(event_id, rsvp_id):
         rsvp = rsvps.approve_request(rsvp, actor=_actor())
     except rsvps.RsvpError as exc:
         return _organiser_refused(event, exc)
+    told = _told_them(rsvp)
     if rsvp.is_waitlisted:
         position = rsvps.waitlist_position(rsvp)
-        return _done(event, f"Approved: the event is full, so {name} is number {position} on the waitlist. "
-                            "We've emailed them.")
-    return _done(event, f"Approved: {name} is going. We've emailed them.")
+        return _done(event, f"Approved: the event is full, so {name} is number {position} on the waitlist."
+                            f"{told}")
+    return _done(event, f"Approved: {name} is going.{told}")
 
 
 @bp.route("/events/<int:event_id>/attendees/<int:rsvp_id>/decline", methods=["POST"])
@@ -209,10 +217,11 @@ def decline_request(event_id, rsvp_id):
     """Turn a request down."""
     event, rsvp, _ = _organiser_action(event_id, rsvp_id)
     try:
-        rsvps.decline_request(rsvp, actor=_actor())
+        rsvp = rsvps.decline_request(rsvp, actor=_actor())
     except rsvps.RsvpError as exc:
         return _organiser_refused(event, exc)
-    return _done(event, f"You declined {rsvp.user.display_name}'s request. We've let them know.")
+    told = " We've let them know." if rsvps.emailed(rsvp) else ""
+    return _done(event, f"You declined {rsvp.user.display_name}'s request.{told}")
 
 
 @bp.route("/events/<int:event_id>/attendees/<int:rsvp_id>/remove", methods=["POST"])
@@ -235,11 +244,16 @@ def promote_attendee(event_id, rsvp_id):
     raise_capacity = bool(form.raise_capacity.data)
     capacity_before = event.capacity
     try:
-        rsvps.promote_by_hand(rsvp, actor=_actor(), raise_capacity=raise_capacity)
+        rsvp = rsvps.promote_by_hand(rsvp, actor=_actor(), raise_capacity=raise_capacity)
     except rsvps.RsvpError as exc:
         return _organiser_refused(event, exc)
-    name = rsvp.user.display_name
+    name, told = rsvp.user.display_name, _told_them(rsvp)
     if event.capacity != capacity_before:
-        return _done(event, f"{name} has a seat: you added one, so the event now has {event.capacity}. "
-                            "We've emailed them.")
-    return _done(event, f"{name} has a seat. We've emailed them.")
+        return _done(event, f"{name} has a seat: you added one, so the event now has {event.capacity}."
+                            f"{told}")
+    return _done(event, f"{name} has a seat.{told}")
+
+
+def _told_them(rsvp: Rsvp) -> str:
+    """Say we emailed them only when this change queued an email: not if they stopped RSVP email."""
+    return " We've emailed them." if rsvps.emailed(rsvp) else ""
