@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -26,6 +25,7 @@ from flashmob.events.services import (
     MAX_OFFER_WINDOW_HOURS,
     EventDetails,
 )
+from flashmob.forms import Form
 
 # Every zone the server knows, by name and grouped by region; "Europe/London" reads better than an offset.
 TIMEZONE_CHOICES = tuple(
@@ -60,11 +60,11 @@ class RequiredUnlessDateTbc:
         raise StopValidation(self.message)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A one-button action: the form only carries the CSRF token."""
 
 
-class ChapterForm(FlaskForm):
+class ChapterForm(Form):
     """An admin editing a chapter."""
 
     name = StringField(
@@ -93,7 +93,7 @@ class NewChapterForm(ChapterForm):
     submit = SubmitField("Create chapter")
 
 
-class AppointOrganiserForm(FlaskForm):
+class AppointOrganiserForm(Form):
     email = EmailField(
         "Email address of the member",
         validators=[
@@ -106,7 +106,7 @@ class AppointOrganiserForm(FlaskForm):
     submit = SubmitField("Appoint organiser")
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     """An organiser describing an event; times are wall-clock times in the chosen zone."""
 
     title = StringField(
@@ -191,18 +191,18 @@ class EventForm(FlaskForm):
         )
 
 
-class CancelEventForm(FlaskForm):
+class CancelEventForm(Form):
     reason = TextAreaField("Reason (optional)", validators=[Length(max=2_000)])
     submit = SubmitField("Cancel this event")
 
 
-class PromoteForm(FlaskForm):
+class PromoteForm(Form):
     """An organiser giving someone waiting a seat ahead of the line; raise_capacity adds a seat if full."""
 
     raise_capacity = BooleanField("Add a seat for them")
 
 
-class CheckInSearchForm(FlaskForm):
+class CheckInSearchForm(Form):
     """The check-in page's search box: a GET form, so it carries no CSRF token."""
 
     class Meta:
@@ -216,7 +216,7 @@ class CheckInSearchForm(FlaskForm):
     )
 
 
-class WalkInForm(FlaskForm):
+class WalkInForm(Form):
     """An organiser adding someone who came without a seat booked."""
 
     name = StringField(
@@ -238,7 +238,7 @@ class WalkInForm(FlaskForm):
     submit = SubmitField("Add walk-in")
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     """An organiser writing to the people coming to an event."""
 
     subject = StringField(

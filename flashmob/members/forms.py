@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
+from flashmob.forms import Form
 from flashmob.members import services
 from flashmob.members.passwords import MAX_LENGTH, password_problems
 from flashmob.notifications import KINDS
@@ -67,11 +67,11 @@ def _check_strength(field, *, email: str, display_name: str) -> None:
         raise ValidationError(" ".join(problems))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A one-button action: it carries only the CSRF token."""
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     email = email_field()
     display_name = _display_name_field()
     password = new_password_field()
@@ -81,7 +81,7 @@ class RegisterForm(FlaskForm):
         _check_strength(field, email=self.email.data or "", display_name=self.display_name.data or "")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     # Not checked for shape: any wrong address gets the same answer as a wrong password.
     email = EmailField(
         "Email address",
@@ -97,13 +97,13 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me signed in on this device")
 
 
-class EmailOnlyForm(FlaskForm):
+class EmailOnlyForm(Form):
     """Resend a confirmation link, or ask for a password reset."""
 
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = new_password_field("New password")
     confirm = confirm_password_field("password", "Confirm new password")
 
@@ -129,7 +129,7 @@ class ChangePasswordForm(ResetPasswordForm):
     confirm = confirm_password_field("password", "Confirm new password")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = _display_name_field()
     headline = StringField(
         "Headline",
@@ -146,7 +146,7 @@ class ProfileForm(FlaskForm):
     show_email = BooleanField("Show my email address to other signed-in members")
 
 
-class EmailSettingsForm(FlaskForm):
+class EmailSettingsForm(Form):
     """Which kinds of email a member gets: one checkbox per kind in notifications.KINDS."""
 
     @classmethod
