@@ -53,6 +53,8 @@ class Config:
     # Rate limits count per client address, so behind a proxy this must be right: 0 trusts no header.
     TRUSTED_PROXIES = int(_env("FLASHMOB_TRUSTED_PROXIES", "0"))
     REDIS_URL = _env("FLASHMOB_REDIS_URL")
+    # Built calendar feeds are cached here: in Redis when there is one, else in each process.
+    CACHE_REDIS_URL = REDIS_URL
     RATELIMIT_ENABLED = _env_bool("FLASHMOB_RATELIMIT_ENABLED", True)
     # Counted in Redis when there is one, so that every worker process shares the same limits.
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
@@ -110,6 +112,7 @@ class TestingConfig(Config):
     # Tests post without tokens; the csrf_enabled fixture turns protection back on.
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    CACHE_REDIS_URL = None
     BASE_URL = "http://localhost"
     SERVER_NAME = None
     PASSWORD_HASH_TIME_COST = 1

@@ -35,6 +35,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
+    from flashmob.cache import init_cache
+
+    init_cache(app)
+
     from flashmob import auth, outbox  # noqa: F401  (the user loader; the outbox model)
     from flashmob.events.views import bp as events_bp
     from flashmob.members.views import bp as members_bp

@@ -58,6 +58,8 @@ class ChapterMembership(db.Model):
     __tablename__ = "chapter_memberships"
     __table_args__ = (
         UniqueConstraint("chapter_id", "user_id"),
+        # Chapter pages and lists look up each chapter's organisers.
+        Index("ix_chapter_memberships_chapter_id_role", "chapter_id", "role"),
         CheckConstraint("role IN ('member', 'organiser')", name="role"),
     )
 

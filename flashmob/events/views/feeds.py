@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from flashmob.auth import ensure
+from flashmob.cache import cached_bytes
 from flashmob.events import feeds, ical
 from flashmob.events.forms import ConfirmForm
 from flashmob.events.models import Chapter, Event
@@ -149,6 +150,12 @@ def _calendar_response(feed: feeds.Feed, build, *, cache: str, disposition: str,
 
 def _send_feed(feed: feeds.Feed, *, cache: str, filename: str):
     def build() -> bytes:
+        # Building a feed of many events costs far more than its queries; the ETag names exactly
+        # what the bytes depend on, so a copy stored under it is never stale.
+        key = f"feed:{feed.etag}:{current_app.config['BASE_URL']}:{_organiser()}"
+        return cached_bytes(key, build_now)
+
+    def build_now() -> bytes:
         return ical.build_feed(
             feed.events,
             name=feed.name,

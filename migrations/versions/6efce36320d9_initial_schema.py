@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c2a9ada29634
+Revision ID: 6efce36320d9
 Revises: 
-Create Date: 2026-11-25 20:40:18.713905
+Create Date: 2026-11-25 21:18:05.426311
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import flashmob.types
 
 
 # revision identifiers, used by Alembic.
-revision = 'c2a9ada29634'
+revision = '6efce36320d9'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -65,6 +65,7 @@ def upgrade():
     sa.UniqueConstraint('chapter_id', 'user_id', name=op.f('uq_chapter_memberships_chapter_id_user_id'))
     )
     with op.batch_alter_table('chapter_memberships', schema=None) as batch_op:
+        batch_op.create_index('ix_chapter_memberships_chapter_id_role', ['chapter_id', 'role'], unique=False)
         batch_op.create_index(batch_op.f('ix_chapter_memberships_user_id'), ['user_id'], unique=False)
 
     op.create_table('email_opt_outs',
@@ -243,6 +244,7 @@ def downgrade():
     op.drop_table('email_opt_outs')
     with op.batch_alter_table('chapter_memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_chapter_memberships_user_id'))
+        batch_op.drop_index('ix_chapter_memberships_chapter_id_role')
 
     op.drop_table('chapter_memberships')
     op.drop_table('users')
