@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 
@@ -21,6 +22,27 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(outbox_group)
     app.cli.add_command(events_group)
+
+
+@contextlib.contextmanager
+def stop_on_signals():
+    """An event that the first SIGTERM or Ctrl-C sets, so a worker finishes its pass and stops;
+    a second one stops at once. The previous handlers come back afterwards."""
+    stop = threading.Event()
+    previous = {}
+
+    def request_stop(signum, frame):
+        stop.set()
+        signal.signal(signum, previous[signum])
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous[signum] = signal.signal(signum, request_stop)
+    try:
+        yield stop
+    finally:
+        for signum, handler in previous.items():
+            if signal.getsignal(signum) is request_stop:
+                signal.signal(signum, handler)
 
 
 @click.group("outbox")
@@ -53,18 +75,9 @@ def send_command(loop: bool, interval: float, limit: int) -> None:
         click.echo(f"Outbox: {deliver_pending(limit=limit)}.")
         return
 
-    stop = threading.Event()
-    previous = {}
-
-    def request_stop(signum, frame):
-        stop.set()
-        signal.signal(signum, previous[signum])  # a second Ctrl-C stops at once
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        previous[signum] = signal.signal(signum, request_stop)
     backend_name = current_app.config["MAIL_BACKEND"]
     click.echo(f"Outbox worker: delivering every {interval:g} s by {backend_name}; Ctrl-C stops.")
-    try:
+    with stop_on_signals() as stop:
         while not stop.is_set():
             busy = False
             try:
@@ -81,10 +94,6 @@ def send_command(loop: bool, interval: float, limit: int) -> None:
                 db.session.remove()
             if not busy:  # a full pass means more may be waiting: go again at once
                 stop.wait(interval)
-    finally:
-        for signum, handler in previous.items():
-            if signal.getsignal(signum) is request_stop:
-                signal.signal(signum, handler)
     click.echo("Outbox worker stopped.")
 
 
@@ -145,17 +154,8 @@ def tick_command(loop: bool, interval: float) -> None:
             raise SystemExit(1)
         return
 
-    stop = threading.Event()
-    previous = {}
-
-    def request_stop(signum, frame):
-        stop.set()
-        signal.signal(signum, previous[signum])  # a second Ctrl-C stops at once
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        previous[signum] = signal.signal(signum, request_stop)
     click.echo(f"Events worker: a tick every {interval:g} s; Ctrl-C stops.")
-    try:
+    with stop_on_signals() as stop:
         while not stop.is_set():
             try:
                 click.echo(f"Events tick: {run_tick()}.")
@@ -166,8 +166,4 @@ def tick_command(loop: bool, interval: float) -> None:
             finally:
                 db.session.remove()
             stop.wait(interval)
-    finally:
-        for signum, handler in previous.items():
-            if signal.getsignal(signum) is request_stop:
-                signal.signal(signum, handler)
     click.echo("Events worker stopped.")
