@@ -17,7 +17,7 @@ from flashmob.events.display import event_when
 from flashmob.events.models import Event, EventInterest
 from flashmob.extensions import db
 from flashmob.members.models import User
-from flashmob.notifications import opted_out_of
+from flashmob.notifications import has_opted_out, opted_out_of
 from flashmob.outbox import prepare_email, queue_emails
 from flashmob.types import utcnow
 from flashmob.urls import public_url
@@ -41,6 +41,8 @@ class InterestPanel:
 
     count: int = 0
     mine: bool = False
+    # The viewer is waiting to hear but stopped save-the-date emails: say so rather than promise one.
+    emails_stopped: bool = False
 
 
 def interest_panel(event: Event, user: User | None) -> InterestPanel:
@@ -52,7 +54,8 @@ def interest_panel(event: Event, user: User | None) -> InterestPanel:
             func.coalesce(func.sum(case((EventInterest.user_id == user_id, 1), else_=0)), 0),
         ).where(EventInterest.event_id == event.id, EventInterest.notified_at.is_(None))
     ).one()
-    return InterestPanel(count=count, mine=bool(mine))
+    emails_stopped = bool(mine) and has_opted_out(user_id, "date_announced")
+    return InterestPanel(count=count, mine=bool(mine), emails_stopped=emails_stopped)
 
 
 def interest_for(event: Event, user: User) -> EventInterest | None:

@@ -14,6 +14,7 @@ from flashmob.events.models import Chapter, ChapterMembership, Event, Rsvp
 from flashmob.events.rsvps import waitlist_position
 from flashmob.extensions import db
 from flashmob.members.models import User
+from flashmob.notifications import has_opted_out
 
 # Events the public sees in lists: drafts never, cancelled ones marked as such.
 LISTED_STATUSES = (Event.STATUS_PUBLISHED, Event.STATUS_CANCELLED)
@@ -172,6 +173,9 @@ class RsvpPanel:
     position: int | None = None
     # The people going, for signed-in viewers; None when the viewer may only see the count.
     going: list[User] | None = None
+    # Whether a viewer who is waiting (in line, offered a seat, or for approval) stopped RSVP emails,
+    # so the page does not promise an email that will not come.
+    emails_stopped: bool = False
 
     @property
     def going_count(self) -> int:
@@ -262,6 +266,8 @@ def rsvp_panel(event: Event, viewer: User | None, *, show_people: bool) -> RsvpP
         panel.going = came or going
     if panel.mine is not None and panel.mine.is_waitlisted:
         panel.position = waitlist_position(panel.mine)
+    if panel.mine is not None and panel.mine.status in (Rsvp.WAITLISTED, Rsvp.OFFERED, Rsvp.PENDING):
+        panel.emails_stopped = has_opted_out(viewer.id, "rsvp")
     return panel
 
 

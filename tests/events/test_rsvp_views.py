@@ -609,3 +609,21 @@ def test_the_attendee_page_leads_to_check_in_messages_and_the_csv(client, login,
     assert f'href="/events/{event.id}/check-in"' in page
     assert f'href="/events/{event.id}/message"' in page
     assert f'href="/events/{event.id}/attendees.csv"' in page
+
+
+def test_the_waitlist_promises_email_only_to_people_who_get_rsvp_emails(client, login, roles, event, people):
+    from flashmob import notifications
+
+    answer(event, people[0], people[1], roles["member"])
+    login(roles["member"])
+    page = text(client.get(f"/events/{event.id}"))
+    assert "You're on the waitlist: number 1 in line." in page
+    assert "We'll email you if a seat frees up." in page
+    assert "You've stopped RSVP emails" not in page
+
+    notifications.stop_kind(roles["member"].id, "rsvp")
+    db.session.commit()
+    page = text(client.get(f"/events/{event.id}"))
+    assert "We'll email you if a seat frees up." not in page
+    assert "You've stopped RSVP emails, so we won't tell you when this changes" in page
+    assert 'href="/account/emails"' in page

@@ -318,6 +318,19 @@ def test_asking_twice_changes_nothing_and_the_page_says_we_will_email(client, ro
     assert interested(save_the_date) == {roles["member"].id}
 
 
+def test_someone_who_stopped_save_the_date_emails_is_not_promised_one(client, roles, login, save_the_date):
+    from flashmob import notifications
+
+    login(roles["member"])
+    client.post(f"/events/{save_the_date.id}/tell-me")
+    notifications.stop_kind(roles["member"].id, "date_announced")
+    db.session.commit()
+    page = client.get(f"/events/{save_the_date.id}").get_data(as_text=True)
+    assert "We'll email you when the date is set." not in page
+    assert "you've stopped save-the-date emails" in page.replace("&#39;", "'")
+    assert 'href="/account/emails"' in page
+
+
 def test_the_page_counts_everyone_waiting_to_hear(client, roles, add_member, create_user, save_the_date):
     for _ in range(3):
         person = create_user()
