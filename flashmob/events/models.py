@@ -286,6 +286,18 @@ class Rsvp(db.Model):
     def holds_seat(self) -> bool:
         return self.status in self.SEAT_HOLDING
 
+    # How a member's own answer reads in a list of their events.
+    STATUS_LABELS = {
+        GOING: "Going",
+        WAITLISTED: "On the waitlist",
+        OFFERED: "Seat offered: claim it",
+        PENDING: "Waiting for approval",
+    }
+
+    @property
+    def status_label(self) -> str:
+        return self.STATUS_LABELS.get(self.status, "")
+
     def __repr__(self) -> str:
         return f"<Rsvp {self.id} event={self.event_id} user={self.user_id} {self.status}>"
 

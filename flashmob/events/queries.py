@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, and_, func, not_, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from flashmob.events.models import Chapter, ChapterMembership, Event, Rsvp
 from flashmob.events.rsvps import waitlist_position
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.notifications import has_opted_out
+from flashmob.types import utcnow
 
 # Events the public sees in lists: drafts never, cancelled ones marked as such.
 LISTED_STATUSES = (Event.STATUS_PUBLISHED, Event.STATUS_CANCELLED)
@@ -313,3 +314,55 @@ def attendee_sheet(event: Event) -> AttendeeSheet:
     for rsvp in rows:
         sections.get(rsvp.status, sheet.not_going).append(rsvp)
     return sheet
+
+
+# A member's evenings
+
+
+@dataclass
+class MemberEvents:
+    """The evenings a member is going to (or, on their own page, waiting for) and the ones they went to."""
+
+    upcoming: list[Rsvp]
+    past: list[Rsvp]
+
+
+PAST_EVENINGS_SHOWN = 10
+
+
+def member_events(member: User, *, for_owner: bool, now: datetime | None = None) -> MemberEvents:
+    """A member's evenings, each RSVP with its event and chapter: two queries, however many.
+
+    Others see only where the member has a seat; the member also sees where they wait, and their
+    cancelled evenings. Drafts never show.
+    """
+    now = now or utcnow()
+    statuses = (Rsvp.GOING, Rsvp.OFFERED, Rsvp.WAITLISTED, Rsvp.PENDING) if for_owner else (Rsvp.GOING,)
+    shown = (Event.STATUS_PUBLISHED, Event.STATUS_CANCELLED) if for_owner else (Event.STATUS_PUBLISHED,)
+    mine = (
+        select(Rsvp)
+        .join(Rsvp.event)
+        .where(Rsvp.user_id == member.id)
+        .options(contains_eager(Rsvp.event).joinedload(Event.chapter))
+    )
+    upcoming = db.session.scalars(
+        mine.where(Rsvp.status.in_(statuses), Event.status.in_(shown), Event.ends_at > now).order_by(
+            Event.starts_at, Event.id
+        )
+    )
+    # Once organisers have checked people in at an evening, only those who came went to it.
+    others = aliased(Rsvp)
+    attendance_taken = (
+        select(others.id).where(others.event_id == Rsvp.event_id, others.checked_in_at.is_not(None)).exists()
+    )
+    past = db.session.scalars(
+        mine.where(
+            Rsvp.status == Rsvp.GOING,
+            Event.status == Event.STATUS_PUBLISHED,
+            Event.ends_at <= now,
+            or_(Rsvp.checked_in_at.is_not(None), ~attendance_taken),
+        )
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+        .limit(PAST_EVENINGS_SHOWN)
+    )
+    return MemberEvents(upcoming=list(upcoming), past=list(past))

@@ -16,6 +16,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 
 from flashmob.auth import ensure, safe_next
+from flashmob.events.queries import member_events
 from flashmob.extensions import db, limiter
 from flashmob.members import services
 from flashmob.members.forms import (
@@ -28,7 +29,12 @@ from flashmob.members.forms import (
     ResetPasswordForm,
 )
 from flashmob.members.models import User
-from flashmob.members.permissions import can_edit_profile, can_view_account, can_view_profile
+from flashmob.members.permissions import (
+    can_edit_profile,
+    can_see_members_evenings,
+    can_view_account,
+    can_view_profile,
+)
 
 bp = Blueprint("members", __name__)
 
@@ -215,7 +221,10 @@ def account():
     """Your own account: who you are here, your chapters, and links to change things."""
     ensure(can_view_account(current_user))
     return render_template(
-        "members/account.html", user=current_user, memberships=services.chapter_memberships(current_user)
+        "members/account.html",
+        user=current_user,
+        memberships=services.chapter_memberships(current_user),
+        evenings=member_events(current_user, for_owner=True),
     )
 
 
@@ -272,8 +281,14 @@ def profile(user_id):
     """A member's public profile: who they are and which chapters they belong to."""
     member = db.get_or_404(User, user_id)
     ensure(can_view_profile(current_user, member))
+    evenings = None
+    if can_see_members_evenings(current_user, member):
+        evenings = member_events(member, for_owner=current_user.id == member.id)
     return render_template(
-        "members/profile.html", member=member, memberships=services.chapter_memberships(member)
+        "members/profile.html",
+        member=member,
+        memberships=services.chapter_memberships(member),
+        evenings=evenings,
     )
 
 
