@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar as calendar_math
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Collection, Iterable
@@ -166,8 +167,12 @@ def _offset(zone: ZoneInfo, moment: datetime) -> timedelta:
     return moment.astimezone(zone).utcoffset() or timedelta(0)
 
 
-def _changes(zone: ZoneInfo, year: int) -> list[dict]:
-    """Each change of UTC offset in a year, with the wall-clock time it happens at (before the change)."""
+@functools.lru_cache(maxsize=2048)
+def _changes(zone: ZoneInfo, year: int) -> tuple[dict, ...]:
+    """Each change of UTC offset in a year, with the wall-clock time it happens at (before the change).
+
+    Remembered: finding them takes a few milliseconds, and every invitation and feed asks again for
+    the same zones and years (callers must not change the dicts)."""
     found = []
     day = datetime(year, 1, 1, tzinfo=UTC)
     offset = _offset(zone, day)
@@ -192,7 +197,7 @@ def _changes(zone: ZoneInfo, year: int) -> list[dict]:
                 }
             )
         day, offset = following, new_offset
-    return found
+    return tuple(found)
 
 
 def _weeks(onset: datetime) -> set[int]:
