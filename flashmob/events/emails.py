@@ -126,27 +126,24 @@ def _opted_out(recipients: list[Rsvp], message_kind: str) -> frozenset[int]:
     return opted_out_of([rsvp.user_id for rsvp in recipients], message_kind)
 
 
-def tell_event_changed(event: Event) -> int:
-    """Email everyone concerned that the time or place changed; seat holders get the updated invitation.
-
-    Call after raising event.sequence. Returns how many emails were queued.
-    """
-    recipients = _rsvps(event, TOLD_OF_CHANGES)
-    opted_out = _opted_out(recipients, "event_changed")
+def _email_each(
+    event: Event, recipients: list[Rsvp], *, kind: str, subject: str, calendar_method=None
+) -> int:
+    """Queue one email of this kind to each recipient, in one insert; `calendar_method(rsvp)` says which
+    invitation (REQUEST, CANCEL or None) each one carries. Returns how many were queued."""
+    opted_out = _opted_out(recipients, kind)
     messages = []
     for rsvp in recipients:
+        method = calendar_method(rsvp) if calendar_method else None
         calendar = {}
-        if rsvp.status == Rsvp.GOING:
-            calendar = {
-                "calendar": invitation(event, rsvp.user, METHOD_REQUEST),
-                "calendar_method": METHOD_REQUEST,
-            }
+        if method:
+            calendar = {"calendar": invitation(event, rsvp.user, method), "calendar_method": method}
         messages.append(
             prepare_email(
                 to=rsvp.user.email,
-                subject=f"Changed: {_one_line(event.title)}",
-                template="event_changed",
-                kind="event_changed",
+                subject=f"{subject}: {_one_line(event.title)}",
+                template=kind,
+                kind=kind,
                 user_id=rsvp.user_id,
                 opted_out=opted_out,
                 user=rsvp.user,
@@ -158,30 +155,32 @@ def tell_event_changed(event: Event) -> int:
     return queue_emails(messages)
 
 
+def tell_event_changed(event: Event) -> int:
+    """Email everyone concerned that the time or place changed; seat holders get the updated invitation.
+
+    Call after raising event.sequence. Returns how many emails were queued.
+    """
+    return _email_each(
+        event,
+        _rsvps(event, TOLD_OF_CHANGES),
+        kind="event_changed",
+        subject="Changed",
+        calendar_method=lambda rsvp: METHOD_REQUEST if rsvp.status == Rsvp.GOING else None,
+    )
+
+
 def tell_event_cancelled(event: Event) -> int:
     """Email everyone concerned that the event is off, with a METHOD:CANCEL at the raised sequence.
 
     Call after cancelling (which raises event.sequence). Returns how many emails were queued.
     """
-    recipients = _rsvps(event, TOLD_OF_CHANGES)
-    opted_out = _opted_out(recipients, "event_cancelled")
-    messages = [
-        prepare_email(
-            to=rsvp.user.email,
-            subject=f"Cancelled: {_one_line(event.title)}",
-            template="event_cancelled",
-            kind="event_cancelled",
-            user_id=rsvp.user_id,
-            opted_out=opted_out,
-            user=rsvp.user,
-            rsvp=rsvp,
-            calendar=invitation(event, rsvp.user, METHOD_CANCEL),
-            calendar_method=METHOD_CANCEL,
-            **_common(event),
-        )
-        for rsvp in recipients
-    ]
-    return queue_emails(messages)
+    return _email_each(
+        event,
+        _rsvps(event, TOLD_OF_CHANGES),
+        kind="event_cancelled",
+        subject="Cancelled",
+        calendar_method=lambda rsvp: METHOD_CANCEL,
+    )
 
 
 # The day-before reminder
@@ -214,23 +213,7 @@ def send_reminders(now: datetime | None = None) -> int:
         if claimed is None:  # another tick got there first
             continue
         event = db.session.get(Event, event_id, populate_existing=True)
-        recipients = _rsvps(event, (Rsvp.GOING,))
-        opted_out = _opted_out(recipients, "reminder")
-        messages = [
-            prepare_email(
-                to=rsvp.user.email,
-                subject=f"Tomorrow: {_one_line(event.title)}",
-                template="reminder",
-                kind="reminder",
-                user_id=rsvp.user_id,
-                opted_out=opted_out,
-                user=rsvp.user,
-                rsvp=rsvp,
-                **_common(event),
-            )
-            for rsvp in recipients
-        ]
-        queued += queue_emails(messages)
+        queued += _email_each(event, _rsvps(event, (Rsvp.GOING,)), kind="reminder", subject="Tomorrow")
     return queued
 
 
