@@ -14,7 +14,8 @@ import pytest
 
 from flashmob import mailer
 from flashmob.extensions import db
-from flashmob.outbox import OutboxMessage, deliver_pending, queue_email
+from flashmob.outbox import deliver_pending, queue_email
+from tests.mail import queue
 
 ROOT = Path(__file__).resolve().parent.parent
 UID = "event-4f1c@test.flashmob.example.org"
@@ -44,22 +45,6 @@ def invitation(method: str = "REQUEST", sequence: int = 0) -> str:
         event.add("status", "CANCELLED")
     calendar.add_component(event)
     return calendar.to_ical().decode()
-
-
-def queue(**overrides) -> OutboxMessage:
-    fields = {
-        "to": "mina@example.org",
-        "subject": "You're going: Lessons learnt evening",
-        "template": "test_message",
-        "kind": "rsvp_confirmed",
-        "name": "Mina",
-        "body": "See you on Thursday.",
-        "event_url": "http://localhost/events/7",
-    }
-    fields.update(overrides)
-    message = queue_email(**fields)
-    db.session.commit()
-    return message
 
 
 def deliver_one(smtp):

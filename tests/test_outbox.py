@@ -16,24 +16,9 @@ from sqlalchemy import func, select
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage, deliver_pending, queue_email, retry_delay
 from flashmob.types import utcnow
+from tests.mail import queue
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def queue(**overrides) -> OutboxMessage:
-    fields = {
-        "to": "mina@example.org",
-        "subject": "You're going: Lessons learnt evening",
-        "template": "test_message",
-        "kind": "rsvp_confirmed",
-        "name": "Mina",
-        "body": "See you on Thursday.",
-        "event_url": "http://localhost/events/7",
-    }
-    fields.update(overrides)
-    message = queue_email(**fields)
-    db.session.commit()
-    return message
 
 
 def reload(message: OutboxMessage) -> OutboxMessage:

@@ -15,25 +15,17 @@ from flashmob.events import emails, rsvps, services
 from flashmob.events.models import Event, Rsvp
 from flashmob.events.services import EventDetails
 from flashmob.extensions import db
-from flashmob.outbox import OutboxMessage, deliver_pending
+from flashmob.outbox import OutboxMessage
 from flashmob.types import utcnow
 from tests.conftest import ROLE_NAMES
 from tests.events.conftest import signs_in
+from tests.mail import deliver
 
 SITE_ADDRESS = "mailto:hello@flashmob.example.org"
 
 
 # Reading what arrived
 
-
-def deliver(smtp) -> dict[str, list]:
-    """Deliver everything queued; the emails that arrived, by recipient address."""
-    deliver_pending()
-    arrived: dict[str, list] = {}
-    for email in smtp.messages:
-        arrived.setdefault(str(email["To"]), []).append(email)
-    smtp.messages.clear()
-    return arrived
 
 
 def text_of(email) -> str:

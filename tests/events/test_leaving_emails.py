@@ -14,20 +14,12 @@ from flashmob import notifications
 from flashmob.events import interests, rsvps, services
 from flashmob.events.models import Event, EventInterest, Rsvp
 from flashmob.extensions import db
-from flashmob.outbox import OutboxMessage, deliver_pending
+from flashmob.outbox import OutboxMessage
 from flashmob.types import utcnow
+from tests.mail import deliver
 
 # Reading what arrived
 
-
-def deliver(smtp) -> dict[str, list]:
-    """Deliver everything queued; the emails that arrived, by recipient address."""
-    deliver_pending()
-    arrived: dict[str, list] = {}
-    for email in smtp.messages:
-        arrived.setdefault(str(email["To"]), []).append(email)
-    smtp.messages.clear()
-    return arrived
 
 
 def subject_of(email) -> str:
