@@ -84,6 +84,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    # Strict-Transport-Security (flashmob/security.py): browsers then use only HTTPS here for a year.
+    # Off outside production; production sends it unless FLASHMOB_HSTS=false.
+    HSTS_ENABLED = False
+    HSTS_MAX_AGE = 365 * 24 * 60 * 60
     # argon2id cost; the test settings lower it so that thousands of sign-ins stay quick.
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_COST = 65536
@@ -129,6 +133,9 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("FLASHMOB_SECURE_COOKIES", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "https"
+    # Switch it off only where no TLS is terminated in front of the app: a browser that once sees
+    # the header refuses plain HTTP to this host for HSTS_MAX_AGE.
+    HSTS_ENABLED = _env_bool("FLASHMOB_HSTS", True)
 
     @classmethod
     def check(cls) -> None:

@@ -53,6 +53,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from flashmob.templating import register_template_helpers
 
     register_template_helpers(app)
+
+    from flashmob.security import init_security_headers
+
+    init_security_headers(app)
     _register_error_pages(app)
     return app
 

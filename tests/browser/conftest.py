@@ -1,13 +1,16 @@
 """Browser tests: a live server of the app, Debian's Chromium driven by Playwright, and what they need.
 
 The live server serves the session `app` (so it runs once per database) from a thread, with CSRF
-protection on, as in production. Each test gets a fresh browser context and page; a failing test leaves
-a screenshot under test-artifacts/failures/. Without Chromium, axe-core or the Nu HTML checker the tests
-are skipped with the reason, unless FLASHMOB_REQUIRE_BROWSER=1 (CI), when a missing tool fails them.
+protection on and its security headers, as in production. Each test gets a fresh browser context and
+page; anything the Content-Security-Policy (or nosniff) makes the browser refuse fails the test, and a
+failing test leaves a screenshot under test-artifacts/failures/. Without Chromium, axe-core or the Nu
+HTML checker the tests are skipped with the reason, unless FLASHMOB_REQUIRE_BROWSER=1 (CI), when a
+missing tool fails them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -176,19 +179,77 @@ def _failed(item) -> bool:
     return any(report.failed for report in reports.values())
 
 
+# What the page's policy blocks: every page reports to Python as it happens, so that nothing is lost
+# when the page navigates on. Init scripts and bindings come through the DevTools protocol, which the
+# policy does not govern. The console adds the browser's own wording, and refusals that raise no event
+# (nosniff refusing a script served as another type).
+_WATCH_POLICY = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__flashmobBlocked(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} on ${document.URL}` +
+      (event.sample ? ` (${event.sample})` : "") +
+      (event.sourceFile ? ` at ${event.sourceFile}:${event.lineNumber}` : ""),
+  );
+}, true);
+"""
+
+
+class BlockedByPolicy:
+    """What the browser refused to load or run on the test's pages; the test fails if any is left."""
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def watch(self, context) -> None:
+        context.expose_function("__flashmobBlocked", self._report)
+        context.add_init_script(_WATCH_POLICY)
+        context.on("console", self._console)
+
+    def _report(self, refusal: str) -> None:
+        self.seen.append(refusal)
+
+    def _console(self, message) -> None:
+        if message.text.startswith("Refused to") or "Content Security Policy" in message.text:
+            self.seen.append(f"console: {message.text}")
+
+    def settle(self, page) -> None:
+        """Let reports the page has queued reach Python (they arrive between Playwright calls)."""
+        # A closed or navigating page has nothing more to say.
+        with contextlib.suppress(Exception):
+            page.evaluate("() => new Promise(resolve => setTimeout(resolve, 50))")
+
+    def take(self, *pages) -> list[str]:
+        """The refusals so far (after letting the pages' last reports arrive), and forget them."""
+        for opened in pages:
+            self.settle(opened)
+        seen, self.seen = self.seen, []
+        return seen
+
+
 @pytest.fixture
-def new_page(browser, server, request):
-    """Open a fresh browser context and page at a viewport: new_page(PHONE). Closed after the test."""
+def blocked_by_policy():
+    """The refusals the browser reported on this test's pages: `blocked_by_policy.take(page)`."""
+    return BlockedByPolicy()
+
+
+@pytest.fixture
+def new_page(browser, server, request, blocked_by_policy):
+    """Open a fresh browser context and page at a viewport: new_page(PHONE). Closed after the test.
+
+    Whatever the security policy blocks on any of the test's pages fails the test.
+    """
     contexts = []
 
     def _new_page(viewport: dict = DESKTOP):
         context = browser.new_context(base_url=server.url, viewport=viewport, locale="en-GB")
         context.set_default_timeout(10_000)
+        blocked_by_policy.watch(context)
         contexts.append(context)
         return context.new_page()
 
     yield _new_page
-    if _failed(request.node):
+    refused = blocked_by_policy.take(*(opened for context in contexts for opened in context.pages))
+    if _failed(request.node) or refused:
         for number, context in enumerate(contexts):
             for tab, opened in enumerate(context.pages):
                 name = _safe_name(request.node.nodeid) + (f"-{number}-{tab}" if number or tab else "")
@@ -203,6 +264,12 @@ def new_page(browser, server, request):
                     print(f"failure screenshot: {target}")
     for context in contexts:
         context.close()
+    if refused:
+        pytest.fail(
+            "the browser refused something the security policy forbids (an inline script or style?):\n"
+            + "\n".join(f"  {line}" for line in refused),
+            pytrace=False,
+        )
 
 
 @pytest.fixture
