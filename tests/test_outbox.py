@@ -74,23 +74,23 @@ def test_a_message_for_later_waits_until_it_is_due(app, smtp):
     assert len(smtp.messages) == 1
 
 
-def test_mail_server_down_keeps_the_message_and_it_arrives_once_the_server_is_back(app, smtp):
+def test_mail_server_down_keeps_the_message_without_using_an_attempt_and_it_arrives_later(app, smtp):
     message = queue()
     smtp.stop()
 
     before = utcnow()
     report = deliver_pending()
 
-    assert report.sent == 0 and report.retrying == 1
-    assert "unavailable" in report.halted
+    assert (report.sent, report.retrying, report.given_up) == (0, 0, 0)
+    assert "unavailable" in report.halted and "unavailable" in report.unavailable
     message = reload(message)
     assert message.sent_at is None
-    assert message.attempts == 1
+    assert message.attempts == 0  # it was never tried: the server could not be reached
+    assert message.last_error is None
     assert message.send_after >= before + timedelta(minutes=1)
-    assert "unavailable" in message.last_error
 
     smtp.start()
-    assert deliver_pending().sent == 0  # not due yet: the back-off is respected
+    assert deliver_pending().sent == 0  # it waits a minute before the next knock
     report = deliver_pending(now=utcnow() + timedelta(minutes=2))
 
     assert report.sent == 1
@@ -98,13 +98,99 @@ def test_mail_server_down_keeps_the_message_and_it_arrives_once_the_server_is_ba
     assert len(smtp.messages) == 1
 
 
-def test_server_down_stops_the_pass_without_charging_every_message(app, smtp):
-    first, second, third = queue(), queue(), queue()
+def test_an_outage_of_many_passes_uses_up_nobodys_attempts_and_then_everything_goes(app, smtp):
+    queued = [queue(to=f"member{n}@example.org") for n in range(3)]
     smtp.stop()
+    moment = utcnow()
 
-    deliver_pending()
+    reports = []
+    for _ in range(12):  # more passes than MAIL_MAX_ATTEMPTS, each after the pause
+        reports.append(deliver_pending(now=moment))
+        moment += timedelta(minutes=2)
 
-    assert [reload(m).attempts for m in (first, second, third)] == [1, 0, 0]
+    assert all(report.unavailable and report.sent == 0 for report in reports)
+    assert [reload(message).attempts for message in queued] == [0, 0, 0]
+    assert all(reload(message).last_error is None for message in queued)
+
+    smtp.start()
+    report = deliver_pending(now=moment)
+
+    assert (report.sent, report.unavailable) == (3, None)
+    assert sorted(email["To"] for email in smtp.messages) == [f"member{n}@example.org" for n in range(3)]
+
+
+def test_a_server_that_offers_no_login_is_an_outage_not_the_messages_fault(app, smtp, monkeypatch):
+    monkeypatch.setitem(app.config, "SMTP_USERNAME", "flashmob")  # the test server has no AUTH
+    monkeypatch.setitem(app.config, "SMTP_PASSWORD", "secret")
+    message = queue()
+
+    report = deliver_pending()
+
+    assert "unavailable" in report.unavailable
+    assert reload(message).attempts == 0
+
+
+def test_a_message_that_makes_the_server_hang_up_uses_an_attempt_and_the_others_go(app, smtp):
+    poison = queue(to="hangup@example.org")
+    good = queue(to="mina@example.org")
+    smtp.dropped.add("hangup@example.org")
+
+    report = deliver_pending()
+
+    assert (report.sent, report.retrying, report.unavailable) == (1, 1, None)
+    poison = reload(poison)
+    assert poison.attempts == 1
+    assert "hung up" in poison.last_error
+    assert reload(good).sent_at is not None
+    assert [email["To"] for email in smtp.messages] == ["mina@example.org"]
+
+
+def test_a_server_closing_a_kept_connection_between_messages_costs_no_attempt(app, smtp):
+    smtp.messages_per_connection = 1  # many servers cap the emails on one connection
+    queued = [queue(to=f"member{n}@example.org") for n in range(3)]
+
+    report = deliver_pending()
+
+    assert (report.sent, report.retrying, report.unavailable) == (3, 0, None)
+    assert [reload(message).attempts for message in queued] == [0, 0, 0]
+    assert len(smtp.messages) == 3
+
+
+class WorkerKilled(BaseException):
+    """The worker process dies (SIGKILL, the machine goes down): nothing after this point runs."""
+
+
+class DiesWhileSending:
+    """A backend whose worker is killed in the middle of talking to the mail server."""
+
+    def send(self, email):
+        raise WorkerKilled
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize(
+    ("smtp_timeout", "claim_window"),
+    [(30.0, timedelta(minutes=3)), (120.0, timedelta(minutes=9))],  # 4 SMTP timeouts and a minute
+)
+def test_a_message_left_by_a_worker_that_died_goes_to_another_worker_after_the_claim_window(
+    app, smtp, monkeypatch, smtp_timeout, claim_window
+):
+    monkeypatch.setitem(app.config, "SMTP_TIMEOUT", smtp_timeout)
+    message = queue()
+    claimed_at = utcnow()
+    with pytest.raises(WorkerKilled):
+        deliver_pending(backend=DiesWhileSending(), now=claimed_at)
+    db.session.rollback()
+
+    # A live worker may still be talking to the server until then: nobody else takes the message.
+    assert deliver_pending(now=claimed_at + claim_window - timedelta(seconds=1)).sent == 0
+    assert smtp.messages == []
+    assert deliver_pending(now=claimed_at + claim_window + timedelta(seconds=1)).sent == 1
+
+    assert len(smtp.messages) == 1
+    assert reload(message).sent_at is not None
 
 
 def test_retries_back_off_1_5_25_minutes_and_are_capped():
@@ -114,10 +200,12 @@ def test_retries_back_off_1_5_25_minutes_and_are_capped():
     assert retry_delay(5) == retry_delay(20) == timedelta(hours=6)
 
 
-def test_after_the_last_attempt_a_message_stays_failed(app, smtp, monkeypatch):
+def test_a_message_that_always_makes_the_server_hang_up_is_given_up_after_the_last_attempt(
+    app, smtp, monkeypatch
+):
     monkeypatch.setitem(app.config, "MAIL_MAX_ATTEMPTS", 3)
     message = queue()
-    smtp.stop()
+    smtp.dropped.add("mina@example.org")
     moment = utcnow()
 
     reports = []
@@ -129,7 +217,7 @@ def test_after_the_last_attempt_a_message_stays_failed(app, smtp, monkeypatch):
     message = reload(message)
     assert message.attempts == 3
     assert message.sent_at is None
-    smtp.start()
+    smtp.dropped.clear()
     assert deliver_pending(now=moment + timedelta(days=1)).sent == 0
     assert smtp.messages == []
 
