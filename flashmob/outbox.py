@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, case, func, insert, select, update
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, case, false, func, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from flashmob import mailer, notifications
@@ -315,7 +315,10 @@ def _record_failure(
 ) -> None:
     message.attempts = max(message.attempts + 1, max_attempts if permanent else 0)
     message.last_error = error[:2000]
-    message.send_after = moment + retry_delay(message.attempts)
+    # A given-up message is never due again: its send_after keeps when it was given up, for the
+    # health check (`outbox status --check`).
+    given_up = message.attempts >= max_attempts
+    message.send_after = moment if given_up else moment + retry_delay(message.attempts)
     db.session.commit()
     log.warning("outbox message %s to %s failed (attempt %s): %s",
                 message.id, message.to_address, message.attempts, error)
@@ -329,18 +332,28 @@ class OutboxStatus:
     sent: int
     failed: int
     recent_failures: list[OutboxMessage] = field(default_factory=list)
+    # When the message waiting longest was queued (None: nothing waits).
+    oldest_pending_at: datetime | None = None
+    # How many messages were given up at or after outbox_status()'s `since`.
+    given_up_since: int = 0
 
 
-def outbox_status(recent: int = 10) -> OutboxStatus:
-    """Counts of pending (including retrying), sent and given-up messages, and the latest failures."""
+def outbox_status(recent: int = 10, *, since: datetime | None = None) -> OutboxStatus:
+    """Counts of pending (including retrying), sent and given-up messages, and the latest failures;
+    when the oldest pending message was queued, and how many were given up at or after `since`."""
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
     unsent = OutboxMessage.sent_at.is_(None)
+    waiting = unsent & (OutboxMessage.attempts < max_attempts)
     given_up = unsent & (OutboxMessage.attempts >= max_attempts)
-    pending, sent, failed = db.session.execute(
+    # A given-up message's send_after is when it was given up (_record_failure).
+    lately = given_up & (OutboxMessage.send_after >= since) if since else false()
+    pending, sent, failed, given_up_lately, oldest = db.session.execute(
         select(
-            func.coalesce(func.sum(case((unsent & (OutboxMessage.attempts < max_attempts), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((waiting, 1), else_=0)), 0),
             func.coalesce(func.sum(case((OutboxMessage.sent_at.is_not(None), 1), else_=0)), 0),
             func.coalesce(func.sum(case((given_up, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((lately, 1), else_=0)), 0),
+            func.min(case((waiting, OutboxMessage.created_at))),
         )
     ).one()
     failures = db.session.scalars(
@@ -350,7 +363,8 @@ def outbox_status(recent: int = 10) -> OutboxStatus:
         .limit(recent)
     ).all()
     return OutboxStatus(
-        pending=int(pending), sent=int(sent), failed=int(failed), recent_failures=list(failures)
+        pending=int(pending), sent=int(sent), failed=int(failed), recent_failures=list(failures),
+        oldest_pending_at=oldest, given_up_since=int(given_up_lately),
     )
 
 

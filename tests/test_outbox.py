@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -319,6 +320,87 @@ def test_outbox_send_command_delivers_and_prints_counts(app, smtp):
     assert len(smtp.messages) == 1
 
 
+def test_outbox_send_command_exits_1_when_the_mail_server_is_unreachable(app, smtp):
+    message = queue()
+    smtp.stop()  # its port is closed now
+
+    result = app.test_cli_runner().invoke(args=["outbox", "send"])
+
+    assert result.exit_code == 1, result.output
+    assert "unavailable" in result.stderr
+    assert "Connection refused" in result.stderr or "ConnectionRefusedError" in result.stderr
+    assert reload(message).attempts == 0
+
+
+def test_outbox_send_command_exits_1_when_it_gives_a_message_up_not_when_one_will_be_retried(app, smtp):
+    queue(to="hangup@example.org")
+    smtp.dropped.add("hangup@example.org")
+    runner = app.test_cli_runner()
+
+    retrying = runner.invoke(args=["outbox", "send"])
+    queue(to="nobody@example.org")
+    queue(to="mina@example.org")
+    smtp.refused.add("nobody@example.org")
+    giving_up = runner.invoke(args=["outbox", "send"])
+
+    assert retrying.exit_code == 0, retrying.output
+    assert "sent 0, will retry 1, given up 0" in retrying.output
+    assert giving_up.exit_code == 1, giving_up.output
+    assert "sent 1, will retry 0, given up 1" in giving_up.output
+
+
+def test_outbox_send_help_explains_the_exit_status(app):
+    result = app.test_cli_runner().invoke(args=["outbox", "send", "--help"])
+
+    assert "exits with status 1 when the mail server could not be reached" in " ".join(result.output.split())
+
+
+def test_outbox_status_check_passes_while_mail_flows(app, smtp):
+    queue()
+    deliver_pending()
+    queue()  # just queued: waiting is normal
+
+    result = app.test_cli_runner().invoke(args=["outbox", "status", "--check"])
+
+    assert result.exit_code == 0, result.output
+    assert "Check passed" in result.output
+
+
+def test_outbox_status_check_fails_when_a_message_has_waited_too_long(app, smtp):
+    message = queue()
+    message.created_at = utcnow() - timedelta(minutes=45)
+    db.session.commit()
+    smtp.stop()
+    deliver_pending()  # the outage uses no attempt, so only the wait can tell
+
+    failing = app.test_cli_runner().invoke(args=["outbox", "status", "--check"])
+    patient = app.test_cli_runner().invoke(args=["outbox", "status", "--check", "--max-age", "60"])
+
+    assert failing.exit_code == 1, failing.output
+    assert "Check failed: a message has waited 45 minutes (limit 30 minutes)" in failing.stderr
+    assert "Pending: 1 (the oldest queued 45 min ago)" in failing.output
+    assert patient.exit_code == 0, patient.output
+
+
+def test_outbox_status_check_fails_for_a_while_after_a_message_is_given_up(app, smtp):
+    old = queue(to="nobody@example.org")
+    old.created_at = old.send_after = utcnow() - timedelta(minutes=41)
+    db.session.commit()
+    smtp.refused.add("nobody@example.org")
+    deliver_pending(now=utcnow() - timedelta(minutes=40))
+    runner = app.test_cli_runner()
+
+    assert runner.invoke(args=["outbox", "status", "--check"]).exit_code == 0  # given up 40 minutes ago
+
+    queue(to="nobody@example.org")
+    deliver_pending()
+    result = runner.invoke(args=["outbox", "status", "--check"])
+
+    assert result.exit_code == 1, result.output
+    assert "1 message(s) given up in the last 30 minutes" in result.stderr
+    assert "Failed:  2" in result.output
+
+
 def test_outbox_send_command_refuses_smtp_without_a_host(app, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
     monkeypatch.setitem(app.config, "SMTP_HOST", None)
@@ -374,6 +456,43 @@ def test_outbox_retry_sends_given_up_messages_again(app, smtp):
     assert "1 failed message(s)" in result.output
     assert deliver_pending().sent == 1
     assert reload(message).sent_at is not None
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_worker_loop_keeps_going_through_an_outage_and_says_so(app, database_url):
+    message = queue()
+    queued_until = reload(message).send_after
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASHMOB_")}
+    env |= {"FLASHMOB_ENV": "development", "FLASHMOB_DATABASE_URL": database_url,
+            "FLASHMOB_SMTP_HOST": "127.0.0.1", "FLASHMOB_SMTP_PORT": str(closed_port()),
+            "PYTHONUNBUFFERED": "1"}
+    worker = subprocess.Popen(  # noqa: S603 (our own command, no outside input)
+        [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "outbox", "send", "--loop", "--interval", "0.2"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while reload(message).send_after == queued_until and time.monotonic() < deadline:
+            time.sleep(0.1)  # until the worker has knocked and given the message back
+        time.sleep(0.5)  # a few more passes
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.communicate()
+
+    assert worker.returncode == 0, err
+    assert "unavailable" in err and "nothing lost, trying again in 0.2 s" in err
+    message = reload(message)
+    assert message.send_after > queued_until
+    assert (message.attempts, message.sent_at) == (0, None)
+    assert "Outbox worker stopped." in out
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
