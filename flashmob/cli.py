@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -57,7 +58,12 @@ def outbox_group() -> None:
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1),
               help="Most messages to send in one pass.")
 def send_command(loop: bool, interval: float, limit: int) -> None:
-    """Send the email that is due: once, or with --loop until stopped (SIGTERM or Ctrl-C)."""
+    """Send the email that is due: once, or with --loop until stopped (SIGTERM or Ctrl-C).
+
+    Once, it exits with status 1 when the mail server could not be reached or a message was given up
+    in this pass, and 0 otherwise, so that a supervisor or a health check sees an outage. With --loop
+    it keeps going through an outage, saying so on stderr each pass, and exits 0 when stopped.
+    """
     from flashmob import mailer
     from flashmob.extensions import db
     from flashmob.outbox import deliver_pending
@@ -72,7 +78,10 @@ def send_command(loop: bool, interval: float, limit: int) -> None:
             "FLASHMOB_SMTP_HOST is not set: production delivers email over SMTP, not to the console."
         )
     if not loop:
-        click.echo(f"Outbox: {deliver_pending(limit=limit)}.")
+        report = deliver_pending(limit=limit)
+        click.echo(f"Outbox: {report}.", err=not report.ok)
+        if not report.ok:
+            raise SystemExit(1)
         return
 
     backend_name = current_app.config["MAIL_BACKEND"]
@@ -87,7 +96,9 @@ def send_command(loop: bool, interval: float, limit: int) -> None:
                 current_app.logger.exception("outbox pass failed")
                 click.echo(f"Outbox: this pass failed ({exc}); trying again in {interval:g} s.", err=True)
             else:
-                if report.sent or report.retrying or report.given_up:
+                if report.unavailable:
+                    click.echo(f"Outbox: {report}; nothing lost, trying again in {interval:g} s.", err=True)
+                elif report.sent or report.retrying or report.given_up:
                     click.echo(f"Outbox: {report}.")
                 busy = report.sent + report.retrying + report.given_up >= limit and not report.halted
             finally:
@@ -100,13 +111,27 @@ def send_command(loop: bool, interval: float, limit: int) -> None:
 @outbox_group.command("status")
 @click.option("--recent", default=10, show_default=True, type=click.IntRange(min=0),
               help="How many recent failures to list.")
-def status_command(recent: int) -> None:
-    """Show how many messages are pending, sent and failed, and the latest failures."""
-    from flashmob.outbox import outbox_status
+@click.option("--check", is_flag=True, help="Exit with status 1 when delivery is in trouble (health checks).")
+@click.option("--max-age", default=30, show_default=True, type=click.IntRange(min=1), metavar="MINUTES",
+              help="With --check: how long a message may wait before delivery counts as in trouble.")
+def status_command(recent: int, check: bool, max_age: int) -> None:
+    """Show how many messages are pending, sent and failed, and the latest failures.
 
-    status = outbox_status(recent=recent)
+    With --check it exits with status 1 when the oldest message still waiting was queued more than
+    --max-age minutes ago (the mail server is down, no worker runs, or a message keeps failing) or a
+    message was given up in that time, and 0 otherwise: a health check for the mail worker.
+    """
+    from flashmob.outbox import outbox_status
+    from flashmob.types import utcnow
+
+    now = utcnow()
+    since = now - timedelta(minutes=max_age)
+    status = outbox_status(recent=recent, since=since)
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
-    click.echo(f"Pending: {status.pending}")
+    waited = None
+    if status.oldest_pending_at is not None:
+        waited = int((now - status.oldest_pending_at).total_seconds() // 60)
+    click.echo(f"Pending: {status.pending}" + (f" (the oldest queued {waited} min ago)" if waited else ""))
     click.echo(f"Sent:    {status.sent}")
     click.echo(f"Failed:  {status.failed} (gave up after {max_attempts} attempts; `outbox retry` resends)")
     if status.recent_failures:
@@ -120,6 +145,17 @@ def status_command(recent: int) -> None:
             f"  #{message.id} {message.kind} to {message.to_address}, "
             f"{message.attempts} attempt(s), {state}: {message.last_error}"
         )
+    if not check:
+        return
+    problems = []
+    if status.oldest_pending_at is not None and status.oldest_pending_at < since:
+        problems.append(f"a message has waited {waited} minutes")
+    if status.given_up_since:
+        problems.append(f"{status.given_up_since} message(s) given up in the last {max_age} minutes")
+    if problems:
+        click.echo(f"Check failed: {'; '.join(problems)} (limit {max_age} minutes).", err=True)
+        raise SystemExit(1)
+    click.echo(f"Check passed: no message has waited {max_age} minutes, none given up in that time.")
 
 
 @outbox_group.command("retry")

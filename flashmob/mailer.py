@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
+import socket
 import ssl
 import sys
+import threading
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NoReturn, Protocol
 
 if TYPE_CHECKING:
     from flashmob.outbox import OutboxMessage
 
 CALENDAR_METHODS = ("REQUEST", "CANCEL")
+# The most SMTP timeouts (FLASHMOB_SMTP_TIMEOUT) that sending one email may take, all told: connecting
+# (with the greeting and EHLO), STARTTLS, logging in and sending get one each. SMTPBackend hangs up
+# when they run out, and the outbox sizes a worker's claim on a message from them (outbox.claim_window).
+SEND_TIMEOUTS = 4
 
 
 class MailError(Exception):
@@ -21,7 +28,8 @@ class MailError(Exception):
 
 
 class ServerUnavailable(MailError):
-    """The mail server could not be reached or refused us: no point trying more messages in this pass."""
+    """The mail server could not be reached or would not let us in: the message was not tried, and no
+    other message can be in this pass."""
 
 
 class PermanentFailure(MailError):
@@ -115,7 +123,14 @@ def _describe(part: EmailMessage) -> str:
 
 
 class SMTPBackend:
-    """Deliver over SMTP, keeping one connection open for a whole pass of the worker."""
+    """Deliver over SMTP, keeping one connection open for a whole pass of the worker.
+
+    send() tells an outage from a failure of the email. ServerUnavailable: the server could not be
+    reached or would not let us in (refused, DNS, a timeout, the greeting, STARTTLS, the login), so the
+    email was not tried. Any other MailError: the server took the connection and then failed on this
+    email, hanging up included, so the try counts (and an email that always makes the server hang up
+    is given up in the end). Connecting and sending one email take at most SEND_TIMEOUTS timeouts.
+    """
 
     def __init__(self, host: str, port: int = 25, username: str | None = None, password: str | None = None,
                  starttls: bool = False, timeout: float = 30.0):
@@ -124,37 +139,65 @@ class SMTPBackend:
         self.starttls, self.timeout = starttls, timeout
         self._connection: smtplib.SMTP | None = None
 
-    def _connect(self) -> smtplib.SMTP:
-        connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+    def send(self, email: EmailMessage) -> None:
+        with _Watchdog(self.timeout * SEND_TIMEOUTS) as watchdog:
+            if self._connection is not None:
+                watchdog.connection = self._connection
+                try:
+                    self._connection.send_message(email)
+                    return
+                except (smtplib.SMTPException, OSError) as exc:
+                    if self._connection.sock is not None or watchdog.expired:
+                        self._fail(exc, watchdog)
+                # The server closed the connection kept from the last email (it was idle, or had
+                # carried as many as the server allows): that says nothing about this one, so try a new one.
+                self.close()
+            self._connection = self._connect(watchdog)
+            try:
+                self._connection.send_message(email)
+            except (smtplib.SMTPException, OSError) as exc:
+                self._fail(exc, watchdog)
+
+    def _connect(self, watchdog: _Watchdog) -> smtplib.SMTP:
+        connection = smtplib.SMTP(timeout=self.timeout)  # no host: connect() below, under the watchdog
+        watchdog.connection = connection
         try:
+            code, reply = connection.connect(self.host, self.port)
+            if watchdog.expired:  # it ran out during the TCP connect, before there was a socket to close
+                raise TimeoutError
+            if code != 220:
+                raise smtplib.SMTPConnectError(code, reply)
+            connection.ehlo_or_helo_if_needed()
             if self.starttls:
                 connection.starttls(context=ssl.create_default_context())
+                connection.ehlo_or_helo_if_needed()
             if self.username:
                 connection.login(self.username, self.password or "")
+        except (smtplib.SMTPException, OSError) as exc:
+            connection.close()
+            reason = watchdog.reason() or _explain(exc)
+            raise ServerUnavailable(f"mail server {self.host}:{self.port} unavailable: {reason}") from exc
         except BaseException:
             connection.close()
             raise
         return connection
 
-    def send(self, email: EmailMessage) -> None:
-        try:
-            if self._connection is None:
-                self._connection = self._connect()
-            self._connection.send_message(email)
-        except smtplib.SMTPRecipientsRefused as exc:
+    def _fail(self, exc: BaseException, watchdog: _Watchdog) -> NoReturn:
+        """Raise the MailError for a failure once the server had taken the connection: this email's try."""
+        if isinstance(exc, smtplib.SMTPRecipientsRefused):
             codes = [code for code, _ in exc.recipients.values()]
             if codes and all(code >= 500 for code in codes):
                 raise PermanentFailure(f"recipient refused: {_explain(exc)}") from exc
             raise MailError(f"recipient refused for now: {_explain(exc)}") from exc
-        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, smtplib.SMTPHeloError,
-                smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError, OSError) as exc:
+        if self._connection is None or self._connection.sock is None:  # the server hung up, or we did
             self.close()
-            where = f"{self.host}:{self.port}"
-            raise ServerUnavailable(f"mail server {where} unavailable: {_explain(exc)}") from exc
-        except smtplib.SMTPException as exc:
-            # The server is still there (it answered); reset it so that the next message starts clean.
-            self._reset()
-            raise MailError(_explain(exc)) from exc
+            reason = watchdog.reason() or _explain(exc)
+            raise MailError(f"mail server {self.host}:{self.port} hung up on this email: {reason}") from exc
+        # The server is still there (it answered); reset it so that the next message starts clean.
+        self._reset()
+        if isinstance(exc, smtplib.SMTPNotSupportedError):  # an address that needs SMTPUTF8, say
+            raise PermanentFailure(f"the mail server cannot take this email: {_explain(exc)}") from exc
+        raise MailError(_explain(exc)) from exc
 
     def _reset(self) -> None:
         if self._connection is None:
@@ -172,6 +215,42 @@ class SMTPBackend:
             connection.quit()
         except (smtplib.SMTPException, OSError):
             connection.close()
+
+
+class _Watchdog:
+    """Hangs up the connection it watches when its time runs out, whatever smtplib is waiting for.
+
+    smtplib's timeout bounds each read and write, not a whole exchange: a server that trickles a reply
+    a line at a time would hold a worker past its claim on the message, and another worker would send
+    it too. Only the DNS look-up and the TCP connect run outside the watchdog's reach (bounded by the
+    resolver and by the timeout for each address).
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.expired = False
+        self.connection: smtplib.SMTP | None = None
+        self._timer = threading.Timer(seconds, self._hang_up)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._timer.cancel()
+
+    def reason(self) -> str | None:
+        return f"no answer within {self.seconds:g} s" if self.expired else None
+
+    def _hang_up(self) -> None:
+        self.expired = True
+        sock = getattr(self.connection, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                # The plain socket's shutdown, even under TLS: it wakes the blocked read or write in the
+                # sending thread without touching the TLS state that thread is using.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def _explain(exc: BaseException) -> str:

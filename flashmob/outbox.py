@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, case, func, insert, select, update
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, case, false, func, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from flashmob import mailer, notifications
@@ -26,8 +26,14 @@ log = logging.getLogger(__name__)
 RETRY_BASE = timedelta(minutes=1)
 RETRY_FACTOR = 5
 RETRY_CAP = timedelta(hours=6)
-# A worker that claims a message and then dies leaves it to be tried again after this long.
-CLAIM_TIMEOUT = timedelta(minutes=10)
+# A worker that claimed a message and died leaves it to another after claim_window(): the longest a
+# live worker may spend sending it, plus this margin for a slow DNS look-up (outside the SMTP
+# timeouts), building the email, recording the outcome, and the clocks of workers on different
+# machines disagreeing by a few seconds.
+CLAIM_MARGIN = timedelta(minutes=1)
+# When the mail server cannot be reached the claimed message was not tried: it keeps its attempts and
+# waits this long, so that a worker with one message to send knocks about once a minute, not every pass.
+OUTAGE_PAUSE = RETRY_BASE
 
 
 class OutboxMessage(db.Model):
@@ -150,6 +156,16 @@ def prepare_email(
     )
 
 
+def claim_window(config) -> timedelta:
+    """How long a message claimed by a worker is left to it before another worker may take it.
+
+    It must outlast the worker's whole exchange with the mail server, or a live worker loses its claim
+    and the email goes twice. The SMTP backend hangs up after mailer.SEND_TIMEOUTS timeouts (3 minutes
+    with the default 30 s timeout, margin included), so the window follows FLASHMOB_SMTP_TIMEOUT.
+    """
+    return timedelta(seconds=mailer.SEND_TIMEOUTS * config["SMTP_TIMEOUT"]) + CLAIM_MARGIN
+
+
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th failed try: 1, 5, 25, 125 minutes, then 6 hours."""
     delay = RETRY_BASE
@@ -169,6 +185,13 @@ class DeliveryReport:
     given_up: int = 0
     # Why the pass stopped before running out of due messages (the mail server is down, say).
     halted: str | None = None
+    # Why the mail server could not be reached, when it could not (nothing was tried then).
+    unavailable: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the server could be reached and no message was given up in this pass."""
+        return self.unavailable is None and self.given_up == 0
 
     def count_failure(self, given_up: bool) -> None:
         if given_up:
@@ -192,11 +215,14 @@ def deliver_pending(
 
     Safe with several workers at once: each message is claimed by one atomic UPDATE (choosing the row
     with FOR UPDATE SKIP LOCKED on PostgreSQL) before it is sent, and no lock is held while talking to
-    the mail server. Commits the session: call it with no unfinished work of your own in it.
+    the mail server. When the server cannot be reached the pass stops and the message it was for loses
+    no attempt: an outage uses up nobody's attempts. Commits the session: call it with no unfinished
+    work of your own in it.
     """
     config = current_app.config
     backend = backend or mailer.backend_from_config(config)
     max_attempts = config["MAIL_MAX_ATTEMPTS"]
+    claim_for = claim_window(config)
     sender, domain = config["MAIL_FROM"], config["ICAL_DOMAIN"]
     report = DeliveryReport()
     try:
@@ -205,7 +231,7 @@ def deliver_pending(
                 report.halted = "asked to stop"
                 break
             moment = now or utcnow()
-            message = _claim_next(moment, max_attempts)
+            message = _claim_next(moment, max_attempts, claim_for)
             if message is None:
                 break
             try:
@@ -218,13 +244,15 @@ def deliver_pending(
                 continue
             try:
                 backend.send(email)
+            except mailer.ServerUnavailable as exc:
+                _release(message, moment + OUTAGE_PAUSE)
+                log.warning("outbox: %s; message %s waits, no attempt used", exc, message.id)
+                report.halted = report.unavailable = str(exc)
+                break
             except mailer.MailError as exc:
                 permanent = isinstance(exc, mailer.PermanentFailure)
                 _record_failure(message, str(exc), moment, max_attempts, permanent=permanent)
                 report.count_failure(message.attempts >= max_attempts)
-                if isinstance(exc, mailer.ServerUnavailable):
-                    report.halted = str(exc)
-                    break
                 continue
             except Exception as exc:  # a bug, not the message's fault: keep it, try again later
                 log.exception("outbox message %s: unexpected error while sending", message.id)
@@ -247,11 +275,12 @@ def _due(moment: datetime, max_attempts: int):
     )
 
 
-def _claim_next(moment: datetime, max_attempts: int) -> OutboxMessage | None:
+def _claim_next(moment: datetime, max_attempts: int, claim_for: timedelta) -> OutboxMessage | None:
     """Take the next due message for this worker alone, or None when nothing is due.
 
-    The claim pushes send_after past CLAIM_TIMEOUT, so other workers pass it by; if this worker dies
-    before recording the outcome, the message becomes due again then. SQLite serialises the UPDATE.
+    The claim pushes send_after `claim_for` ahead (claim_window), so other workers pass it by; if this
+    worker dies before recording the outcome, the message becomes due again then. SQLite serialises
+    the UPDATE.
     """
     db.session.commit()  # the claim must be the first statement of its own transaction
     next_id = (
@@ -265,7 +294,7 @@ def _claim_next(moment: datetime, max_attempts: int) -> OutboxMessage | None:
     claimed_id = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == next_id, _due(moment, max_attempts))
-        .values(send_after=moment + CLAIM_TIMEOUT)
+        .values(send_after=moment + claim_for)
         .returning(OutboxMessage.id),
         execution_options={"synchronize_session": False},
     ).scalar_one_or_none()
@@ -275,12 +304,21 @@ def _claim_next(moment: datetime, max_attempts: int) -> OutboxMessage | None:
     return db.session.get(OutboxMessage, claimed_id, populate_existing=True)
 
 
+def _release(message: OutboxMessage, due_at: datetime) -> None:
+    """Give back a claimed message that was not tried: its attempts and last error stay as they were."""
+    message.send_after = due_at
+    db.session.commit()
+
+
 def _record_failure(
     message: OutboxMessage, error: str, moment: datetime, max_attempts: int, *, permanent: bool
 ) -> None:
     message.attempts = max(message.attempts + 1, max_attempts if permanent else 0)
     message.last_error = error[:2000]
-    message.send_after = moment + retry_delay(message.attempts)
+    # A given-up message is never due again: its send_after keeps when it was given up, for the
+    # health check (`outbox status --check`).
+    given_up = message.attempts >= max_attempts
+    message.send_after = moment if given_up else moment + retry_delay(message.attempts)
     db.session.commit()
     log.warning("outbox message %s to %s failed (attempt %s): %s",
                 message.id, message.to_address, message.attempts, error)
@@ -294,18 +332,28 @@ class OutboxStatus:
     sent: int
     failed: int
     recent_failures: list[OutboxMessage] = field(default_factory=list)
+    # When the message waiting longest was queued (None: nothing waits).
+    oldest_pending_at: datetime | None = None
+    # How many messages were given up at or after outbox_status()'s `since`.
+    given_up_since: int = 0
 
 
-def outbox_status(recent: int = 10) -> OutboxStatus:
-    """Counts of pending (including retrying), sent and given-up messages, and the latest failures."""
+def outbox_status(recent: int = 10, *, since: datetime | None = None) -> OutboxStatus:
+    """Counts of pending (including retrying), sent and given-up messages, and the latest failures;
+    when the oldest pending message was queued, and how many were given up at or after `since`."""
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
     unsent = OutboxMessage.sent_at.is_(None)
+    waiting = unsent & (OutboxMessage.attempts < max_attempts)
     given_up = unsent & (OutboxMessage.attempts >= max_attempts)
-    pending, sent, failed = db.session.execute(
+    # A given-up message's send_after is when it was given up (_record_failure).
+    lately = given_up & (OutboxMessage.send_after >= since) if since else false()
+    pending, sent, failed, given_up_lately, oldest = db.session.execute(
         select(
-            func.coalesce(func.sum(case((unsent & (OutboxMessage.attempts < max_attempts), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((waiting, 1), else_=0)), 0),
             func.coalesce(func.sum(case((OutboxMessage.sent_at.is_not(None), 1), else_=0)), 0),
             func.coalesce(func.sum(case((given_up, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((lately, 1), else_=0)), 0),
+            func.min(case((waiting, OutboxMessage.created_at))),
         )
     ).one()
     failures = db.session.scalars(
@@ -315,7 +363,8 @@ def outbox_status(recent: int = 10) -> OutboxStatus:
         .limit(recent)
     ).all()
     return OutboxStatus(
-        pending=int(pending), sent=int(sent), failed=int(failed), recent_failures=list(failures)
+        pending=int(pending), sent=int(sent), failed=int(failed), recent_failures=list(failures),
+        oldest_pending_at=oldest, given_up_since=int(given_up_lately),
     )
 
 

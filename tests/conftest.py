@@ -242,14 +242,20 @@ class _SMTPController:
     """An aiosmtpd server on 127.0.0.1 that keeps what it receives; stop() and start() keep its port."""
 
     def __init__(self):
+        import asyncio
         from email import message_from_bytes
         from email.policy import default
 
+        owner = self
         received = self.messages = []
         self.envelopes = []
         envelopes = self.envelopes
         # Addresses the server answers "550 no such user", as a real one does for a mistyped address.
         refused = self.refused = set()
+        # Addresses whose email makes the server hang up once it has read it, without an answer.
+        dropped = self.dropped = set()
+        # Like many real servers, hang up after this many emails on one connection (None: never).
+        self.messages_per_connection = None
 
         class Handler:
             async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -259,8 +265,14 @@ class _SMTPController:
                 return "250 OK"
 
             async def handle_DATA(self, server, session, envelope):
+                if dropped.intersection(envelope.rcpt_tos):
+                    server.transport.close()
+                    return "421 never seen: the connection is closed"
                 envelopes.append(envelope)
                 received.append(message_from_bytes(envelope.content, policy=default))
+                session.delivered = getattr(session, "delivered", 0) + 1
+                if owner.messages_per_connection and session.delivered >= owner.messages_per_connection:
+                    asyncio.get_running_loop().call_soon(server.transport.close)  # after the 250 goes
                 return "250 Message accepted for delivery"
 
         self.handler = Handler()
@@ -292,8 +304,10 @@ def smtp(app, monkeypatch):
     """A real SMTP server for one test, with the app's mail settings pointed at it.
 
     `smtp.messages` are the emails that arrived (email.message.EmailMessage, policy default), and
-    `smtp.envelopes` their SMTP envelopes; add an address to `smtp.refused` to have it rejected;
-    `smtp.stop()` and `smtp.start()` take the server down and bring it back on the same port.
+    `smtp.envelopes` their SMTP envelopes; add an address to `smtp.refused` to have it rejected, or
+    to `smtp.dropped` to have the server hang up on its email; set `smtp.messages_per_connection` to
+    have it hang up after that many; `smtp.stop()` and `smtp.start()` take the server down and bring
+    it back on the same port.
     """
     server = _SMTPController()
     server.start()

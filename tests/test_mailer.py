@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import threading
+import time
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -227,3 +231,52 @@ def test_date_header_is_when_the_message_was_queued_not_when_retried(app, smtp):
     email = deliver_one(smtp)
 
     assert parsedate_to_datetime(email["Date"]) == datetime(2026, 11, 20, 9, 15, tzinfo=UTC)
+
+
+@pytest.fixture
+def trickling_server():
+    """A server that never finishes its greeting: a continuation line every 0.1 s, for 15 s at most.
+
+    Every read gets an answer well within the timeout, so smtplib's timeout alone never fires.
+    """
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(15)
+    done = threading.Event()
+
+    def serve():
+        try:
+            connection, _ = listener.accept()
+        except OSError:
+            return
+        with connection:
+            until = time.monotonic() + 15
+            while not done.is_set() and time.monotonic() < until:
+                try:
+                    connection.sendall(b"220-still thinking\r\n")
+                except OSError:  # the client hung up
+                    return
+                done.wait(0.1)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    done.set()
+    listener.close()
+    thread.join(timeout=5)
+
+
+def test_a_server_that_keeps_a_worker_talking_is_cut_off_after_four_timeouts(trickling_server):
+    backend = mailer.SMTPBackend("127.0.0.1", trickling_server, timeout=0.5)
+    email = EmailMessage()
+    email["From"], email["To"], email["Subject"] = "a@example.org", "b@example.org", "Hello"
+    email.set_content("Hello")
+
+    started = time.monotonic()
+    with pytest.raises(mailer.ServerUnavailable, match="no answer within 2 s"):
+        backend.send(email)
+    elapsed = time.monotonic() - started
+    backend.close()
+
+    # The outbox's claim on a message lasts 4 timeouts and a minute: a live worker never outstays it.
+    assert mailer.SEND_TIMEOUTS == 4
+    assert elapsed < 4
