@@ -8,12 +8,21 @@ least-recently-used cache inside each process.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import Flask, current_app
 
 EXTENSION_KEY = "flashmob.cache"
+
+
+class BuildFailed(Exception):
+    """Building this value failed a moment ago; it is not tried again for `retry_after` seconds."""
+
+    def __init__(self, key: str, retry_after: int):
+        super().__init__(f"building {key} failed lately; trying again in {retry_after} s")
+        self.retry_after = retry_after
 
 
 class MemoryCache:
@@ -77,3 +86,24 @@ def cached_bytes(key: str, build: Callable[[], bytes], *, timeout: int = 86400) 
         value = build()
         cache.set(key, value, timeout)
     return value
+
+
+def unless_failed_lately(key: str, build: Callable[[], bytes], *, remember: int) -> bytes:
+    """`build()`'s value, unless building it for `key` failed less than `remember` seconds ago.
+
+    A failure is logged once, with its traceback, and remembered under the same key: asking again
+    meanwhile raises BuildFailed at once, rather than paying for the same failure on every request.
+    The key names everything the value depends on, so a fix to the data is tried at once.
+    """
+    cache = current_app.extensions[EXTENSION_KEY]
+    failed_key = f"failed:{key}"
+    until = cache.get(failed_key)
+    # The memory cache keeps entries past their timeout; the moment stored says when to try again.
+    if until is not None and float(until) > time.time():
+        raise BuildFailed(key, max(1, round(float(until) - time.time())))
+    try:
+        return build()
+    except Exception:
+        current_app.logger.exception("cache: building %s failed; not trying again for %d s", key, remember)
+        cache.set(failed_key, str(time.time() + remember).encode(), remember)
+        raise BuildFailed(key, remember) from None

@@ -5,9 +5,10 @@ from __future__ import annotations
 import calendar as calendar_math
 import functools
 import hashlib
+import logging
 import re
 from collections.abc import Callable, Collection, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, UTC, datetime, timedelta
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
@@ -29,6 +30,8 @@ DEFAULT_REFRESH = timedelta(hours=1)
 # Part of every feed's ETag: raise it when this module's output changes, so caches refetch.
 FORMAT_VERSION = "1"
 
+logger = logging.getLogger(__name__)
+
 STATUS_CONFIRMED = "CONFIRMED"
 STATUS_TENTATIVE = "TENTATIVE"
 STATUS_CANCELLED = "CANCELLED"
@@ -45,6 +48,15 @@ TENTATIVE_RSVP_STATUSES = frozenset({Rsvp.OFFERED, Rsvp.WAITLISTED, Rsvp.PENDING
 _FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAKS = re.compile(r"\r\n?")
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# The years a VTIMEZONE can describe: each described year needs its neighbours worked out, and
+# Python's dates run from year 1 to 9999. An event outside them is left out of a feed.
+FIRST_DESCRIBABLE_YEAR = MINYEAR + 2
+LAST_DESCRIBABLE_YEAR = MAXYEAR - 2
+# At most this many years of one zone's changes in a calendar (a few milliseconds each). A feed
+# holds events from FEED_KEEPS_PAST ago to services.EVENT_MAX_YEARS_AHEAD ahead, under ten years
+# described, so only dates stored before they were checked come near it; past it, the events that
+# would need more years are left out rather than slowing down every subscriber.
+MAX_ZONE_YEARS = 40
 
 
 def clean_text(value: str | None, *, one_line: bool = False) -> str:
@@ -236,17 +248,44 @@ def _observance(change: dict) -> icalendar.TimezoneStandard | icalendar.Timezone
     return observance
 
 
+def described_years(years: Iterable[int]) -> list[int]:
+    """The years a VTIMEZONE describes for events in `years`: each one, the one before (so that the
+    winter before an event is described too) and the one after; years nobody's event is in, not."""
+    return sorted({year + step for year in years for step in (-1, 0, 1)})
+
+
+def _check_describable(tzid: str, years: list[int]) -> None:
+    if not years:
+        raise ValueError(f"no years to describe {tzid} for")
+    if years[0] < FIRST_DESCRIBABLE_YEAR - 1 or years[-1] > LAST_DESCRIBABLE_YEAR + 1:
+        raise ValueError(f"{tzid} cannot be described in the years {years[0]} to {years[-1]}")
+    if len(years) > MAX_ZONE_YEARS:
+        raise ValueError(f"{tzid} would need {len(years)} years described; at most {MAX_ZONE_YEARS}")
+
+
 def vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone:
-    """A VTIMEZONE for tzid, correct for every moment from first_year to last_year.
+    """A VTIMEZONE for tzid, correct for every moment from first_year to last_year (see
+    vtimezone_for_years)."""
+    return vtimezone_for_years(tzid, range(first_year, last_year + 1))
+
+
+def vtimezone_for_years(tzid: str, years: Iterable[int]) -> icalendar.Timezone:
+    """A VTIMEZONE for tzid, correct for every moment in the given years.
 
     Written with yearly RRULEs where the zone's rules allow, as Google and Outlook write them:
     Outlook misreads VTIMEZONEs made of RDATE lists and shifts summer events by an hour. Zones
     whose changes follow no weekday rule (Morocco's) get one RDATE per change instead. (icalendar's
     Timezone.from_tzinfo does that too, but misses some of Morocco's changes.)
+
+    Only the years asked for (and their neighbours, see described_years) are worked out, so the cost
+    follows the number of events, not the span of their dates; ValueError for more than
+    MAX_ZONE_YEARS of them, or for years outside FIRST_DESCRIBABLE_YEAR to LAST_DESCRIBABLE_YEAR.
+    A rule is checked only in those years: in the others nobody's event needs it to hold.
     """
     zone = ZoneInfo(tzid)
-    first_year -= 1  # so that the winter before the first event is described too
-    changes_by_year = [_changes(zone, year) for year in range(first_year, last_year + 2)]
+    years = described_years(years)
+    _check_describable(tzid, years)
+    changes_by_year = [_changes(zone, year) for year in years]
     timezone = icalendar.Timezone()
     timezone.add("tzid", tzid)
     rules = _yearly_rules(changes_by_year)
@@ -259,15 +298,33 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone:
             timezone.add_component(observance)
         return timezone
     # No rule: the offset in force at the start, then each change as it comes.
-    start = datetime(first_year, 1, 1, tzinfo=UTC)
+    start = datetime(years[0], 1, 1, tzinfo=UTC)
     offset = _offset(zone, start)
     name = start.astimezone(zone).tzname() or ""
     timezone.add_component(
         _observance({"onset": start.replace(tzinfo=None), "before": offset, "after": offset, "name": name})
     )
     grouped: dict[tuple, list[datetime]] = {}
-    for change in (change for changes in changes_by_year for change in changes):
-        grouped.setdefault((change["before"], change["after"], change["name"]), []).append(change["onset"])
+    previous_year = years[0]
+    for year, changes in zip(years, changes_by_year, strict=True):
+        if year > previous_year + 1:
+            # After years left out, the offset may not be the one the last change described: say it
+            # again on 1 January (no event is near: that is the winter before an event's year).
+            moment = datetime(year, 1, 1, tzinfo=UTC)
+            actual = _offset(zone, moment)
+            if actual != offset:
+                restart = {
+                    "onset": (moment + offset).replace(tzinfo=None),
+                    "before": offset,
+                    "after": actual,
+                    "name": moment.astimezone(zone).tzname() or "",
+                }
+                changes = (restart, *changes)
+        for change in changes:
+            key = (change["before"], change["after"], change["name"])
+            grouped.setdefault(key, []).append(change["onset"])
+            offset = change["after"]
+        previous_year = year
     for (before, after, name), onsets in grouped.items():
         observance = _observance({"onset": onsets[0], "before": before, "after": after, "name": name})
         for onset in onsets[1:]:
@@ -276,18 +333,35 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone:
     return timezone
 
 
+def _event_years(event: Event) -> set[int]:
+    """The years of an event's wall-clock start and end; ValueError for years no VTIMEZONE can
+    describe, OverflowError for a moment that has no wall-clock time in its zone."""
+    years = {event.local_starts_at.year, event.local_ends_at.year}
+    if min(years) < FIRST_DESCRIBABLE_YEAR or max(years) > LAST_DESCRIBABLE_YEAR:
+        raise ValueError(f"event {event.id} is in {sorted(years)}: a calendar cannot describe that year")
+    return years
+
+
+def _tzids(vevent: icalendar.Event) -> set[str]:
+    """The time zones a VEVENT's times name (none for UTC, which needs no VTIMEZONE)."""
+    return {
+        str(vevent[prop].params["TZID"])
+        for prop in ("DTSTART", "DTEND")
+        if prop in vevent and "TZID" in vevent[prop].params
+    }
+
+
 def _add_timezones(calendar: icalendar.Calendar, events: Iterable[Event], fallback_tzid: str) -> None:
     """One VTIMEZONE for each TZID used, before the events that use it."""
-    years: dict[str, list[int]] = {}
+    years: dict[str, set[int]] = {}
     for event in events:
-        years.setdefault(event.timezone, []).extend((event.local_starts_at.year, event.local_ends_at.year))
+        years.setdefault(event.timezone, set()).update(_event_years(event))
     used = calendar.get_used_tzids() - {"UTC"}
     if not calendar.walk("VEVENT"):
         # RFC 5545 wants at least one component; an empty feed carries its chapter's zone.
-        year = utcnow().year
-        used, years = {fallback_tzid}, {fallback_tzid: [year]}
+        used, years = {fallback_tzid}, {fallback_tzid: {utcnow().year}}
     for index, tzid in enumerate(sorted(used)):
-        calendar.subcomponents.insert(index, vtimezone(tzid, min(years[tzid]), max(years[tzid])))
+        calendar.subcomponents.insert(index, vtimezone_for_years(tzid, years[tzid]))
 
 
 # Whole calendars
@@ -319,7 +393,8 @@ def build_feed(
 
     `url_for_event(event)` gives the event page's path (or full URL). Events whose id is in
     `tentative_ids` (a member's waiting list) are marked TENTATIVE. `timezone` is the zone to
-    describe when the feed is empty.
+    describe when the feed is empty. An event whose entry or time zone cannot be written is left
+    out and logged with its id; the others are served.
 
     No METHOD: a subscription is published data, not a message to act on. Google, Apple and Outlook
     subscribe to feeds with or without METHOD:PUBLISH (their own exports carry it), but without it
@@ -339,17 +414,51 @@ def build_feed(
     # How often to look again: RFC 7986's REFRESH-INTERVAL, and Outlook's and Apple's X-PUBLISHED-TTL.
     calendar.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(refresh))
+    entries: list[tuple[Event, icalendar.Event, set[str]]] = []
+    years: dict[str, set[int]] = {}
     for event in events:
-        calendar.add_component(
-            event_to_vevent(
+        # One event that cannot be written (a date stored before dates were checked, say) is left
+        # out: everybody else's calendar still updates, and the log says which event to fix.
+        try:
+            vevent = event_to_vevent(
                 event,
                 base_url=base_url,
                 path=url_for_event(event),
                 organiser_email=organiser_email,
                 status_override=STATUS_TENTATIVE if event.id in tentative_ids else None,
             )
-        )
-    _add_timezones(calendar, events, timezone)
+            tzids = _tzids(vevent)
+            event_years = _event_years(event)
+            for tzid in tzids:
+                _check_describable(tzid, described_years(years.get(tzid, set()) | event_years))
+        except Exception:
+            logger.exception(
+                "calendar: event %s left out of the feed %r: it could not be written", event.id, name
+            )
+            continue
+        for tzid in tzids:
+            years.setdefault(tzid, set()).update(event_years)
+        entries.append((event, vevent, tzids))
+    zones: dict[str, icalendar.Timezone] = {}
+    for tzid in sorted(years):
+        try:
+            zones[tzid] = vtimezone_for_years(tzid, years[tzid])
+        except Exception:
+            left_out = [event.id for event, _, tzids in entries if tzid in tzids]
+            logger.exception(
+                "calendar: events %s left out of the feed %r: their time zone %s could not be written",
+                left_out,
+                name,
+                tzid,
+            )
+    entries = [entry for entry in entries if entry[2] <= set(zones)]
+    if not entries:
+        # RFC 5545 wants at least one component; an empty feed carries its chapter's zone.
+        zones = {timezone: vtimezone_for_years(timezone, [utcnow().year])}
+    for tzid in sorted(zones):
+        calendar.add_component(zones[tzid])
+    for _, vevent, _ in entries:
+        calendar.add_component(vevent)
     return calendar.to_ical()
 
 

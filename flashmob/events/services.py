@@ -26,6 +26,20 @@ DEFAULT_OFFER_WINDOW_HOURS = 48
 DEFAULT_OFFER_HOLD_HOURS = 4
 MAX_OFFER_WINDOW_HOURS = 24 * 30
 MAX_OFFER_HOLD_HOURS = 24 * 7
+# When an event may be: not before the network began (London's first evening was in May 2013), at
+# most EVENT_MAX_YEARS_AHEAD from today, and for at most EVENT_MAX_LENGTH. Dates outside are typos
+# (2062 for 2026), and each year an event reaches costs every calendar feed that carries it.
+# Wall-clock times in the event's zone; editing an event keeps to the same range, past or not.
+EARLIEST_EVENT_START = datetime(2013, 1, 1)
+EVENT_MAX_YEARS_AHEAD = 5
+# An evening, or a long day of them; for more, add one event per day.
+EVENT_MAX_LENGTH = timedelta(hours=24)
+_PAST_START = "The start is in the past. Please choose a time still to come."
+_END_BEFORE_START = "The end must be after the start."
+_TOO_LONG = (
+    f"An event can last at most {EVENT_MAX_LENGTH.total_seconds() / 3600:g} hours. "
+    "For a longer one, add an event for each day."
+)
 
 
 class RuleError(Exception):
@@ -66,17 +80,28 @@ def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime | None:
 
     In the hour clocks go forward (a DST gap) the time never happens on the wall, so we ask
     rather than guess. In the hour clocks go back (a fold) it happens twice: we take the first.
+    Raises OverflowError for a time whose UTC moment no calendar has (1 January of year 1 east
+    of UTC, 31 December 9999 west of it).
     """
     naive = local.replace(tzinfo=None, fold=0, second=0, microsecond=0)
-    moment = naive.replace(tzinfo=zone).astimezone(UTC)
-    if moment.astimezone(zone).replace(tzinfo=None) != naive:
+    try:
+        moment = naive.replace(tzinfo=zone).astimezone(UTC)
+        back = moment.astimezone(zone).replace(tzinfo=None)
+    except (OverflowError, ValueError) as exc:
+        raise OverflowError(f"{naive} in {zone.key} is outside the calendar") from exc
+    if back != naive:
         return None
     return moment
 
 
-def utc_to_local(moment: datetime, zone_name: str) -> datetime:
-    """A UTC moment as a naive wall-clock time in a zone, as a datetime-local field shows it."""
-    return moment.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
+def utc_to_local(moment: datetime, zone_name: str) -> datetime | None:
+    """A UTC moment as a naive wall-clock time in a zone, as a datetime-local field shows it; None
+    for a moment that has no wall-clock time there (a year-1 date west of UTC, stored before dates
+    were checked), so that the event can be opened and given a real date."""
+    try:
+        return moment.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
+    except (OverflowError, ValueError):
+        return None
 
 
 # Events
@@ -120,6 +145,50 @@ def _provisional_details(details: EventDetails, now: datetime) -> EventDetails:
     return replace(details, starts_at=starts_at, ends_at=ends_at)
 
 
+def latest_event_start(now: datetime, zone: ZoneInfo) -> datetime:
+    """The latest wall-clock start an event may have: EVENT_MAX_YEARS_AHEAD from today, in its zone."""
+    today = now.astimezone(zone).date()
+    try:
+        limit = today.replace(year=today.year + EVENT_MAX_YEARS_AHEAD)
+    except ValueError:  # 29 February, in a year that has none
+        limit = today.replace(year=today.year + EVENT_MAX_YEARS_AHEAD, day=28)
+    return datetime.combine(limit, time.max)
+
+
+def _check_start_in_range(local_start: datetime, zone: ZoneInfo, *, is_new: bool, now: datetime) -> None:
+    """Refuse a start outside the years events can have, before any arithmetic on it: far dates
+    overflow when converted (year 1 east of UTC, 9999 west of it)."""
+    if local_start < EARLIEST_EVENT_START:
+        if is_new:
+            raise EventError(_PAST_START, field="starts_at")
+        raise EventError(
+            f"Please choose a start in {EARLIEST_EVENT_START.year} or later, when the network began.",
+            field="starts_at",
+        )
+    latest = latest_event_start(now, zone)
+    if local_start > latest:
+        raise EventError(
+            f"Please choose a start by {latest:%-d %B %Y}: "
+            f"events can be planned up to {EVENT_MAX_YEARS_AHEAD} years ahead.",
+            field="starts_at",
+        )
+
+
+def _utc_or_error(local: datetime, zone: ZoneInfo, field: str, out_of_range: str) -> datetime:
+    """The UTC moment of a wall-clock time, or a rule error on its field."""
+    try:
+        moment = local_to_utc(local, zone)
+    except OverflowError:
+        raise EventError(out_of_range, field=field) from None
+    if moment is None:
+        raise EventError(
+            f"That time does not exist in {zone.key}: the clocks go forward then. "
+            "Please choose another time.",
+            field=field,
+        )
+    return moment
+
+
 def _checked_times(
     details: EventDetails,
     *,
@@ -141,24 +210,19 @@ def _checked_times(
     elif details.ends_at is None:
         raise EventError("Please say when the event ends.", field="ends_at")
     zone = zone_or_error(details.timezone, EventError)
-    starts_at = local_to_utc(details.starts_at, zone)
-    if starts_at is None:
-        raise EventError(
-            f"That time does not exist in {details.timezone}: the clocks go forward then. "
-            "Please choose another time.",
-            field="starts_at",
-        )
-    ends_at = local_to_utc(details.ends_at, zone)
-    if ends_at is None:
-        raise EventError(
-            f"That time does not exist in {details.timezone}: the clocks go forward then. "
-            "Please choose another time.",
-            field="ends_at",
-        )
+    _check_start_in_range(details.starts_at, zone, is_new=is_new, now=now)
+    starts_at = _utc_or_error(
+        details.starts_at, zone, "starts_at", "Please choose a start within the years events can have."
+    )
+    # An end so far from a start in range that it has no UTC moment breaks one of the rules below.
+    end_out_of_range = _TOO_LONG if details.ends_at > details.starts_at else _END_BEFORE_START
+    ends_at = _utc_or_error(details.ends_at, zone, "ends_at", end_out_of_range)
     if is_new and starts_at <= now:
-        raise EventError("The start is in the past. Please choose a time still to come.", field="starts_at")
+        raise EventError(_PAST_START, field="starts_at")
     if ends_at <= starts_at:
-        raise EventError("The end must be after the start.", field="ends_at")
+        raise EventError(_END_BEFORE_START, field="ends_at")
+    if ends_at - starts_at > EVENT_MAX_LENGTH:
+        raise EventError(_TOO_LONG, field="ends_at")
     return starts_at, ends_at
 
 

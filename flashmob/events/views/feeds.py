@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from flashmob.auth import ensure
-from flashmob.cache import cached_bytes
-from flashmob.events import feeds, ical
+from flashmob.cache import BuildFailed, cached_bytes, unless_failed_lately
+from flashmob.events import feeds, ical, services
 from flashmob.events.forms import ConfirmForm
 from flashmob.events.models import Chapter, Event
 from flashmob.events.permissions import can_add_to_calendar
@@ -32,6 +32,13 @@ PRIVATE_CACHE = f"private, max-age={int(feeds.REFRESH.total_seconds())}"
 # A single event's file is downloaded now and then; a change should show on the next download.
 EVENT_FILE_CACHE = "public, max-age=300"
 DRAFT_CACHE = "private, no-cache"
+# A calendar that failed to build is not built again for this long: every subscriber's app asks
+# each hour, and paying for the same failure on each request would slow the rest of the site.
+# Meanwhile the answer is 503 with Retry-After: the fault is ours and passes (once the event is
+# fixed its ETag changes, and the new calendar is tried at once), and 503 tells a calendar app to
+# come back later and keep what it holds, where 404 would say the calendar is gone and a bare 500
+# invites an immediate retry.
+FAILED_CALENDAR_RETRY = 300
 
 
 # Links that pages show and put in their <head>
@@ -110,7 +117,9 @@ def event_calendar(event: Event) -> EventCalendarLinks:
 def _event_filename(event: Event) -> str:
     ascii_title = unicodedata.normalize("NFKD", event.title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-") or "event"
-    return f"{slug}-{event.local_starts_at:%Y-%m-%d}.ics"
+    # A date stored before dates were checked may have no wall-clock day in its zone: then UTC's.
+    day = services.utc_to_local(event.starts_at, event.timezone) or event.starts_at
+    return f"{slug}-{day:%Y-%m-%d}.ics"
 
 
 # Answering for a calendar
@@ -134,11 +143,15 @@ def _not_modified(feed: feeds.Feed) -> bool:
 
 def _calendar_response(feed: feeds.Feed, build, *, cache: str, disposition: str, filename: str):
     """The calendar, or 304 Not Modified with no body when the client's copy is current; the
-    calendar is only built when it is sent."""
+    calendar is only built when it is sent; 503 while it cannot be built."""
     if _not_modified(feed):
         response = make_response("", 304)
     else:
-        response = make_response(build())
+        try:
+            body = build()
+        except BuildFailed as failed:
+            return _cannot_build(failed)
+        response = make_response(body)
         response.headers["Content-Type"] = CONTENT_TYPE
         response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response.set_etag(feed.etag, weak=True)
@@ -148,12 +161,28 @@ def _calendar_response(feed: feeds.Feed, build, *, cache: str, disposition: str,
     return response
 
 
+def _cannot_build(failed: BuildFailed):
+    """503 with Retry-After, quickly; what failed is in the log (see FAILED_CALENDAR_RETRY)."""
+    response = make_response("This calendar cannot be made just now. Please try again later.", 503)
+    response.headers["Content-Type"] = "text/plain; charset=utf-8"
+    response.headers["Retry-After"] = str(failed.retry_after)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _build_key(kind: str, feed: feeds.Feed) -> str:
+    # The ETag names exactly what the events put in the bytes; the rest comes from the settings.
+    return f"{kind}:{feed.etag}:{current_app.config['BASE_URL']}:{_organiser()}"
+
+
 def _send_feed(feed: feeds.Feed, *, cache: str, filename: str):
     def build() -> bytes:
-        # Building a feed of many events costs far more than its queries; the ETag names exactly
-        # what the bytes depend on, so a copy stored under it is never stale.
-        key = f"feed:{feed.etag}:{current_app.config['BASE_URL']}:{_organiser()}"
-        return cached_bytes(key, build_now)
+        # Building a feed of many events costs far more than its queries; a copy stored under its
+        # key is never stale.
+        key = _build_key("feed", feed)
+        return cached_bytes(
+            key, lambda: unless_failed_lately(key, build_now, remember=FAILED_CALENDAR_RETRY)
+        )
 
     def build_now() -> bytes:
         return ical.build_feed(
@@ -178,7 +207,13 @@ def event_file(event_id):
     if not can_add_to_calendar(current_user, event):
         abort(404)  # a draft's existence is not revealed; a save-the-date has no date to add yet
 
+    feed = feeds.event_file(event)
+
     def build() -> bytes:
+        key = _build_key("event-file", feed)
+        return unless_failed_lately(key, build_now, remember=FAILED_CALENDAR_RETRY)
+
+    def build_now() -> bytes:
         return ical.build_event_file(
             event,
             base_url=current_app.config["BASE_URL"],
@@ -187,7 +222,7 @@ def event_file(event_id):
         )
 
     return _calendar_response(
-        feeds.event_file(event),
+        feed,
         build,
         cache=DRAFT_CACHE if event.is_draft else EVENT_FILE_CACHE,
         disposition="attachment",
