@@ -18,7 +18,13 @@ from sqlalchemy.orm import contains_eager
 from flashmob.events.models import Chapter, ChapterMembership
 from flashmob.extensions import db
 from flashmob.members.models import User
-from flashmob.members.passwords import hash_password, needs_rehash, password_problems, verify_password
+from flashmob.members.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problems,
+    verify_decoy,
+    verify_password,
+)
 from flashmob.outbox import queue_email
 from flashmob.types import utcnow
 from flashmob.urls import public_url
@@ -158,6 +164,8 @@ def register(*, email: str, display_name: str, password: str) -> User | None:
     email = normalise_email(email)
     display_name = display_name.strip()
     check_new_password(password, email=email, display_name=display_name)
+    # Hashed before anything is known about the address: a known one must not answer sooner.
+    password_hash = hash_password(password)
     existing = db.session.scalar(select(User).where(User.email == email))
     if existing is not None:
         _send(
@@ -168,7 +176,7 @@ def register(*, email: str, display_name: str, password: str) -> User | None:
             forgot_url=public_url("members.forgot_password"),
         )
         return None
-    user = User(email=email, display_name=display_name, password_hash=hash_password(password))
+    user = User(email=email, display_name=display_name, password_hash=password_hash)
     try:
         # Two registrations for one address at the same moment: the second meets the unique index
         # and ends like any registration for a known address, on the same page and with no error.
@@ -226,8 +234,8 @@ def authenticate(email: str, password: str) -> User:
     EmailNotConfirmed (only for the right password)."""
     user = find_by_email(email)
     if user is None:
-        # Spend the time a real check takes, so that timing does not tell who has an account.
-        verify_password(hash_password("not-a-real-password"), password)
+        # Do the one check a real account costs, so that timing does not tell who has an account.
+        verify_decoy(password)
         raise InvalidCredentials()
     if not verify_password(user.password_hash, password):
         raise InvalidCredentials()
