@@ -17,7 +17,8 @@ from sqlalchemy.orm import contains_eager
 
 from flashmob.events.models import Chapter, ChapterMembership
 from flashmob.extensions import db
-from flashmob.members.models import User
+from flashmob.members import sessions
+from flashmob.members.models import User, UserSession
 from flashmob.members.passwords import (
     hash_password,
     needs_rehash,
@@ -251,11 +252,13 @@ def authenticate(email: str, password: str) -> User:
 # Passwords
 
 
-def _set_password(user: User, password: str) -> None:
+def _set_password(user: User, password: str, *, keep: UserSession | None) -> None:
     check_new_password(password, email=user.email, display_name=user.display_name)
     user.password_hash = hash_password(password)
-    # Every other session and remember-me cookie of this account stops working.
-    user.rotate_session_token()
+    # Every other sign-in ends; the one kept gets a new token, so copies of its cookies stop working too.
+    sessions.sign_out_others(user, keep=keep)
+    if keep is not None:
+        sessions.renew_token(keep)
     _send(
         user,
         "account_password_changed",
@@ -288,9 +291,10 @@ def user_to_reset(token: str) -> User:
 
 
 def reset_password(token: str, new_password: str) -> User:
-    """Set a new password from a reset link, which is then used up. The link proves the address too."""
+    """Set a new password from a reset link, which is then used up, and end every sign-in of the account.
+    The link proves the address too."""
     user = user_to_reset(token)
-    _set_password(user, new_password)
+    _set_password(user, new_password, keep=None)
     if not user.is_confirmed:
         user.email_confirmed_at = utcnow()
     user.last_login_at = utcnow()
@@ -298,11 +302,13 @@ def reset_password(token: str, new_password: str) -> User:
     return user
 
 
-def change_password(user: User, current_password: str, new_password: str, *, actor: User) -> None:
-    """Change a password, knowing the current one; signs the account out everywhere else."""
+def change_password(
+    user: User, current_password: str, new_password: str, *, actor: User, keep: UserSession | None = None
+) -> None:
+    """Change a password, knowing the current one; ends every sign-in of the account but `keep`."""
     if not verify_password(user.password_hash, current_password):
         raise WrongPassword()
-    _set_password(user, new_password)
+    _set_password(user, new_password, keep=keep)
     db.session.flush()
 
 
