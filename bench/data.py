@@ -19,8 +19,9 @@ from sqlalchemy import func, insert, select, text
 
 from flashmob.events.models import Chapter, ChapterMembership, Event, EventInterest, Rsvp, WalkIn
 from flashmob.extensions import db
-from flashmob.members.models import EmailOptOut, User
+from flashmob.members.models import EmailOptOut, User, UserSession
 from flashmob.members.passwords import hash_password
+from flashmob.members.sessions import hash_token
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def generate(scale: Scale, *, now: datetime | None = None) -> Fixtures:
     password_hash = hash_password("flashmob-bench")  # one hash for everyone: argon2 is slow on purpose
 
     tables: dict[type, list[dict]] = {model: [] for model in (
-        User, Chapter, ChapterMembership, EmailOptOut, Event, Rsvp, WalkIn, EventInterest,
+        User, Chapter, ChapterMembership, EmailOptOut, Event, Rsvp, WalkIn, EventInterest, UserSession,
     )}
     ids = {model: 0 for model in tables}
 
@@ -112,14 +113,11 @@ def generate(scale: Scale, *, now: datetime | None = None) -> Fixtures:
             description=f"The {city} chapter of PMO Flashmob.\n\n" + DESCRIPTION, timezone="Europe/London",
             created_at=anchor - timedelta(days=2000 - c),
         ))
-    user_tokens: dict[int, str] = {}
     for i in range(1, scale.members + 1):
-        token = secrets.token_urlsafe(24)
-        user_tokens[i] = token
         add(
             User, email=f"member{i}@bench.example.org",
             display_name=f"{FIRST_NAMES[i % 26]} {LAST_NAMES[(i // 26) % 26]}",
-            password_hash=password_hash, session_token=token, calendar_token=None, is_admin=(i == 1),
+            password_hash=password_hash, calendar_token=None, is_admin=(i == 1),
             headline="Head of PMO" if i % 3 == 0 else "", organisation=f"Org {i % 97}" if i % 2 else "",
             bio=BIO if i % 4 == 0 else "", show_email=(i % 6 == 0),
             created_at=anchor - timedelta(days=1500 - i % 1000),
@@ -243,6 +241,12 @@ def generate(scale: Scale, *, now: datetime | None = None) -> Fixtures:
     assert featured and past_featured and member, "the scale is too small for the pages measured"
     calendar_token = secrets.token_urlsafe(32)
     tables[User][member - 1]["calendar_token"] = calendar_token
+    # The member and the organiser the pages are measured as are signed in, one browser each.
+    sign_in_tokens = {}
+    for user_id in (member, organisers[0][0]):
+        sign_in_tokens[user_id] = secrets.token_urlsafe(32)
+        add(UserSession, user_id=user_id, token_hash=hash_token(sign_in_tokens[user_id]), device="Benchmark",
+            is_remembered=False, created_at=now, last_seen_at=now)
     # The walk-in rows keep the member's name, as add_walk_in does.
     names = {row["id"]: row["display_name"] for row in tables[User]}
     for row in tables[WalkIn]:
@@ -265,9 +269,9 @@ def generate(scale: Scale, *, now: datetime | None = None) -> Fixtures:
         event_id=featured,
         past_event_id=past_featured,
         member_id=member,
-        member_token=user_tokens[member],
+        member_token=sign_in_tokens[member],
         member_calendar_token=calendar_token,
-        organiser_token=user_tokens[organisers[0][0]],
+        organiser_token=sign_in_tokens[organisers[0][0]],
         rows={model.__tablename__: _count(model) for model in tables},
     )
 

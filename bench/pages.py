@@ -88,10 +88,10 @@ class StatementRecorder:
         return sql, sum(times) / runs
 
 
-def signed_in_client(app: Flask, session_token: str):
+def signed_in_client(app: Flask, sign_in_token: str):
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = session_token
+        session["_user_id"] = sign_in_token
         session["_fresh"] = True
     return client
 

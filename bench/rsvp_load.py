@@ -14,7 +14,6 @@ locks); on SQLite every change waits for the one database write lock.
 from __future__ import annotations
 
 import argparse
-import secrets
 import sys
 import threading
 import time
@@ -44,7 +43,7 @@ def create_event_and_members(app: Flask, members: int, capacity: int) -> tuple[i
         password_hash = hash_password("flashmob-bench")
         db.session.execute(insert(User.__table__), [
             {"id": n, "email": f"load{n}@bench.example.org", "display_name": f"Load Tester {n}",
-             "password_hash": password_hash, "session_token": secrets.token_urlsafe(24),
+             "password_hash": password_hash,
              "email_confirmed_at": now, "created_at": now}
             for n in range(1, members + 1)
         ])

@@ -7,10 +7,9 @@ from urllib.parse import urlsplit
 
 from flask import abort, request
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from flashmob.extensions import db, login_manager
+from flashmob.extensions import login_manager
+from flashmob.members import sessions
 from flashmob.members.models import User
 
 login_manager.login_view = "members.login"
@@ -19,13 +18,10 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_user(session_token: str) -> User | None:
-    # Memberships come with the user: nearly every page asks what the viewer may do.
-    return db.session.scalar(
-        select(User)
-        .where(User.session_token == session_token)
-        .options(selectinload(User.memberships))
-    )
+def load_user(token: str) -> User | None:
+    # The session and remember-me cookies carry a sign-in's token, not the account id: a sign-in
+    # that has ended (signed out, password changed, unused for 30 days) finds nobody.
+    return sessions.signed_in_user(token)
 
 
 def deny() -> NoReturn:

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from flashmob import create_app
 from flashmob.extensions import db
+from flashmob.members import sessions
 from tests import factories
 
 POSTGRES_URL = os.environ.get("FLASHMOB_TEST_DATABASE_URL")
@@ -154,8 +155,10 @@ def login(client):
     """Sign a user in on the test client: login(user)."""
 
     def _login(user):
+        sign_in = sessions.sign_in(user, user_agent="pytest", remember=False)
+        db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = user.session_token
+            session["_user_id"] = sign_in.token
             session["_fresh"] = True
         return user
 

@@ -32,9 +32,6 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(80))
     password_hash: Mapped[str] = mapped_column(String(255))
-    # Flask-Login keeps this in the session cookie instead of the id: changing it on a
-    # password change signs the account out everywhere else.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     # The secret in the address of the member's personal calendar feed: made the first time they ask
     # for it; resetting it replaces it, and the old address stops working.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -53,16 +50,28 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan"
     )
 
+    # The sign-in (UserSession) this object was loaded through or just made, with its token: set by the
+    # user loader and at sign-in, for this request only. Not a column.
+    current_session = None
+
     @property
     def is_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
 
     def get_id(self) -> str:
-        return self.session_token
+        # Flask-Login keeps this in the session and remember-me cookies: the token of this sign-in,
+        # not the account id, so that ending the sign-in on the server ends the cookies too.
+        if self.current_session is None or self.current_session.token is None:
+            raise RuntimeError("get_id() needs a sign-in: start one with members.sessions.sign_in()")
+        return self.current_session.token
 
-    def rotate_session_token(self) -> None:
-        """Invalidate every existing session and remember-me cookie of this account."""
-        self.session_token = new_token()
+    def __eq__(self, other):
+        # One account, whichever sign-in it was loaded through (UserMixin would compare get_id()).
+        if isinstance(other, User):
+            return self is other or (self.id is not None and self.id == other.id)
+        return NotImplemented
+
+    __hash__ = UserMixin.__hash__
 
     def reset_calendar_token(self) -> None:
         """Give the personal calendar feed a new secret address; the old one stops working."""
@@ -85,6 +94,33 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class UserSession(db.Model):
+    """One place a person is signed in (a browser on a device), from signing in until signing out.
+
+    Flask-Login's session and remember-me cookies carry a random token; only its SHA-256 hash is kept
+    here, so a copy of the database signs nobody in. Deleting the row ends the sign-in at once.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # What the browser said it was, in a few words: "Firefox on Windows".
+    device: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    # Whether the person ticked "Keep me signed in" (a 30-day remember-me cookie).
+    is_remembered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Moved on at most every few minutes, not on every request; indexed for pruning unused sign-ins.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    # The token itself, known only in the request that made it or presented it. Not a column.
+    token = None
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} of user {self.user_id}>"
 
 
 class EmailOptOut(db.Model):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app, has_app_context
@@ -19,13 +22,18 @@ COMMON_PASSWORDS = frozenset(
 )
 
 
-def _hasher() -> PasswordHasher:
+def _settings() -> tuple[tuple[str, int], ...]:
+    """The app's argon2 costs, as a hashable key; empty (argon2's defaults) outside an app."""
     if has_app_context():
-        return PasswordHasher(
-            time_cost=current_app.config["PASSWORD_HASH_TIME_COST"],
-            memory_cost=current_app.config["PASSWORD_HASH_MEMORY_COST"],
+        return (
+            ("time_cost", current_app.config["PASSWORD_HASH_TIME_COST"]),
+            ("memory_cost", current_app.config["PASSWORD_HASH_MEMORY_COST"]),
         )
-    return PasswordHasher()
+    return ()
+
+
+def _hasher() -> PasswordHasher:
+    return PasswordHasher(**dict(_settings()))
 
 
 def hash_password(password: str) -> str:
@@ -37,6 +45,18 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+@functools.cache
+def _decoy_hash(settings: tuple[tuple[str, int], ...]) -> str:
+    # A hash of a password nobody knows, made once per process for each set of costs (the key), so
+    # that checking against it costs what checking a real account's password costs.
+    return _hasher().hash(secrets.token_urlsafe(32))
+
+
+def verify_decoy(password: str) -> None:
+    """Check a password against the decoy, for an address with no account: the work of a real check."""
+    verify_password(_decoy_hash(_settings()), password)
 
 
 def needs_rehash(password_hash: str) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flashmob.members.models import User
+from flashmob.members.models import User, UserSession
 
 
 def _is_signed_in(user) -> bool:
@@ -15,8 +15,13 @@ def can_view_account(user) -> bool:
 
 
 def can_edit_profile(user, member: User) -> bool:
-    """People change their own profile and password, nobody else's."""
+    """People change their own profile, password and sign-ins, nobody else's."""
     return _is_signed_in(user) and user.id == member.id
+
+
+def can_sign_out_session(user, user_session: UserSession) -> bool:
+    """People end their own sign-ins from their account page, nobody else's."""
+    return _is_signed_in(user) and user_session.user_id == user.id
 
 
 def can_view_profile(user, member: User) -> bool:

@@ -17,8 +17,15 @@ from sqlalchemy.orm import contains_eager
 
 from flashmob.events.models import Chapter, ChapterMembership
 from flashmob.extensions import db
-from flashmob.members.models import User
-from flashmob.members.passwords import hash_password, needs_rehash, password_problems, verify_password
+from flashmob.members import sessions
+from flashmob.members.models import User, UserSession
+from flashmob.members.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problems,
+    verify_decoy,
+    verify_password,
+)
 from flashmob.outbox import queue_email
 from flashmob.types import utcnow
 from flashmob.urls import public_url
@@ -158,6 +165,8 @@ def register(*, email: str, display_name: str, password: str) -> User | None:
     email = normalise_email(email)
     display_name = display_name.strip()
     check_new_password(password, email=email, display_name=display_name)
+    # Hashed before anything is known about the address: a known one must not answer sooner.
+    password_hash = hash_password(password)
     existing = db.session.scalar(select(User).where(User.email == email))
     if existing is not None:
         _send(
@@ -168,7 +177,7 @@ def register(*, email: str, display_name: str, password: str) -> User | None:
             forgot_url=public_url("members.forgot_password"),
         )
         return None
-    user = User(email=email, display_name=display_name, password_hash=hash_password(password))
+    user = User(email=email, display_name=display_name, password_hash=password_hash)
     try:
         # Two registrations for one address at the same moment: the second meets the unique index
         # and ends like any registration for a known address, on the same page and with no error.
@@ -226,8 +235,8 @@ def authenticate(email: str, password: str) -> User:
     EmailNotConfirmed (only for the right password)."""
     user = find_by_email(email)
     if user is None:
-        # Spend the time a real check takes, so that timing does not tell who has an account.
-        verify_password(hash_password("not-a-real-password"), password)
+        # Do the one check a real account costs, so that timing does not tell who has an account.
+        verify_decoy(password)
         raise InvalidCredentials()
     if not verify_password(user.password_hash, password):
         raise InvalidCredentials()
@@ -243,11 +252,13 @@ def authenticate(email: str, password: str) -> User:
 # Passwords
 
 
-def _set_password(user: User, password: str) -> None:
+def _set_password(user: User, password: str, *, keep: UserSession | None) -> None:
     check_new_password(password, email=user.email, display_name=user.display_name)
     user.password_hash = hash_password(password)
-    # Every other session and remember-me cookie of this account stops working.
-    user.rotate_session_token()
+    # Every other sign-in ends; the one kept gets a new token, so copies of its cookies stop working too.
+    sessions.sign_out_others(user, keep=keep)
+    if keep is not None:
+        sessions.renew_token(keep)
     _send(
         user,
         "account_password_changed",
@@ -280,9 +291,10 @@ def user_to_reset(token: str) -> User:
 
 
 def reset_password(token: str, new_password: str) -> User:
-    """Set a new password from a reset link, which is then used up. The link proves the address too."""
+    """Set a new password from a reset link, which is then used up, and end every sign-in of the account.
+    The link proves the address too."""
     user = user_to_reset(token)
-    _set_password(user, new_password)
+    _set_password(user, new_password, keep=None)
     if not user.is_confirmed:
         user.email_confirmed_at = utcnow()
     user.last_login_at = utcnow()
@@ -290,11 +302,13 @@ def reset_password(token: str, new_password: str) -> User:
     return user
 
 
-def change_password(user: User, current_password: str, new_password: str, *, actor: User) -> None:
-    """Change a password, knowing the current one; signs the account out everywhere else."""
+def change_password(
+    user: User, current_password: str, new_password: str, *, actor: User, keep: UserSession | None = None
+) -> None:
+    """Change a password, knowing the current one; ends every sign-in of the account but `keep`."""
     if not verify_password(user.password_hash, current_password):
         raise WrongPassword()
-    _set_password(user, new_password)
+    _set_password(user, new_password, keep=keep)
     db.session.flush()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -18,7 +19,7 @@ from markupsafe import Markup
 from flashmob.auth import ensure, safe_next
 from flashmob.events.queries import member_events
 from flashmob.extensions import db, limiter
-from flashmob.members import services
+from flashmob.members import services, sessions
 from flashmob.members.forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -28,10 +29,11 @@ from flashmob.members.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from flashmob.members.models import User
+from flashmob.members.models import User, UserSession
 from flashmob.members.permissions import (
     can_edit_profile,
     can_see_members_evenings,
+    can_sign_out_session,
     can_view_account,
     can_view_profile,
 )
@@ -54,8 +56,13 @@ def _home():
     return redirect(url_for("events.home"))
 
 
-def _remembered() -> bool:
-    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+def _start_session(user: User, *, remember: bool = False) -> None:
+    """A sign-in row for this browser, committed with the request; login_user() follows the commit."""
+    sessions.sign_in(user, user_agent=request.headers.get("User-Agent"), remember=remember)
+
+
+def _sessions_section():
+    return redirect(url_for("members.account", _anchor="sessions"))
 
 
 def _check_inbox(reason: str, email: str):
@@ -123,6 +130,7 @@ def confirm_email(token):
             raise services.InvalidLink("That address is already confirmed. Please sign in.")
         if form.validate_on_submit():
             user = services.confirm_email(token)
+            _start_session(user)
             db.session.commit()
             login_user(user)
             flash(
@@ -159,6 +167,7 @@ def login():
             form.form_errors.append(str(exc))
             status = 422
         else:
+            _start_session(user, remember=form.remember.data)
             db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(f"Welcome back, {user.display_name}.", "success")
@@ -170,9 +179,11 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out of this browser; other devices stay signed in."""
+    """Sign out of this browser: the sign-in ends on the server, so copies of its cookies stop working."""
     form = ConfirmForm()
     if form.validate_on_submit() and current_user.is_authenticated:
+        sessions.sign_out(current_user.current_session)
+        db.session.commit()
         logout_user()
         flash("You are signed out. See you at the next Flashmob.", "success")
     return _home()
@@ -207,6 +218,7 @@ def reset_password(token):
         except services.InvalidLink as exc:
             return render_template("members/link_problem.html", message=str(exc), kind="reset"), 400
         else:
+            _start_session(user)
             db.session.commit()
             login_user(user)
             flash("Your new password is set and you are signed in. Other devices are signed out.", "success")
@@ -225,7 +237,41 @@ def account():
         user=current_user,
         memberships=services.chapter_memberships(current_user),
         evenings=member_events(current_user, for_owner=True),
+        sign_ins=sessions.sign_ins(current_user, this=current_user.current_session),
     )
+
+
+@bp.route("/account/sessions/sign-out-others", methods=["POST"])
+@login_required
+def sign_out_others():
+    """Sign out every other browser and device where you are signed in; this one stays."""
+    user = current_user._get_current_object()
+    ensure(can_edit_profile(current_user, user))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    ended = sessions.sign_out_others(user, keep=user.current_session)
+    db.session.commit()
+    if ended:
+        devices = "1 other device" if ended == 1 else f"{ended} other devices"
+        flash(f"You are signed out on {devices}. This one stays signed in.", "success")
+    else:
+        flash("You were not signed in anywhere else.", "info")
+    return _sessions_section()
+
+
+@bp.route("/account/sessions/<int:session_id>/sign-out", methods=["POST"])
+@login_required
+def sign_out_session(session_id):
+    """Sign out one of the other browsers or devices where you are signed in."""
+    user_session = db.get_or_404(UserSession, session_id)
+    ensure(can_sign_out_session(current_user, user_session))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    device = user_session.device
+    sessions.sign_out(user_session)
+    db.session.commit()
+    flash(f"Signed out of {device}.", "success")
+    return _sessions_section()
 
 
 @bp.route("/account/profile", methods=["GET", "POST"])
@@ -261,15 +307,17 @@ def change_password():
     form = ChangePasswordForm(user=user)
     if form.validate_on_submit():
         try:
-            services.change_password(user, form.current_password.data, form.password.data, actor=user)
+            services.change_password(
+                user, form.current_password.data, form.password.data, actor=user, keep=user.current_session
+            )
         except services.WrongPassword as exc:
             form.current_password.errors.append(str(exc))
         except services.WeakPassword as exc:
             form.password.errors.append(str(exc))
         else:
             db.session.commit()
-            # The session held the old token: sign this browser in again with the new one.
-            login_user(user, remember=_remembered())
+            # This sign-in has a new token: store it in this browser's cookies.
+            login_user(user, remember=user.current_session.is_remembered)
             flash("Your password is changed. Any other devices have been signed out.", "success")
             return redirect(url_for("members.account"))
     status = 422 if form.errors else 200

@@ -119,6 +119,17 @@ def _account_with_calendar(page, server, site):
     return answer.value
 
 
+def _account_signed_in_elsewhere(page, server, site):
+    """The account page of someone also signed in on a phone: the other sign-in and its buttons show."""
+    from flashmob.extensions import db
+    from flashmob.members import sessions
+
+    for person in (site.member, site.organiser):
+        sessions.sign_in(person, user_agent="Mozilla/5.0 (Linux; Android 14) Chrome/126.0", remember=True)
+    db.session.commit()
+    return page.goto(server.path("members.account"))
+
+
 def _confirm_token(site):
     from flashmob.members.services import confirmation_token
 
@@ -239,6 +250,7 @@ KINDS: list[PageKind] = [
     PageKind("reset-password", ANONYMOUS, 200, _goto("members.reset_password", token=_reset_token)),
     PageKind("account", SIGNED_IN, 200, _goto("members.account")),
     PageKind("account-calendar", SIGNED_IN, 200, _account_with_calendar),
+    PageKind("account-signed-in-elsewhere", SIGNED_IN, 200, _account_signed_in_elsewhere),
     PageKind("edit-profile", SIGNED_IN, 200, _goto("members.edit_profile")),
     PageKind("change-password", SIGNED_IN, 200, _goto("members.change_password")),
     PageKind(

@@ -97,6 +97,28 @@ def test_organiser_creates_and_publishes_an_event_and_sees_it_on_the_chapter_pag
     assert event.chapter_id == site.birmingham.id
 
 
+def test_member_signed_in_on_two_devices_signs_the_other_out_from_the_account_page(new_page, server, sign_in):
+    site = build_site()
+    phone, laptop = new_page(), new_page()
+    sign_in(phone, site.member)
+    sign_in(laptop, site.member)
+    laptop.goto(server.path("members.account"))
+    signed_in = laptop.get_by_role("region", name="Where you're signed in")
+    expect(signed_in.get_by_role("listitem")).to_have_count(2)
+    expect(signed_in.get_by_role("listitem").first).to_contain_text("This device")
+    signed_in.get_by_role("button", name="Sign out everywhere else").click()
+    expect(laptop.get_by_role("status").filter(has_text="signed out on 1 other device")).to_be_visible()
+    assert laptop.url.endswith("/account#sessions")
+    signed_in = laptop.get_by_role("region", name="Where you're signed in")
+    expect(signed_in.get_by_role("listitem")).to_have_count(1)
+
+    phone.goto(server.path("members.account"))
+    account_nav = phone.get_by_role("navigation", name="Account")
+    expect(account_nav.get_by_role("link", name="Sign in")).to_be_visible()
+    laptop.reload()
+    expect(laptop.get_by_role("heading", level=1)).to_have_text("Your account")
+
+
 def test_anonymous_reader_browses_chapters_upcoming_and_past_events(page, server):
     site = build_site()
     page.goto("/")

@@ -33,6 +33,25 @@ def ada(create_member):
     return create_member("Ada Lovelace", "ada@example.org")
 
 
+FIREFOX_ON_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
+
+@pytest.fixture
+def sign_in_elsewhere(app):
+    """Sign a member in on another browser, through the sign-in form: returns that browser's client."""
+
+    def _sign_in(user: User, *, remember: bool = False, user_agent: str = FIREFOX_ON_WINDOWS):
+        browser = app.test_client()
+        data = {"email": user.email, "password": PASSWORD} | ({"remember": "y"} if remember else {})
+        if app.config["WTF_CSRF_ENABLED"]:
+            data["csrf_token"] = csrf_token_from(browser.get("/login").text)
+        response = browser.post("/login", data=data, headers={"User-Agent": user_agent})
+        assert response.status_code == 302, response.text
+        return browser
+
+    return _sign_in
+
+
 @pytest.fixture
 def outbox(app):
     """The emails queued so far, oldest first."""

@@ -69,10 +69,10 @@ def test_reset_link_shows_a_form_for_the_new_password(client, ada, outbox):
     assert ">Confirm new password</label>" in response.text
 
 
-def test_resetting_sets_the_password_signs_in_and_signs_out_other_devices(client, app, ada, login, outbox):
-    other_device = app.test_client()
-    with other_device.session_transaction() as session:
-        session["_user_id"] = ada.session_token
+def test_resetting_sets_the_password_signs_in_and_signs_out_other_devices(
+    client, ada, outbox, sign_in_elsewhere
+):
+    other_device = sign_in_elsewhere(ada)
     link = _reset_link(client, outbox)
     response = client.post(link, data=NEW)
     assert response.status_code == 302
@@ -164,11 +164,9 @@ def test_everyone_signed_in_can_change_their_own_password(client, login, roles, 
     assert "http://localhost/password/forgot" in notice.text_body
 
 
-def test_changing_password_signs_out_other_devices_but_not_this_one(client, app, ada, login):
+def test_changing_password_signs_out_other_devices_but_not_this_one(client, ada, login, sign_in_elsewhere):
     login(ada)
-    other_device = app.test_client()
-    with other_device.session_transaction() as session:
-        session["_user_id"] = ada.session_token
+    other_device = sign_in_elsewhere(ada)
     assert other_device.get("/account").status_code == 200
     response = client.post("/account/password", data=CHANGE)
     assert response.status_code == 302
@@ -199,16 +197,16 @@ def test_changing_password_keeps_remember_me_on_this_device_only(client, app, ad
     ],
 )
 def test_changing_password_with_bad_input_shows_the_problem_and_changes_nothing(
-    client, ada, login, outbox, change, field_id, message
+    client, ada, login, outbox, sign_in_elsewhere, change, field_id, message
 ):
     login(ada)
-    token = ada.session_token
+    other_device = sign_in_elsewhere(ada)
     response = client.post("/account/password", data=CHANGE | change)
     assert response.status_code == 422
     assert message in field_error(response.text, field_id)
     ada = refreshed(ada)
     assert verify_password(ada.password_hash, PASSWORD)
-    assert ada.session_token == token
+    assert other_device.get("/account").status_code == 200
     assert outbox() == []
 
 

@@ -69,7 +69,10 @@ def test_registering_a_taken_address_looks_exactly_like_registering_a_new_one(
     # The owner of the taken address hears about it; the new address gets its confirmation link.
     [warning] = outbox("taken@example.org")
     assert warning.subject == "Someone tried to register with your address"
-    assert "http://localhost/password/forgot" in warning.text_body
+    for body in (warning.text_body, warning.html_body):
+        assert "You already have an account, so we did not create another." in body
+        assert "http://localhost/login" in body
+        assert "http://localhost/password/forgot" in body
     assert outbox("fresh@example.org")[0].subject == "Confirm your email address"
     assert db.session.scalar(select(User).where(User.email == "taken@example.org")).display_name == "Ada"
 

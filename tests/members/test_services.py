@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import func, select
 
 from flashmob.extensions import db
-from flashmob.members import services
+from flashmob.members import services, sessions
+from flashmob.members.models import UserSession
 from flashmob.members.passwords import verify_password
 from tests.members.conftest import NEW_PASSWORD, PASSWORD, link_in, refreshed
+
+
+def _sign_in_count(user) -> int:
+    return db.session.scalar(select(func.count(UserSession.id)).where(UserSession.user_id == user.id))
 
 
 def test_normalise_email_lower_cases_and_refuses_malformed_addresses():
@@ -125,13 +131,14 @@ def test_authenticate_rehashes_a_password_stored_with_old_settings(ada):
 
 
 def test_reset_password_sets_the_password_signs_out_everywhere_and_uses_up_the_link(ada, outbox):
-    old_token = ada.session_token
+    for device in ("laptop", "phone"):
+        sessions.sign_in(ada, user_agent=device, remember=True)
     link = services.reset_token(ada)
     services.reset_password(link, NEW_PASSWORD)
     db.session.commit()
     ada = refreshed(ada)
     assert verify_password(ada.password_hash, NEW_PASSWORD)
-    assert ada.session_token != old_token
+    assert _sign_in_count(ada) == 0
     assert outbox()[-1].subject == "Your password was changed"
     with pytest.raises(services.InvalidLink, match="already been used"):
         services.reset_password(link, "another fine password")
@@ -166,10 +173,16 @@ def test_change_password_needs_the_current_one(ada):
     assert ada.password_hash == old_hash
 
 
-def test_change_password_rotates_the_session_token_and_sends_a_notice(ada, outbox):
-    old_token = ada.session_token
-    services.change_password(ada, PASSWORD, NEW_PASSWORD, actor=ada)
-    assert ada.session_token != old_token
+def test_change_password_ends_the_other_sign_ins_renews_this_one_and_sends_a_notice(ada, outbox):
+    here = sessions.sign_in(ada, user_agent="laptop", remember=True)
+    sessions.sign_in(ada, user_agent="phone", remember=False)
+    old_token = here.token
+    services.change_password(ada, PASSWORD, NEW_PASSWORD, actor=ada, keep=here)
+    db.session.commit()
+    assert _sign_in_count(ada) == 1
+    assert here.token != old_token
+    assert sessions.signed_in_user(old_token) is None
+    assert sessions.signed_in_user(here.token) == ada
     assert verify_password(ada.password_hash, NEW_PASSWORD)
     [notice] = outbox()
     assert (notice.to_address, notice.subject) == ("ada@example.org", "Your password was changed")

@@ -16,7 +16,7 @@ from flashmob.extensions import db, limiter
 
 def _message_limit_key() -> str:
     # Per organiser, not per address: colleagues behind one office network each get their own allowance.
-    return f"organiser-message:{current_user.get_id()}"
+    return f"organiser-message:{current_user.id}"
 
 
 @bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
