@@ -140,27 +140,67 @@ def _check_open(event: Event) -> None:
         raise CheckInError(reason)
 
 
-def check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
-    """Tick someone with a seat in; doing it again keeps the first time."""
-    _check_open(rsvp.event)
+def _current(rsvp: Rsvp) -> Rsvp:
+    """The RSVP as it is now, read after the lock: the job that passes lapsed offers on may have moved it."""
+    statement = select(Rsvp).where(Rsvp.id == rsvp.id).execution_options(populate_existing=True)
+    return db.session.execute(statement).scalar_one()
+
+
+# "12:30 on Thu 7 May", in the event's own zone.
+MOMENT = "%H:%M on %a %-d %b"
+
+
+def _moment(event: Event, at: datetime) -> str:
+    return at.astimezone(event.tz).strftime(MOMENT)
+
+
+def _no_seat(event: Event, rsvp: Rsvp, now: datetime) -> str | None:
+    """Why this RSVP holds no seat to check in at `now`, for the organiser; None when it does."""
+    name = rsvp.user.display_name
+    if rsvp.status == Rsvp.GOING or (rsvp.status == Rsvp.OFFERED and now < rsvp.offer_expires_at):
+        return None
+    if rsvp.status in (Rsvp.OFFERED, Rsvp.EXPIRED) and rsvp.offer_expires_at is not None:
+        return (
+            f"The seat offered to {name} ran out unclaimed at {_moment(event, rsvp.offer_expires_at)}: "
+            "add them as a walk-in if they are staying."
+        )
+    return f"{name} has no seat for this event: add them as a walk-in if they are staying."
+
+
+def _tick(rsvp: Rsvp, actor: User, now: datetime) -> None:
+    """Check in a seat that is theirs; run under the event's lock, as it may claim an offer."""
     if rsvp.status == Rsvp.OFFERED:
         # They hold the seat and are at the door: that is as good as claiming it.
         rsvp.status = Rsvp.GOING
         rsvp.offer_expires_at = None
-    elif rsvp.status != Rsvp.GOING:
-        raise CheckInError(
-            f"{rsvp.user.display_name} has no seat for this event: add them as a walk-in if they are staying."
-        )
     if rsvp.checked_in_at is None:
-        rsvp.checked_in_at = now or utcnow()
+        rsvp.checked_in_at = now
         rsvp.checked_in_by_id = actor.id
+
+
+def check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
+    """Tick someone with a seat in; doing it again keeps the first time.
+
+    Checking in an offered seat claims it, so this takes the event's lock and reads the RSVP again after
+    it, like every seat change: the offer may have run out and passed on since the page was loaded.
+    """
+    event = lock_event(rsvp.event_id)
+    rsvp = _current(rsvp)
+    now = now or utcnow()
+    _check_open(event)
+    problem = _no_seat(event, rsvp, now)
+    if problem:
+        raise CheckInError(problem)
+    _tick(rsvp, actor, now)
     db.session.flush()
     return rsvp
 
 
 def undo_check_in(rsvp: Rsvp, *, actor: User) -> Rsvp:
     """Take back a check-in made by mistake; they keep their seat."""
-    _check_open(rsvp.event)
+    event = lock_event(rsvp.event_id)
+    rsvp = _current(rsvp)
+    _check_open(event)
     rsvp.checked_in_at = None
     rsvp.checked_in_by_id = None
     db.session.flush()
@@ -197,8 +237,10 @@ def add_walk_in(
         .where(Rsvp.event_id == event.id, Rsvp.user_id == user.id)
         .execution_options(populate_existing=True)
     )
-    if rsvp is not None and rsvp.status in (Rsvp.GOING, Rsvp.OFFERED):
-        return check_in(rsvp, actor=actor, now=now)
+    if rsvp is not None and _no_seat(event, rsvp, now) is None:
+        _tick(rsvp, actor, now)
+        db.session.flush()
+        return rsvp
     if rsvp is None:
         rsvp = Rsvp(event_id=event.id, user_id=user.id, status=Rsvp.GOING, responded_at=now)
         db.session.add(rsvp)
