@@ -1,7 +1,8 @@
 """Check-in on the night: ticking attendees in, walk-ins, and what the attendance was afterwards.
 
 Functions change objects and flush; the caller commits once. A rule that says no raises CheckInError with a
-message for the organiser. Permissions (can_check_in) are checked by the caller.
+message for the organiser. Permissions (can_check_in) are checked by the caller. Check-in is open on the
+day only (check_in_window); a check-in that changes a seat takes the event's lock, as every seat change does.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 import segno
+from flask import current_app
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -68,13 +71,80 @@ class Attendance:
         return self.checked_in + self.walk_ins
 
 
-def closed_reason(event: Event) -> str | None:
-    """Why nobody can be checked in to this event, or None when check-in is open."""
+# When check-in is open
+
+
+class CheckInPhase(StrEnum):
+    """Where an event stands for check-in."""
+
+    UNAVAILABLE = "unavailable"  # a draft, cancelled, or its date not set yet: there is no window
+    NOT_YET = "not_yet"
+    OPEN = "open"
+    OVER = "over"
+
+
+# "12:30 on Thu 7 May", in the event's own zone.
+MOMENT = "%H:%M on %a %-d %b"
+
+
+def _moment(event: Event, at: datetime) -> str:
+    return at.astimezone(event.tz).strftime(MOMENT)
+
+
+@dataclass(frozen=True)
+class CheckInWindow:
+    """When check-in opens and closes for an event, and where it stands now: what every page and rule asks."""
+
+    phase: CheckInPhase
+    opens_at: datetime
+    closes_at: datetime
+    opens: str  # opens_at as people read it: "12:30 on Thu 7 May"
+    closes: str
+    reason: str | None  # why nobody can be checked in now, for the organisers; None while open
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase == CheckInPhase.OPEN
+
+    @property
+    def not_yet(self) -> bool:
+        return self.phase == CheckInPhase.NOT_YET
+
+    @property
+    def is_over(self) -> bool:
+        return self.phase == CheckInPhase.OVER
+
+
+def check_in_window(event: Event, now: datetime | None = None) -> CheckInWindow:
+    """Whether check-in is open for this event and, if not, why not.
+
+    It opens CHECK_IN_OPENS_HOURS before the start, on the day, and closes CHECK_IN_CLOSES_HOURS after the
+    end, leaving time to record late arrivals; a draft, a cancelled event and a save-the-date have none.
+    """
+    now = now or utcnow()
+    config = current_app.config
+    opens_at = event.starts_at - timedelta(hours=config["CHECK_IN_OPENS_HOURS"])
+    closes_at = event.ends_at + timedelta(hours=config["CHECK_IN_CLOSES_HOURS"])
+    opens, closes = _moment(event, opens_at), _moment(event, closes_at)
+    phase, reason = CheckInPhase.UNAVAILABLE, None
     if event.is_draft:
-        return "This event is a draft: publish it before checking people in."
-    if event.is_cancelled:
-        return "This event is cancelled: there is nobody to check in."
-    return None
+        reason = "This event is a draft: publish it before checking people in."
+    elif event.is_cancelled:
+        reason = "This event is cancelled: there is nobody to check in."
+    elif event.date_tbc:
+        reason = "This event's date is not set yet: check-in opens on the day."
+    elif now < opens_at:
+        phase, reason = CheckInPhase.NOT_YET, f"Check-in opens at {opens}."
+    elif now >= closes_at:
+        phase, reason = CheckInPhase.OVER, f"Check-in closed at {closes}."
+    else:
+        phase = CheckInPhase.OPEN
+    return CheckInWindow(phase, opens_at, closes_at, opens, closes, reason)
+
+
+def closed_reason(event: Event, now: datetime | None = None) -> str | None:
+    """Why nobody can be checked in to this event now, or None when check-in is open."""
+    return check_in_window(event, now).reason
 
 
 def _is_member_walk_in(event: Event):
@@ -134,8 +204,8 @@ def attendance(event: Event) -> Attendance:
 # Checking people in
 
 
-def _check_open(event: Event) -> None:
-    reason = closed_reason(event)
+def _check_open(event: Event, now: datetime) -> None:
+    reason = closed_reason(event, now)
     if reason:
         raise CheckInError(reason)
 
@@ -144,14 +214,6 @@ def _current(rsvp: Rsvp) -> Rsvp:
     """The RSVP as it is now, read after the lock: the job that passes lapsed offers on may have moved it."""
     statement = select(Rsvp).where(Rsvp.id == rsvp.id).execution_options(populate_existing=True)
     return db.session.execute(statement).scalar_one()
-
-
-# "12:30 on Thu 7 May", in the event's own zone.
-MOMENT = "%H:%M on %a %-d %b"
-
-
-def _moment(event: Event, at: datetime) -> str:
-    return at.astimezone(event.tz).strftime(MOMENT)
 
 
 def _no_seat(event: Event, rsvp: Rsvp, now: datetime) -> str | None:
@@ -187,7 +249,7 @@ def check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
     event = lock_event(rsvp.event_id)
     rsvp = _current(rsvp)
     now = now or utcnow()
-    _check_open(event)
+    _check_open(event, now)
     problem = _no_seat(event, rsvp, now)
     if problem:
         raise CheckInError(problem)
@@ -196,11 +258,11 @@ def check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
     return rsvp
 
 
-def undo_check_in(rsvp: Rsvp, *, actor: User) -> Rsvp:
+def undo_check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
     """Take back a check-in made by mistake; they keep their seat."""
     event = lock_event(rsvp.event_id)
     rsvp = _current(rsvp)
-    _check_open(event)
+    _check_open(event, now or utcnow())
     rsvp.checked_in_at = None
     rsvp.checked_in_by_id = None
     db.session.flush()
@@ -221,8 +283,8 @@ def add_walk_in(
     email = (email or "").strip().lower()
     if not name:
         raise CheckInError("Please give the person's name.", field="name")
-    _check_open(event)
     now = now or utcnow()
+    _check_open(event, now)
     user = db.session.scalar(select(User).where(User.email == email)) if email else None
     if user is None:
         walk_in = WalkIn(event_id=event.id, name=name, email=email, checked_in_at=now, added_by_id=actor.id)
@@ -266,9 +328,9 @@ def add_walk_in(
     return rsvp
 
 
-def remove_walk_in(walk_in: WalkIn, *, actor: User) -> None:
+def remove_walk_in(walk_in: WalkIn, *, actor: User, now: datetime | None = None) -> None:
     """Take back a walk-in added by mistake."""
-    _check_open(walk_in.event)
+    _check_open(walk_in.event, now or utcnow())
     db.session.delete(walk_in)
     db.session.flush()
 

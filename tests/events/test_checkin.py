@@ -311,9 +311,9 @@ def test_bad_walk_in_input_is_refused_at_the_field_and_nothing_is_saved(
 
 
 def test_a_member_who_walks_in_to_a_full_event_is_going_and_checked_in(
-    client, as_role, roles, create_event, create_user
+    client, as_role, roles, tonight, create_event, create_user
 ):
-    full = create_event(roles["chapter"], capacity=1)
+    full = create_event(roles["chapter"], capacity=1, starts_at=tonight.starts_at)
     rsvps.rsvp_going(full, create_user("Sam Seated"))
     waiting = create_user("Wendy Waitlisted", email="wendy@example.org")
     rsvps.rsvp_going(full, waiting)
@@ -360,7 +360,7 @@ def test_removing_a_walk_in_follows_the_role(client, as_role, roles, tonight, ro
 def test_a_walk_in_of_another_event_cannot_be_removed_through_this_one(
     client, as_role, roles, tonight, create_event
 ):
-    other = create_event(roles["chapter"])
+    other = create_event(roles["chapter"], starts_at=tonight.starts_at)
     walk_in = checkins.add_walk_in(other, "Wanda Walkin", actor=roles["organiser"])
     db.session.commit()
     as_role("organiser")

@@ -182,7 +182,12 @@ def _render_ticket(event: Event, rsvp: Rsvp):
     ensure(can_view_ticket(current_user, rsvp))
     url = checkins.ticket_url(rsvp)
     return render_template(
-        "events/ticket.html", event=event, rsvp=rsvp, ticket_url=url, qr_code=checkins.qr_code_uri(url)
+        "events/ticket.html",
+        event=event,
+        rsvp=rsvp,
+        ticket_url=url,
+        qr_code=checkins.qr_code_uri(url),
+        check_in=checkins.check_in_window(event),
     )
 
 
