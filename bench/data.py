@@ -228,7 +228,7 @@ def generate(scale: Scale, *, now: datetime | None = None) -> Fixtures:
                 if is_featured and k == 0:
                     member = user_id
             if past and not cancelled:
-                # A member who came without booking (their RSVP is made going and checked in), two guests.
+                # A member with a seat added at the door as a walk-in (their seat checked in), two guests.
                 walker = attendees[r]
                 add(Rsvp, event_id=event_id, user_id=walker, status="going", created_at=starts,
                     responded_at=starts, updated_at=starts, checked_in_at=starts + timedelta(minutes=30),
@@ -243,7 +243,7 @@ def generate(scale: Scale, *, now: datetime | None = None) -> Fixtures:
     assert featured and past_featured and member, "the scale is too small for the pages measured"
     calendar_token = secrets.token_urlsafe(32)
     tables[User][member - 1]["calendar_token"] = calendar_token
-    # The walk-in rows keep the member's name, as add_walk_in does.
+    # The member's walk-in row carries the name an organiser would type: theirs.
     names = {row["id"]: row["display_name"] for row in tables[User]}
     for row in tables[WalkIn]:
         if row["user_id"] is not None:

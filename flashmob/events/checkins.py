@@ -16,13 +16,15 @@ from enum import StrEnum
 
 import segno
 from flask import current_app
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from flashmob.events.models import Event, Rsvp, WalkIn
 from flashmob.events.rsvps import lock_event
 from flashmob.extensions import db
 from flashmob.members.models import User
+from flashmob.outbox import queue_email
 from flashmob.types import utcnow
 from flashmob.urls import public_url
 
@@ -44,7 +46,7 @@ class CheckInError(Exception):
 
 @dataclass
 class Arrival:
-    """One line on the check-in list: an attendee with a seat, or a walk-in without an account."""
+    """One line on the check-in list: an attendee with a seat, or a walk-in under the name typed for them."""
 
     name: str
     checked_in_at: datetime | None
@@ -61,9 +63,9 @@ class Arrival:
 class Attendance:
     """How many came of how many were going; walk-ins are counted among those who came."""
 
-    going: int  # booked a seat in advance (walk-ins who are members are not counted here)
+    going: int  # booked a seat in advance (a member with a seat who was added as a walk-in counts as one)
     checked_in: int  # of those going, how many came
-    walk_ins: int  # came without a booked seat
+    walk_ins: int  # came without a booked seat: every walk-in, with an account or not
     expected: int  # everyone on the check-in list: going, plus walk-ins
 
     @property
@@ -158,47 +160,41 @@ def _name_filter(column, search: str):
 
 
 def arrivals(event: Event, search: str = "") -> list[Arrival]:
-    """Everyone going, and walk-ins without an account, by name; filtered by part of a name. Two queries."""
+    """Everyone going, and every walk-in, by name; filtered by part of a name. Two queries.
+
+    A walk-in shows the name the organiser typed, whether or not it turned out to be a member's; a member
+    with a seat who was added as a walk-in is that one line, not two.
+    """
     members = (
-        select(Rsvp, _is_member_walk_in(event).label("is_walk_in"))
+        select(Rsvp)
         .join(Rsvp.user)
-        .where(Rsvp.event_id == event.id, Rsvp.status == Rsvp.GOING)
+        .where(Rsvp.event_id == event.id, Rsvp.status == Rsvp.GOING, ~_is_member_walk_in(event))
         .options(contains_eager(Rsvp.user))
     )
-    guests = select(WalkIn).where(WalkIn.event_id == event.id, WalkIn.user_id.is_(None))
+    walk_ins = select(WalkIn).where(WalkIn.event_id == event.id)
     if search.strip():
         members = members.where(_name_filter(User.display_name, search))
-        guests = guests.where(_name_filter(WalkIn.name, search))
+        walk_ins = walk_ins.where(_name_filter(WalkIn.name, search))
     rows = [
-        Arrival(rsvp.user.display_name, rsvp.checked_in_at, bool(is_walk_in), rsvp=rsvp)
-        for rsvp, is_walk_in in db.session.execute(members)
+        Arrival(rsvp.user.display_name, rsvp.checked_in_at, False, rsvp=rsvp)
+        for rsvp in db.session.scalars(members)
     ]
-    rows += [Arrival(w.name, w.checked_in_at, True, walk_in=w) for w in db.session.scalars(guests)]
+    rows += [Arrival(w.name, w.checked_in_at, True, walk_in=w) for w in db.session.scalars(walk_ins)]
     return sorted(rows, key=lambda row: (row.name.casefold(), row.rsvp.id if row.rsvp else 0))
 
 
 def attendance(event: Event) -> Attendance:
     """The attendance counts, in one query."""
-    going = Rsvp.status == Rsvp.GOING
-    member_walk_in = _is_member_walk_in(event)
+    booked = (Rsvp.status == Rsvp.GOING) & ~_is_member_walk_in(event)
     came = Rsvp.checked_in_at.is_not(None)
-    guests = select(func.count(WalkIn.id)).where(WalkIn.event_id == event.id, WalkIn.user_id.is_(None))
+    walk_ins = select(func.count(WalkIn.id)).where(WalkIn.event_id == event.id)
     statement = select(
-        func.count(Rsvp.id).filter(going, ~member_walk_in),
-        func.count(Rsvp.id).filter(going, ~member_walk_in, came),
-        func.count(Rsvp.id).filter(going, member_walk_in),
-        func.count(Rsvp.id).filter(going, member_walk_in, came),
-        guests.scalar_subquery(),
+        func.count(Rsvp.id).filter(booked),
+        func.count(Rsvp.id).filter(booked, came),
+        walk_ins.scalar_subquery(),
     ).where(Rsvp.event_id == event.id)
-    booked, booked_came, members_walked_in, members_walked_in_came, guests = (
-        db.session.execute(statement).one()
-    )
-    return Attendance(
-        going=booked,
-        checked_in=booked_came,
-        walk_ins=members_walked_in_came + guests,
-        expected=booked + members_walked_in + guests,
-    )
+    going, going_came, walked_in = db.session.execute(statement).one()
+    return Attendance(going=going, checked_in=going_came, walk_ins=walked_in, expected=going + walked_in)
 
 
 # Checking people in
@@ -214,6 +210,15 @@ def _current(rsvp: Rsvp) -> Rsvp:
     """The RSVP as it is now, read after the lock: the job that passes lapsed offers on may have moved it."""
     statement = select(Rsvp).where(Rsvp.id == rsvp.id).execution_options(populate_existing=True)
     return db.session.execute(statement).scalar_one()
+
+
+def _member_rsvp(event: Event, user_id: int) -> Rsvp | None:
+    statement = (
+        select(Rsvp)
+        .where(Rsvp.event_id == event.id, Rsvp.user_id == user_id)
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalar(statement)
 
 
 def _no_seat(event: Event, rsvp: Rsvp, now: datetime) -> str | None:
@@ -269,68 +274,121 @@ def undo_check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rs
     return rsvp
 
 
+@dataclass
+class WalkInResult:
+    """What adding a walk-in did: the walk-in on the list, and whether it is new or was there already."""
+
+    walk_in: WalkIn
+    is_new: bool
+
+
+# The kind of the email telling a member they were checked in as a walk-in. Like account email it cannot
+# be stopped (notifications.preference_for knows no such kind): it tells the member that someone used their
+# address at an evening, and a member who turned it off could be checked in without ever knowing.
+CHECKED_IN_KIND = "checked_in_at_door"
+
+
+def _walk_in_with_email(event: Event, email: str) -> WalkIn | None:
+    statement = (
+        select(WalkIn)
+        .where(WalkIn.event_id == event.id, WalkIn.email == email)
+        .order_by(WalkIn.id)
+        .limit(1)
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalar(statement)
+
+
 def add_walk_in(
     event: Event, name: str, email: str = "", *, actor: User, now: datetime | None = None
-) -> WalkIn | Rsvp:
-    """Check in someone who came without a seat booked.
+) -> WalkInResult:
+    """Check in someone who came without a seat booked, under the name (and email) the organiser typed.
 
-    A member (found by email) is set to going and checked in, whatever their RSVP said; someone already
-    going is simply checked in. Anyone else is kept as a walk-in with their name. Walk-ins may take the
-    event over its capacity: they are physically in the room, and capacity is there to share seats out
-    fairly in advance, not to turn away someone at the door.
+    The organiser sees the same whether or not the email belongs to an account: a walk-in with the name
+    they typed, counted as a walk-in. When it is a member's address the walk-in is linked to them (once per
+    event) and they are emailed that this organiser checked them in. A walk-in takes no seat: the member's
+    RSVP stays as they left it, so a full event is not overbooked and neither the waitlist nor who is going
+    changes (which would also tell the organiser that the address has an account). A seat the member does
+    hold (going, or an offer still open) is checked in with the walk-in. An email already among this
+    event's walk-ins is the same person: that walk-in is returned, not a second one.
     """
     name = " ".join((name or "").split())
     email = (email or "").strip().lower()
     if not name:
         raise CheckInError("Please give the person's name.", field="name")
     now = now or utcnow()
-    _check_open(event, now)
     user = db.session.scalar(select(User).where(User.email == email)) if email else None
+    if user is not None:
+        # A seat of theirs may be checked in (an offer claimed): the lock every seat change takes.
+        event = lock_event(event.id)
+    _check_open(event, now)
+    existing = _walk_in_with_email(event, email) if email else None
+    if existing is not None:
+        return WalkInResult(existing, is_new=False)
+
+    walk_in = WalkIn(
+        event_id=event.id,
+        name=name,
+        email=email,
+        user_id=user.id if user else None,
+        checked_in_at=now,
+        added_by_id=actor.id,
+    )
     if user is None:
-        walk_in = WalkIn(event_id=event.id, name=name, email=email, checked_in_at=now, added_by_id=actor.id)
         db.session.add(walk_in)
         db.session.flush()
-        return walk_in
-
-    # Their seat changes the event's numbers: take the same lock as every other RSVP change.
-    event = lock_event(event.id)
-    rsvp = db.session.scalar(
-        select(Rsvp)
-        .where(Rsvp.event_id == event.id, Rsvp.user_id == user.id)
-        .execution_options(populate_existing=True)
-    )
-    if rsvp is not None and _no_seat(event, rsvp, now) is None:
-        _tick(rsvp, actor, now)
-        db.session.flush()
-        return rsvp
-    if rsvp is None:
-        rsvp = Rsvp(event_id=event.id, user_id=user.id, status=Rsvp.GOING, responded_at=now)
-        db.session.add(rsvp)
-    rsvp.status = Rsvp.GOING
-    rsvp.waitlisted_at = rsvp.offered_at = rsvp.offer_expires_at = None
-    rsvp.checked_in_at = now
-    rsvp.checked_in_by_id = actor.id
-    already_marked = db.session.scalar(
-        select(WalkIn.id).where(WalkIn.event_id == event.id, WalkIn.user_id == user.id)
-    )
-    if already_marked is None:
-        db.session.add(
-            WalkIn(
-                event_id=event.id,
-                name=user.display_name,
-                email=user.email,
-                user_id=user.id,
-                checked_in_at=now,
-                added_by_id=actor.id,
-            )
+        return WalkInResult(walk_in, is_new=True)
+    try:
+        # A savepoint, so that a duplicate undoes only this insert and not the caller's transaction.
+        with db.session.begin_nested():
+            db.session.add(walk_in)
+    except IntegrityError:
+        # The unique (event_id, user_id): someone added this member at the same moment, and won.
+        statement = (
+            select(WalkIn)
+            .where(WalkIn.event_id == event.id, WalkIn.user_id == user.id)
+            .execution_options(populate_existing=True)
         )
+        first = db.session.scalar(statement)
+        if first is None:
+            raise
+        return WalkInResult(first, is_new=False)
+    rsvp = _member_rsvp(event, user.id)
+    has_seat = rsvp is not None and _no_seat(event, rsvp, now) is None
+    if has_seat:
+        _tick(rsvp, actor, now)
+    _tell_member(walk_in, user, event, actor, seat_checked_in=has_seat)
     db.session.flush()
-    return rsvp
+    return WalkInResult(walk_in, is_new=True)
+
+
+def _tell_member(walk_in: WalkIn, user: User, event: Event, actor: User, *, seat_checked_in: bool) -> None:
+    """Email a member that an organiser checked them in as a walk-in: it was done in their name."""
+    queue_email(
+        to=user.email,
+        subject=f"You were checked in: {' '.join(event.title.split())}",
+        template="checked_in_at_door",
+        kind=CHECKED_IN_KIND,
+        user_id=user.id,
+        user=user,
+        event=event,
+        organiser=actor,
+        walk_in=walk_in,
+        seat_checked_in=seat_checked_in,
+        event_url=public_url("events.detail", event_id=event.id),
+        site_name=current_app.config["SITE_NAME"],
+    )
 
 
 def remove_walk_in(walk_in: WalkIn, *, actor: User, now: datetime | None = None) -> None:
-    """Take back a walk-in added by mistake."""
+    """Take back a walk-in added by mistake, with the check-in of a member's seat that it made."""
     _check_open(walk_in.event, now or utcnow())
+    if walk_in.user_id is not None:
+        rsvp = _member_rsvp(walk_in.event, walk_in.user_id)
+        # Only a check-in this walk-in made (the same moment): one made at the door before it stays.
+        if rsvp is not None and rsvp.checked_in_at == walk_in.checked_in_at:
+            rsvp.checked_in_at = None
+            rsvp.checked_in_by_id = None
     db.session.delete(walk_in)
     db.session.flush()
 
@@ -372,16 +430,24 @@ class AttendeeRow:
 
 
 def attendee_rows(event: Event) -> list[AttendeeRow]:
-    """Everyone who asked to come, and every walk-in, for the organisers' export. Two queries."""
+    """Everyone who asked to come, and every walk-in, for the organisers' export. Two queries.
+
+    Walk-ins are listed with the name and email the organiser typed; someone going who was also added as a
+    walk-in is one line, the walk-in's, as on the check-in page.
+    """
     statement = (
-        select(Rsvp, _is_member_walk_in(event).label("is_walk_in"))
-        .where(Rsvp.event_id == event.id, Rsvp.status.in_(LISTED_STATUSES))
+        select(Rsvp)
+        .where(
+            Rsvp.event_id == event.id,
+            Rsvp.status.in_(LISTED_STATUSES),
+            or_(Rsvp.status != Rsvp.GOING, ~_is_member_walk_in(event)),
+        )
         .options(joinedload(Rsvp.user))
     )
-    answers = list(db.session.execute(statement))
+    answers = list(db.session.scalars(statement))
     # Positions in line, worked out here rather than with a query per person.
     line = sorted(
-        (rsvp for rsvp, _ in answers if rsvp.status == Rsvp.WAITLISTED),
+        (rsvp for rsvp in answers if rsvp.status == Rsvp.WAITLISTED),
         key=lambda rsvp: (rsvp.waitlisted_at, rsvp.id),
     )
     positions = {rsvp.id: number for number, rsvp in enumerate(line, start=1)}
@@ -393,14 +459,14 @@ def attendee_rows(event: Event) -> list[AttendeeRow]:
             waitlist_position=positions.get(rsvp.id),
             responded_at=rsvp.responded_at,
             checked_in_at=rsvp.checked_in_at,
-            is_walk_in=bool(is_walk_in),
+            is_walk_in=False,
         )
-        for rsvp, is_walk_in in answers
+        for rsvp in answers
     ]
-    guests = select(WalkIn).where(WalkIn.event_id == event.id, WalkIn.user_id.is_(None))
+    walk_ins = select(WalkIn).where(WalkIn.event_id == event.id)
     rows += [
         AttendeeRow(w.name, w.email, "walk-in", None, None, w.checked_in_at, True)
-        for w in db.session.scalars(guests)
+        for w in db.session.scalars(walk_ins)
     ]
     order = {status: n for n, status in enumerate((*LISTED_STATUSES, "walk-in"))}
     return sorted(rows, key=lambda row: (order[row.status], row.waitlist_position or 0, row.name.casefold()))

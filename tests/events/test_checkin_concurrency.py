@@ -12,14 +12,15 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from flashmob.events import checkins, rsvps
 from flashmob.events.checkins import CheckInError
-from flashmob.events.models import Event, Rsvp
+from flashmob.events.models import Event, Rsvp, WalkIn
 from flashmob.events.rsvps import RsvpError
 from flashmob.extensions import db
 from flashmob.members.models import User
+from flashmob.outbox import OutboxMessage
 from flashmob.types import utcnow
 from tests.events.test_rsvp_concurrency import check_invariants, make_users, seat_people
 
@@ -163,3 +164,30 @@ def test_checking_in_an_offer_while_the_job_passes_it_on_leaves_one_seat_held(ap
         assert checked_in.checked_in_at is None
         assert following_rsvp.status in (Rsvp.OFFERED, Rsvp.GOING)
 
+
+def test_two_organisers_adding_the_same_member_at_once_make_one_walk_in_and_one_email(
+    app, create_event, create_user
+):
+    event = create_event(starts_at=utcnow() + timedelta(hours=1))
+    member = create_user("Mo Member", email="mo@example.org")
+    organisers = make_users(create_user, 6, "Organiser")
+    event_id, member_id = event.id, member.id
+    barrier = threading.Barrier(len(organisers))
+
+    def add(organiser_id, n):
+        def action():
+            barrier.wait(THREAD_TIMEOUT)
+            event, organiser = db.session.get(Event, event_id), db.session.get(User, organiser_id)
+            checkins.add_walk_in(event, f"Mo {n}", "mo@example.org", actor=organiser)
+
+        return action
+
+    outcomes, _ = run_in_threads(app, [add(organiser_id, n) for n, organiser_id in enumerate(organisers)])
+
+    assert outcomes == Counter(ok=len(organisers))
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(WalkIn.id)).where(WalkIn.event_id == event_id)) == 1
+    told = select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.user_id == member_id, OutboxMessage.kind == checkins.CHECKED_IN_KIND
+    )
+    assert db.session.scalar(told) == 1
