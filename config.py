@@ -77,6 +77,11 @@ class Config:
     # Failed deliveries are retried with growing pauses (1, 5, 25 minutes ... up to 6 hours), then given up.
     MAIL_MAX_ATTEMPTS = int(_env("FLASHMOB_MAIL_MAX_ATTEMPTS", "8"))
 
+    # Check-in on the night opens this many hours before an event starts (on the day) and closes this many
+    # hours after it ends, so that nobody is ticked in weeks early and late arrivals can still be recorded.
+    CHECK_IN_OPENS_HOURS = int(_env("FLASHMOB_CHECK_IN_OPENS_HOURS", "6"))
+    CHECK_IN_CLOSES_HOURS = int(_env("FLASHMOB_CHECK_IN_CLOSES_HOURS", "12"))
+
     PER_PAGE = 10
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     REMEMBER_COOKIE_HTTPONLY = True

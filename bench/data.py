@@ -226,7 +226,7 @@ def generate(scale: Scale, *, now: datetime | None = None) -> Fixtures:
                 if is_featured and k == 0:
                     member = user_id
             if past and not cancelled:
-                # A member who came without booking (their RSVP is made going and checked in), two guests.
+                # A member with a seat added at the door as a walk-in (their seat checked in), two guests.
                 walker = attendees[r]
                 add(Rsvp, event_id=event_id, user_id=walker, status="going", created_at=starts,
                     responded_at=starts, updated_at=starts, checked_in_at=starts + timedelta(minutes=30),
@@ -247,7 +247,7 @@ def generate(scale: Scale, *, now: datetime | None = None) -> Fixtures:
         sign_in_tokens[user_id] = secrets.token_urlsafe(32)
         add(UserSession, user_id=user_id, token_hash=hash_token(sign_in_tokens[user_id]), device="Benchmark",
             is_remembered=False, created_at=now, last_seen_at=now)
-    # The walk-in rows keep the member's name, as add_walk_in does.
+    # The member's walk-in row carries the name an organiser would type: theirs.
     names = {row["id"]: row["display_name"] for row in tables[User]}
     for row in tables[WalkIn]:
         if row["user_id"] is not None:

@@ -1,7 +1,8 @@
 """Check-in on the night: ticking attendees in, walk-ins, and what the attendance was afterwards.
 
 Functions change objects and flush; the caller commits once. A rule that says no raises CheckInError with a
-message for the organiser. Permissions (can_check_in) are checked by the caller.
+message for the organiser. Permissions (can_check_in) are checked by the caller. Check-in is open on the
+day only (check_in_window); a check-in that changes a seat takes the event's lock, as every seat change does.
 """
 
 from __future__ import annotations
@@ -10,16 +11,20 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 import segno
-from sqlalchemy import exists, func, select
+from flask import current_app
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from flashmob.events.models import Event, Rsvp, WalkIn
 from flashmob.events.rsvps import lock_event
 from flashmob.extensions import db
 from flashmob.members.models import User
+from flashmob.outbox import queue_email
 from flashmob.types import utcnow
 from flashmob.urls import public_url
 
@@ -41,7 +46,7 @@ class CheckInError(Exception):
 
 @dataclass
 class Arrival:
-    """One line on the check-in list: an attendee with a seat, or a walk-in without an account."""
+    """One line on the check-in list: an attendee with a seat, or a walk-in under the name typed for them."""
 
     name: str
     checked_in_at: datetime | None
@@ -58,9 +63,9 @@ class Arrival:
 class Attendance:
     """How many came of how many were going; walk-ins are counted among those who came."""
 
-    going: int  # booked a seat in advance (walk-ins who are members are not counted here)
+    going: int  # booked a seat in advance (a member with a seat who was added as a walk-in counts as one)
     checked_in: int  # of those going, how many came
-    walk_ins: int  # came without a booked seat
+    walk_ins: int  # came without a booked seat: every walk-in, with an account or not
     expected: int  # everyone on the check-in list: going, plus walk-ins
 
     @property
@@ -68,13 +73,80 @@ class Attendance:
         return self.checked_in + self.walk_ins
 
 
-def closed_reason(event: Event) -> str | None:
-    """Why nobody can be checked in to this event, or None when check-in is open."""
+# When check-in is open
+
+
+class CheckInPhase(StrEnum):
+    """Where an event stands for check-in."""
+
+    UNAVAILABLE = "unavailable"  # a draft, cancelled, or its date not set yet: there is no window
+    NOT_YET = "not_yet"
+    OPEN = "open"
+    OVER = "over"
+
+
+# "12:30 on Thu 7 May", in the event's own zone.
+MOMENT = "%H:%M on %a %-d %b"
+
+
+def _moment(event: Event, at: datetime) -> str:
+    return at.astimezone(event.tz).strftime(MOMENT)
+
+
+@dataclass(frozen=True)
+class CheckInWindow:
+    """When check-in opens and closes for an event, and where it stands now: what every page and rule asks."""
+
+    phase: CheckInPhase
+    opens_at: datetime
+    closes_at: datetime
+    opens: str  # opens_at as people read it: "12:30 on Thu 7 May"
+    closes: str
+    reason: str | None  # why nobody can be checked in now, for the organisers; None while open
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase == CheckInPhase.OPEN
+
+    @property
+    def not_yet(self) -> bool:
+        return self.phase == CheckInPhase.NOT_YET
+
+    @property
+    def is_over(self) -> bool:
+        return self.phase == CheckInPhase.OVER
+
+
+def check_in_window(event: Event, now: datetime | None = None) -> CheckInWindow:
+    """Whether check-in is open for this event and, if not, why not.
+
+    It opens CHECK_IN_OPENS_HOURS before the start, on the day, and closes CHECK_IN_CLOSES_HOURS after the
+    end, leaving time to record late arrivals; a draft, a cancelled event and a save-the-date have none.
+    """
+    now = now or utcnow()
+    config = current_app.config
+    opens_at = event.starts_at - timedelta(hours=config["CHECK_IN_OPENS_HOURS"])
+    closes_at = event.ends_at + timedelta(hours=config["CHECK_IN_CLOSES_HOURS"])
+    opens, closes = _moment(event, opens_at), _moment(event, closes_at)
+    phase, reason = CheckInPhase.UNAVAILABLE, None
     if event.is_draft:
-        return "This event is a draft: publish it before checking people in."
-    if event.is_cancelled:
-        return "This event is cancelled: there is nobody to check in."
-    return None
+        reason = "This event is a draft: publish it before checking people in."
+    elif event.is_cancelled:
+        reason = "This event is cancelled: there is nobody to check in."
+    elif event.date_tbc:
+        reason = "This event's date is not set yet: check-in opens on the day."
+    elif now < opens_at:
+        phase, reason = CheckInPhase.NOT_YET, f"Check-in opens at {opens}."
+    elif now >= closes_at:
+        phase, reason = CheckInPhase.OVER, f"Check-in closed at {closes}."
+    else:
+        phase = CheckInPhase.OPEN
+    return CheckInWindow(phase, opens_at, closes_at, opens, closes, reason)
+
+
+def closed_reason(event: Event, now: datetime | None = None) -> str | None:
+    """Why nobody can be checked in to this event now, or None when check-in is open."""
+    return check_in_window(event, now).reason
 
 
 def _is_member_walk_in(event: Event):
@@ -88,145 +160,235 @@ def _name_filter(column, search: str):
 
 
 def arrivals(event: Event, search: str = "") -> list[Arrival]:
-    """Everyone going, and walk-ins without an account, by name; filtered by part of a name. Two queries."""
+    """Everyone going, and every walk-in, by name; filtered by part of a name. Two queries.
+
+    A walk-in shows the name the organiser typed, whether or not it turned out to be a member's; a member
+    with a seat who was added as a walk-in is that one line, not two.
+    """
     members = (
-        select(Rsvp, _is_member_walk_in(event).label("is_walk_in"))
+        select(Rsvp)
         .join(Rsvp.user)
-        .where(Rsvp.event_id == event.id, Rsvp.status == Rsvp.GOING)
+        .where(Rsvp.event_id == event.id, Rsvp.status == Rsvp.GOING, ~_is_member_walk_in(event))
         .options(contains_eager(Rsvp.user))
     )
-    guests = select(WalkIn).where(WalkIn.event_id == event.id, WalkIn.user_id.is_(None))
+    walk_ins = select(WalkIn).where(WalkIn.event_id == event.id)
     if search.strip():
         members = members.where(_name_filter(User.display_name, search))
-        guests = guests.where(_name_filter(WalkIn.name, search))
+        walk_ins = walk_ins.where(_name_filter(WalkIn.name, search))
     rows = [
-        Arrival(rsvp.user.display_name, rsvp.checked_in_at, bool(is_walk_in), rsvp=rsvp)
-        for rsvp, is_walk_in in db.session.execute(members)
+        Arrival(rsvp.user.display_name, rsvp.checked_in_at, False, rsvp=rsvp)
+        for rsvp in db.session.scalars(members)
     ]
-    rows += [Arrival(w.name, w.checked_in_at, True, walk_in=w) for w in db.session.scalars(guests)]
+    rows += [Arrival(w.name, w.checked_in_at, True, walk_in=w) for w in db.session.scalars(walk_ins)]
     return sorted(rows, key=lambda row: (row.name.casefold(), row.rsvp.id if row.rsvp else 0))
 
 
 def attendance(event: Event) -> Attendance:
     """The attendance counts, in one query."""
-    going = Rsvp.status == Rsvp.GOING
-    member_walk_in = _is_member_walk_in(event)
+    booked = (Rsvp.status == Rsvp.GOING) & ~_is_member_walk_in(event)
     came = Rsvp.checked_in_at.is_not(None)
-    guests = select(func.count(WalkIn.id)).where(WalkIn.event_id == event.id, WalkIn.user_id.is_(None))
+    walk_ins = select(func.count(WalkIn.id)).where(WalkIn.event_id == event.id)
     statement = select(
-        func.count(Rsvp.id).filter(going, ~member_walk_in),
-        func.count(Rsvp.id).filter(going, ~member_walk_in, came),
-        func.count(Rsvp.id).filter(going, member_walk_in),
-        func.count(Rsvp.id).filter(going, member_walk_in, came),
-        guests.scalar_subquery(),
+        func.count(Rsvp.id).filter(booked),
+        func.count(Rsvp.id).filter(booked, came),
+        walk_ins.scalar_subquery(),
     ).where(Rsvp.event_id == event.id)
-    booked, booked_came, members_walked_in, members_walked_in_came, guests = (
-        db.session.execute(statement).one()
-    )
-    return Attendance(
-        going=booked,
-        checked_in=booked_came,
-        walk_ins=members_walked_in_came + guests,
-        expected=booked + members_walked_in + guests,
-    )
+    going, going_came, walked_in = db.session.execute(statement).one()
+    return Attendance(going=going, checked_in=going_came, walk_ins=walked_in, expected=going + walked_in)
 
 
 # Checking people in
 
 
-def _check_open(event: Event) -> None:
-    reason = closed_reason(event)
+def _check_open(event: Event, now: datetime) -> None:
+    reason = closed_reason(event, now)
     if reason:
         raise CheckInError(reason)
 
 
-def check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
-    """Tick someone with a seat in; doing it again keeps the first time."""
-    _check_open(rsvp.event)
+def _current(rsvp: Rsvp) -> Rsvp:
+    """The RSVP as it is now, read after the lock: the job that passes lapsed offers on may have moved it."""
+    statement = select(Rsvp).where(Rsvp.id == rsvp.id).execution_options(populate_existing=True)
+    return db.session.execute(statement).scalar_one()
+
+
+def _member_rsvp(event: Event, user_id: int) -> Rsvp | None:
+    statement = (
+        select(Rsvp)
+        .where(Rsvp.event_id == event.id, Rsvp.user_id == user_id)
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalar(statement)
+
+
+def _no_seat(event: Event, rsvp: Rsvp, now: datetime) -> str | None:
+    """Why this RSVP holds no seat to check in at `now`, for the organiser; None when it does."""
+    name = rsvp.user.display_name
+    if rsvp.status == Rsvp.GOING or (rsvp.status == Rsvp.OFFERED and now < rsvp.offer_expires_at):
+        return None
+    if rsvp.status in (Rsvp.OFFERED, Rsvp.EXPIRED) and rsvp.offer_expires_at is not None:
+        return (
+            f"The seat offered to {name} ran out unclaimed at {_moment(event, rsvp.offer_expires_at)}: "
+            "add them as a walk-in if they are staying."
+        )
+    return f"{name} has no seat for this event: add them as a walk-in if they are staying."
+
+
+def _tick(rsvp: Rsvp, actor: User, now: datetime) -> None:
+    """Check in a seat that is theirs; run under the event's lock, as it may claim an offer."""
     if rsvp.status == Rsvp.OFFERED:
         # They hold the seat and are at the door: that is as good as claiming it.
         rsvp.status = Rsvp.GOING
         rsvp.offer_expires_at = None
-    elif rsvp.status != Rsvp.GOING:
-        raise CheckInError(
-            f"{rsvp.user.display_name} has no seat for this event: add them as a walk-in if they are staying."
-        )
     if rsvp.checked_in_at is None:
-        rsvp.checked_in_at = now or utcnow()
+        rsvp.checked_in_at = now
         rsvp.checked_in_by_id = actor.id
+
+
+def check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
+    """Tick someone with a seat in; doing it again keeps the first time.
+
+    Checking in an offered seat claims it, so this takes the event's lock and reads the RSVP again after
+    it, like every seat change: the offer may have run out and passed on since the page was loaded.
+    """
+    event = lock_event(rsvp.event_id)
+    rsvp = _current(rsvp)
+    now = now or utcnow()
+    _check_open(event, now)
+    problem = _no_seat(event, rsvp, now)
+    if problem:
+        raise CheckInError(problem)
+    _tick(rsvp, actor, now)
     db.session.flush()
     return rsvp
 
 
-def undo_check_in(rsvp: Rsvp, *, actor: User) -> Rsvp:
+def undo_check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
     """Take back a check-in made by mistake; they keep their seat."""
-    _check_open(rsvp.event)
+    event = lock_event(rsvp.event_id)
+    rsvp = _current(rsvp)
+    _check_open(event, now or utcnow())
     rsvp.checked_in_at = None
     rsvp.checked_in_by_id = None
     db.session.flush()
     return rsvp
 
 
+@dataclass
+class WalkInResult:
+    """What adding a walk-in did: the walk-in on the list, and whether it is new or was there already."""
+
+    walk_in: WalkIn
+    is_new: bool
+
+
+# The kind of the email telling a member they were checked in as a walk-in. Like account email it cannot
+# be stopped (notifications.preference_for knows no such kind): it tells the member that someone used their
+# address at an evening, and a member who turned it off could be checked in without ever knowing.
+CHECKED_IN_KIND = "checked_in_at_door"
+
+
+def _walk_in_with_email(event: Event, email: str) -> WalkIn | None:
+    statement = (
+        select(WalkIn)
+        .where(WalkIn.event_id == event.id, WalkIn.email == email)
+        .order_by(WalkIn.id)
+        .limit(1)
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalar(statement)
+
+
 def add_walk_in(
     event: Event, name: str, email: str = "", *, actor: User, now: datetime | None = None
-) -> WalkIn | Rsvp:
-    """Check in someone who came without a seat booked.
+) -> WalkInResult:
+    """Check in someone who came without a seat booked, under the name (and email) the organiser typed.
 
-    A member (found by email) is set to going and checked in, whatever their RSVP said; someone already
-    going is simply checked in. Anyone else is kept as a walk-in with their name. Walk-ins may take the
-    event over its capacity: they are physically in the room, and capacity is there to share seats out
-    fairly in advance, not to turn away someone at the door.
+    The organiser sees the same whether or not the email belongs to an account: a walk-in with the name
+    they typed, counted as a walk-in. When it is a member's address the walk-in is linked to them (once per
+    event) and they are emailed that this organiser checked them in. A walk-in takes no seat: the member's
+    RSVP stays as they left it, so a full event is not overbooked and neither the waitlist nor who is going
+    changes (which would also tell the organiser that the address has an account). A seat the member does
+    hold (going, or an offer still open) is checked in with the walk-in. An email already among this
+    event's walk-ins is the same person: that walk-in is returned, not a second one.
     """
     name = " ".join((name or "").split())
     email = (email or "").strip().lower()
     if not name:
         raise CheckInError("Please give the person's name.", field="name")
-    _check_open(event)
     now = now or utcnow()
     user = db.session.scalar(select(User).where(User.email == email)) if email else None
+    if user is not None:
+        # A seat of theirs may be checked in (an offer claimed): the lock every seat change takes.
+        event = lock_event(event.id)
+    _check_open(event, now)
+    existing = _walk_in_with_email(event, email) if email else None
+    if existing is not None:
+        return WalkInResult(existing, is_new=False)
+
+    walk_in = WalkIn(
+        event_id=event.id,
+        name=name,
+        email=email,
+        user_id=user.id if user else None,
+        checked_in_at=now,
+        added_by_id=actor.id,
+    )
     if user is None:
-        walk_in = WalkIn(event_id=event.id, name=name, email=email, checked_in_at=now, added_by_id=actor.id)
         db.session.add(walk_in)
         db.session.flush()
-        return walk_in
-
-    # Their seat changes the event's numbers: take the same lock as every other RSVP change.
-    event = lock_event(event.id)
-    rsvp = db.session.scalar(
-        select(Rsvp)
-        .where(Rsvp.event_id == event.id, Rsvp.user_id == user.id)
-        .execution_options(populate_existing=True)
-    )
-    if rsvp is not None and rsvp.status in (Rsvp.GOING, Rsvp.OFFERED):
-        return check_in(rsvp, actor=actor, now=now)
-    if rsvp is None:
-        rsvp = Rsvp(event_id=event.id, user_id=user.id, status=Rsvp.GOING, responded_at=now)
-        db.session.add(rsvp)
-    rsvp.status = Rsvp.GOING
-    rsvp.waitlisted_at = rsvp.offered_at = rsvp.offer_expires_at = None
-    rsvp.checked_in_at = now
-    rsvp.checked_in_by_id = actor.id
-    already_marked = db.session.scalar(
-        select(WalkIn.id).where(WalkIn.event_id == event.id, WalkIn.user_id == user.id)
-    )
-    if already_marked is None:
-        db.session.add(
-            WalkIn(
-                event_id=event.id,
-                name=user.display_name,
-                email=user.email,
-                user_id=user.id,
-                checked_in_at=now,
-                added_by_id=actor.id,
-            )
+        return WalkInResult(walk_in, is_new=True)
+    try:
+        # A savepoint, so that a duplicate undoes only this insert and not the caller's transaction.
+        with db.session.begin_nested():
+            db.session.add(walk_in)
+    except IntegrityError:
+        # The unique (event_id, user_id): someone added this member at the same moment, and won.
+        statement = (
+            select(WalkIn)
+            .where(WalkIn.event_id == event.id, WalkIn.user_id == user.id)
+            .execution_options(populate_existing=True)
         )
+        first = db.session.scalar(statement)
+        if first is None:
+            raise
+        return WalkInResult(first, is_new=False)
+    rsvp = _member_rsvp(event, user.id)
+    has_seat = rsvp is not None and _no_seat(event, rsvp, now) is None
+    if has_seat:
+        _tick(rsvp, actor, now)
+    _tell_member(walk_in, user, event, actor, seat_checked_in=has_seat)
     db.session.flush()
-    return rsvp
+    return WalkInResult(walk_in, is_new=True)
 
 
-def remove_walk_in(walk_in: WalkIn, *, actor: User) -> None:
-    """Take back a walk-in added by mistake."""
-    _check_open(walk_in.event)
+def _tell_member(walk_in: WalkIn, user: User, event: Event, actor: User, *, seat_checked_in: bool) -> None:
+    """Email a member that an organiser checked them in as a walk-in: it was done in their name."""
+    queue_email(
+        to=user.email,
+        subject=f"You were checked in: {' '.join(event.title.split())}",
+        template="checked_in_at_door",
+        kind=CHECKED_IN_KIND,
+        user_id=user.id,
+        user=user,
+        event=event,
+        organiser=actor,
+        walk_in=walk_in,
+        seat_checked_in=seat_checked_in,
+        event_url=public_url("events.detail", event_id=event.id),
+        site_name=current_app.config["SITE_NAME"],
+    )
+
+
+def remove_walk_in(walk_in: WalkIn, *, actor: User, now: datetime | None = None) -> None:
+    """Take back a walk-in added by mistake, with the check-in of a member's seat that it made."""
+    _check_open(walk_in.event, now or utcnow())
+    if walk_in.user_id is not None:
+        rsvp = _member_rsvp(walk_in.event, walk_in.user_id)
+        # Only a check-in this walk-in made (the same moment): one made at the door before it stays.
+        if rsvp is not None and rsvp.checked_in_at == walk_in.checked_in_at:
+            rsvp.checked_in_at = None
+            rsvp.checked_in_by_id = None
     db.session.delete(walk_in)
     db.session.flush()
 
@@ -268,16 +430,24 @@ class AttendeeRow:
 
 
 def attendee_rows(event: Event) -> list[AttendeeRow]:
-    """Everyone who asked to come, and every walk-in, for the organisers' export. Two queries."""
+    """Everyone who asked to come, and every walk-in, for the organisers' export. Two queries.
+
+    Walk-ins are listed with the name and email the organiser typed; someone going who was also added as a
+    walk-in is one line, the walk-in's, as on the check-in page.
+    """
     statement = (
-        select(Rsvp, _is_member_walk_in(event).label("is_walk_in"))
-        .where(Rsvp.event_id == event.id, Rsvp.status.in_(LISTED_STATUSES))
+        select(Rsvp)
+        .where(
+            Rsvp.event_id == event.id,
+            Rsvp.status.in_(LISTED_STATUSES),
+            or_(Rsvp.status != Rsvp.GOING, ~_is_member_walk_in(event)),
+        )
         .options(joinedload(Rsvp.user))
     )
-    answers = list(db.session.execute(statement))
+    answers = list(db.session.scalars(statement))
     # Positions in line, worked out here rather than with a query per person.
     line = sorted(
-        (rsvp for rsvp, _ in answers if rsvp.status == Rsvp.WAITLISTED),
+        (rsvp for rsvp in answers if rsvp.status == Rsvp.WAITLISTED),
         key=lambda rsvp: (rsvp.waitlisted_at, rsvp.id),
     )
     positions = {rsvp.id: number for number, rsvp in enumerate(line, start=1)}
@@ -289,14 +459,14 @@ def attendee_rows(event: Event) -> list[AttendeeRow]:
             waitlist_position=positions.get(rsvp.id),
             responded_at=rsvp.responded_at,
             checked_in_at=rsvp.checked_in_at,
-            is_walk_in=bool(is_walk_in),
+            is_walk_in=False,
         )
-        for rsvp, is_walk_in in answers
+        for rsvp in answers
     ]
-    guests = select(WalkIn).where(WalkIn.event_id == event.id, WalkIn.user_id.is_(None))
+    walk_ins = select(WalkIn).where(WalkIn.event_id == event.id)
     rows += [
         AttendeeRow(w.name, w.email, "walk-in", None, None, w.checked_in_at, True)
-        for w in db.session.scalars(guests)
+        for w in db.session.scalars(walk_ins)
     ]
     order = {status: n for n, status in enumerate((*LISTED_STATUSES, "walk-in"))}
     return sorted(rows, key=lambda row: (order[row.status], row.waitlist_position or 0, row.name.casefold()))

@@ -305,11 +305,13 @@ class Rsvp(db.Model):
 class WalkIn(db.Model):
     """Someone who came on the night without a seat booked, added at the door by an organiser.
 
-    When the email given belongs to a member, their RSVP is also set to going and checked in, and user_id
-    links them; otherwise the name (and any email) is all we keep.
+    name and email are what the organiser typed. When the email belongs to a member, user_id links them
+    (once per event) and they are told; their RSVP is left as they made it (see checkins.add_walk_in).
     """
 
     __tablename__ = "walk_ins"
+    # A member walks in to an evening once; walk-ins without an account (user_id NULL) are not limited.
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)

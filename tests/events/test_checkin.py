@@ -310,42 +310,52 @@ def test_bad_walk_in_input_is_refused_at_the_field_and_nothing_is_saved(
     assert walk_in_count() == 0
 
 
-def test_a_member_who_walks_in_to_a_full_event_is_going_and_checked_in(
-    client, as_role, roles, create_event, create_user
+def test_a_member_who_walks_in_to_a_full_event_is_a_walk_in_and_takes_no_seat(
+    client, as_role, roles, tonight, create_user
 ):
-    full = create_event(roles["chapter"], capacity=1)
-    rsvps.rsvp_going(full, create_user("Sam Seated"))
+    tonight.capacity = 1
+    db.session.commit()
+    rsvps.rsvp_going(tonight, create_user("Sam Seated"))
     waiting = create_user("Wendy Waitlisted", email="wendy@example.org")
-    rsvps.rsvp_going(full, waiting)
+    rsvps.rsvp_going(tonight, waiting)
     db.session.commit()
     as_role("organiser")
     response = client.post(
-        f"/events/{full.id}/check-in/walk-ins", data={"name": "Wendy", "email": "Wendy@Example.org"}
+        f"/events/{tonight.id}/check-in/walk-ins", data={"name": "Wendy", "email": "Wendy@Example.org"}
     )
     assert response.status_code == 302
-    rsvp = rsvps.rsvp_for(full, waiting)
-    # Over capacity on purpose: she is in the room.
-    assert rsvp.status == Rsvp.GOING
-    assert rsvp.checked_in_at is not None
-    assert rsvps.seats_taken(full) == 2
+    rsvp = rsvps.rsvp_for(tonight, waiting)
+    # Not overbooked: she is in the room as a walk-in, and her place in line is hers to keep or give up.
+    assert rsvp.status == Rsvp.WAITLISTED
+    assert rsvp.checked_in_at is None
+    assert rsvps.seats_taken(tonight) == 1
     walk_in = db.session.scalar(select(WalkIn))
     assert walk_in.user_id == waiting.id
-    assert walk_in.name == "Wendy Waitlisted"
-    page = page_of(client.get(f"/events/{full.id}/check-in"))
-    assert "2</strong> of 2 checked in" not in page
+    assert walk_in.name == "Wendy"
+    page = page_of(client.get(f"/events/{tonight.id}/check-in"))
     assert "1</strong> of 2 checked in (1 walk-in)" in page
 
 
-def test_a_walk_in_who_already_has_a_seat_is_simply_checked_in(client, as_role, tonight, ada):
+def test_a_walk_in_who_already_has_a_seat_is_checked_in_on_one_line(client, as_role, tonight, ada):
     as_role("organiser")
-    client.post(f"/events/{tonight.id}/check-in/walk-ins", data={"name": "Ada", "email": "ada@example.org"})
+    page = page_of(
+        client.post(
+            f"/events/{tonight.id}/check-in/walk-ins",
+            data={"name": "Ada", "email": "ada@example.org"},
+            follow_redirects=True,
+        )
+    )
     assert fresh(ada).checked_in_at is not None
-    assert walk_in_count() == 0
+    assert walk_in_count() == 1
+    assert "Ada is checked in as a walk-in." in page
+    # Her seat and the walk-in are one person: counted once, listed once.
+    assert "1</strong> of 1 checked in (1 walk-in)" in page
+    assert "Ada Lovelace" not in page
 
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
 def test_removing_a_walk_in_follows_the_role(client, as_role, roles, tonight, role):
-    walk_in = checkins.add_walk_in(tonight, "Wanda Walkin", actor=roles["organiser"])
+    walk_in = checkins.add_walk_in(tonight, "Wanda Walkin", actor=roles["organiser"]).walk_in
     db.session.commit()
     as_role(role)
     response = client.post(f"/events/{tonight.id}/check-in/walk-ins/{walk_in.id}/remove")
@@ -360,8 +370,8 @@ def test_removing_a_walk_in_follows_the_role(client, as_role, roles, tonight, ro
 def test_a_walk_in_of_another_event_cannot_be_removed_through_this_one(
     client, as_role, roles, tonight, create_event
 ):
-    other = create_event(roles["chapter"])
-    walk_in = checkins.add_walk_in(other, "Wanda Walkin", actor=roles["organiser"])
+    other = create_event(roles["chapter"], starts_at=tonight.starts_at)
+    walk_in = checkins.add_walk_in(other, "Wanda Walkin", actor=roles["organiser"]).walk_in
     db.session.commit()
     as_role("organiser")
     assert client.post(f"/events/{tonight.id}/check-in/walk-ins/{walk_in.id}/remove").status_code == 404
@@ -372,7 +382,7 @@ def test_a_walk_in_of_another_event_cannot_be_removed_through_this_one(
 
 
 def test_every_check_in_action_needs_a_csrf_token(client, as_role, roles, tonight, ada, csrf_enabled):
-    walk_in = checkins.add_walk_in(tonight, "Wanda Walkin", actor=roles["organiser"])
+    walk_in = checkins.add_walk_in(tonight, "Wanda Walkin", actor=roles["organiser"]).walk_in
     db.session.commit()
     as_role("organiser")
     for path, data in [

@@ -11,7 +11,7 @@ from flashmob.auth import ensure
 from flashmob.events import checkins
 from flashmob.events.checkins import CheckInError
 from flashmob.events.forms import CheckInSearchForm, ConfirmForm, WalkInForm
-from flashmob.events.models import Event, Rsvp, WalkIn
+from flashmob.events.models import Event, Rsvp
 from flashmob.events.permissions import can_check_in, can_export_attendees, can_view_event, can_view_ticket
 from flashmob.events.rsvps import rsvp_for
 from flashmob.events.views import bp
@@ -109,7 +109,7 @@ def add_walk_in(event_id):
     form = WalkInForm()
     if form.validate_on_submit():
         try:
-            arrived = checkins.add_walk_in(event, form.name.data, form.email.data or "", actor=_actor())
+            added = checkins.add_walk_in(event, form.name.data, form.email.data or "", actor=_actor())
         except CheckInError as exc:
             db.session.rollback()
             if exc.field and exc.field in form:
@@ -117,10 +117,11 @@ def add_walk_in(event_id):
                 return _render_check_in(event, form, 422)
             return _render_check_in(event, form, 409, problem=str(exc))
         db.session.commit()
-        if isinstance(arrived, WalkIn):
-            flash(f"{arrived.name} is checked in as a walk-in.", "success")
+        # Worded from what the organiser typed (or typed before), never from an account it matched.
+        if added.is_new:
+            flash(f"{added.walk_in.name} is checked in as a walk-in.", "success")
         else:
-            flash(f"{arrived.user.display_name} is a member: they are going, and checked in.", "success")
+            flash(f"{added.walk_in.name} is already checked in as a walk-in, with that email.", "info")
         return _back_to_check_in(event)
     if not form.errors:  # a missing or stale CSRF token
         abort(400)
@@ -182,7 +183,12 @@ def _render_ticket(event: Event, rsvp: Rsvp):
     ensure(can_view_ticket(current_user, rsvp))
     url = checkins.ticket_url(rsvp)
     return render_template(
-        "events/ticket.html", event=event, rsvp=rsvp, ticket_url=url, qr_code=checkins.qr_code_uri(url)
+        "events/ticket.html",
+        event=event,
+        rsvp=rsvp,
+        ticket_url=url,
+        qr_code=checkins.qr_code_uri(url),
+        check_in=checkins.check_in_window(event),
     )
 
 

@@ -149,6 +149,7 @@ def _render_detail(event: Event, status: int = 200):
     interest = interests.interest_panel(event, current_user) if event.date_tbc else None
     # Who came, for the organisers once it is over.
     attendance = checkins.attendance(event) if event.is_past and can_check_in(current_user, event) else None
+    check_in = checkins.check_in_window(event) if can_check_in(current_user, event) else None
     return render_template(
         "events/detail.html",
         event=event,
@@ -156,6 +157,7 @@ def _render_detail(event: Event, status: int = 200):
         rsvp=rsvp,
         interest=interest,
         attendance=attendance,
+        check_in=check_in,
         form=ConfirmForm(),
     ), status
 
