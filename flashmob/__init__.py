@@ -39,6 +39,11 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     init_cache(app)
 
+    from flashmob.routing import register_routing
+
+    # Before the blueprints, so that their routes are built with these converters.
+    register_routing(app)
+
     from flashmob import auth, outbox  # noqa: F401  (the user loader; the outbox model)
     from flashmob.events.views import bp as events_bp
     from flashmob.members.views import bp as members_bp

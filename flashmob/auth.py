@@ -45,6 +45,9 @@ def is_safe_next(target: str | None) -> bool:
     target = target.strip()
     if target.startswith(("//", "\\")) or "\\" in target:
         return False
+    # None of our addresses has a control character, and a line break would end the Location header.
+    if any(char < " " or char == "\x7f" for char in target):
+        return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and target.startswith("/")
 

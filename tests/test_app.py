@@ -151,6 +151,8 @@ def test_markdown_as_plain_text_keeps_words_and_drops_markup():
         ("/\\evil.example", False),
         ("\\\\evil.example", False),
         ("javascript:alert(1)", False),
+        ("/events\r\nSet-Cookie: session=stolen", False),
+        ("/events\x00", False),
         ("", False),
         (None, False),
     ],

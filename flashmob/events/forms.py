@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,7 +13,15 @@ from wtforms import (
 )
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.validators import (
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from flashmob.events.services import (
     DEFAULT_OFFER_HOLD_HOURS,
@@ -26,12 +32,14 @@ from flashmob.events.services import (
     EventDetails,
 )
 from flashmob.forms import Form
+from flashmob.timezones import is_place_zone, place_zones
 
-# Every zone the server knows, by name and grouped by region; "Europe/London" reads better than an offset.
+# Every place's zone, by name and grouped by region; "Europe/London" reads better than an offset.
 TIMEZONE_CHOICES = tuple(
     SelectChoice(name, name.replace("_", " "), optgroup=name.split("/")[0] if "/" in name else "Other")
-    for name in sorted(available_timezones())
+    for name in sorted(place_zones())
 )
+TIMEZONE_MESSAGE = "Please choose a time zone from the list."
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 DATETIME_MESSAGE = "Please give a date and time, for example 2026-05-07 18:30."
 
@@ -42,6 +50,17 @@ def _or_default(value, default):
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+class TimeZoneField(SelectField):
+    """A time zone from the list of real places (flashmob.timezones): never "localtime" or "Factory"."""
+
+    def __init__(self, label: str, **kwargs):
+        super().__init__(label, choices=TIMEZONE_CHOICES, **kwargs)
+
+    def pre_validate(self, form):
+        if not is_place_zone(self.data):
+            raise ValidationError(TIMEZONE_MESSAGE)
 
 
 class RequiredUnlessDateTbc:
@@ -77,7 +96,7 @@ class ChapterForm(Form):
         validators=[InputRequired("Please say which city the chapter meets in."), Length(max=80)],
         filters=[_strip],
     )
-    timezone = SelectField("Time zone", choices=TIMEZONE_CHOICES, default="Europe/London")
+    timezone = TimeZoneField("Time zone", default="Europe/London")
     description = TextAreaField("Description", validators=[Length(max=10_000)])
     submit = SubmitField("Save chapter")
 
@@ -126,7 +145,7 @@ class EventForm(Form):
         invalid_value_message=DATETIME_MESSAGE,
         validators=[RequiredUnlessDateTbc("Please say when the event ends.")],
     )
-    timezone = SelectField("Time zone", choices=TIMEZONE_CHOICES)
+    timezone = TimeZoneField("Time zone")
     # A save-the-date: announced before the day is fixed; the service requires the hint then.
     date_tbc = BooleanField("Date not fixed yet (save the date)")
     date_hint = StringField("When, roughly", validators=[Length(max=60)], filters=[_strip])

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -15,6 +15,7 @@ from flashmob.events import emails, interests, rsvps
 from flashmob.events.models import Chapter, ChapterMembership, Event, new_ical_uid
 from flashmob.extensions import db
 from flashmob.members.models import User
+from flashmob.timezones import is_place_zone
 from flashmob.types import utcnow
 
 # Addresses that the chapter URLs already use for pages of their own.
@@ -68,11 +69,11 @@ def _check_length(value: str, limit: int, field: str, error: type[RuleError]) ->
 
 
 def zone_or_error(name: str, error: type[RuleError]) -> ZoneInfo:
-    """The zone with that IANA name, or a rule error on the time zone field."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise error(f"{name!r} is not a time zone we know.", field="timezone") from None
+    """The zone with that IANA name if it is a real place (flashmob.timezones), or a rule error on the
+    time zone field."""
+    if not is_place_zone(name):
+        raise error(f"{name!r} is not a time zone we know.", field="timezone")
+    return ZoneInfo(name)
 
 
 def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime | None:

@@ -126,7 +126,10 @@ def test_save_draft_keeps_the_event_hidden(client, as_role, logout):
         ({"capacity": "-3"}, "capacity", "Capacity must be a whole number from 1"),
         ({"capacity": "lots"}, "capacity", "Not a valid integer value."),
         ({"capacity": "99999999999"}, "capacity", "Capacity must be a whole number from 1"),
-        ({"timezone": "Mars/Olympus"}, "timezone", "Not a valid choice."),
+        ({"timezone": "Mars/Olympus"}, "timezone", "Please choose a time zone from the list."),
+        ({"timezone": "localtime"}, "timezone", "Please choose a time zone from the list."),
+        ({"timezone": "Factory"}, "timezone", "Please choose a time zone from the list."),
+        ({"timezone": "US/Eastern"}, "timezone", "Please choose a time zone from the list."),
         (
             {
                 "starts_at": f"{NEXT_YEAR}-03-{SPRING_FORWARD}T01:30",

@@ -152,7 +152,10 @@ def test_a_new_chapter_takes_a_given_address(client, as_role):
         ({"slug": "???"}, "slug", "letters, digits and hyphens"),
         ({"name": "New"}, "name", "used by the site itself"),
         ({"city": ""}, "city", "Please say which city the chapter meets in."),
-        ({"timezone": "Europe/Atlantis"}, "timezone", "Not a valid choice."),
+        ({"timezone": "Europe/Atlantis"}, "timezone", "Please choose a time zone from the list."),
+        ({"timezone": "localtime"}, "timezone", "Please choose a time zone from the list."),
+        ({"timezone": "Factory"}, "timezone", "Please choose a time zone from the list."),
+        ({"timezone": "US/Eastern"}, "timezone", "Please choose a time zone from the list."),
     ],
 )
 def test_bad_chapter_input_is_refused_at_the_field_and_nothing_is_saved(

@@ -34,6 +34,7 @@ from flashmob.events.permissions import (
 from flashmob.events.views import bp
 from flashmob.extensions import db
 from flashmob.members.models import User
+from flashmob.routing import requested_page
 from flashmob.types import utcnow
 
 HOME_EVENT_COUNT = 5
@@ -42,10 +43,6 @@ CHAPTER_PAST_PREVIEW = 5
 
 def _actor() -> User:
     return current_user._get_current_object()
-
-
-def _page() -> int:
-    return request.args.get("page", 1, type=int)
 
 
 def _per_page() -> int:
@@ -98,7 +95,7 @@ def chapters():
 
 def _render_chapter(chapter: Chapter, status: int = 200):
     now = utcnow()
-    upcoming = db.paginate(queries.upcoming_events(now, chapter), page=_page(), per_page=_per_page())
+    upcoming = db.paginate(queries.upcoming_events(now, chapter), page=requested_page(), per_page=_per_page())
     past = db.paginate(
         queries.past_events(now, chapter), page=1, per_page=CHAPTER_PAST_PREVIEW, error_out=False
     )
@@ -125,21 +122,21 @@ def chapter(slug):
 def chapter_past(slug):
     """All of a chapter's past events, most recent first."""
     chapter = _load_chapter(slug)
-    events = db.paginate(queries.past_events(utcnow(), chapter), page=_page(), per_page=_per_page())
+    events = db.paginate(queries.past_events(utcnow(), chapter), page=requested_page(), per_page=_per_page())
     return render_template("events/chapter_past.html", chapter=chapter, events=events)
 
 
 @bp.route("/events")
 def upcoming():
     """Every chapter's events still to come, soonest first."""
-    events = db.paginate(queries.upcoming_events(utcnow()), page=_page(), per_page=_per_page())
+    events = db.paginate(queries.upcoming_events(utcnow()), page=requested_page(), per_page=_per_page())
     return render_template("events/list.html", events=events, which="upcoming")
 
 
 @bp.route("/events/past")
 def past():
     """Every chapter's past events, most recent first."""
-    events = db.paginate(queries.past_events(utcnow()), page=_page(), per_page=_per_page())
+    events = db.paginate(queries.past_events(utcnow()), page=requested_page(), per_page=_per_page())
     return render_template("events/list.html", events=events, which="past")
 
 
