@@ -26,6 +26,7 @@ from flashmob.events.models import ChapterMembership, Rsvp, WalkIn
 from flashmob.extensions import db
 from flashmob.forms import Form
 from flashmob.members import services as member_services
+from flashmob.members import sessions
 from flashmob.members.models import User
 from flashmob.members.passwords import hash_password
 from flashmob.types import utcnow
@@ -241,6 +242,8 @@ class Walker:
     app: Flask
     world: World | None = None
     server_errors: list[str] = field(default_factory=list)
+    # Each person's sign-in in the present world: a session row, as signing in through the form makes.
+    sign_ins: dict[int, str] = field(default_factory=dict)
     wrong_answers: list[str] = field(default_factory=list)
     sent: int = 0
     # Whether a request since the world was built may have changed it (anything but GET may).
@@ -250,8 +253,15 @@ class Walker:
         """A new world if the last one may have changed, else the same one."""
         if self.changed or self.world is None:
             self.world = build_world()
+            self.sign_ins = {}
             self.changed = False
         return self.world
+
+    def _sign_in(self, user: User) -> str:
+        if user.id not in self.sign_ins:
+            self.sign_ins[user.id] = sessions.sign_in(user, user_agent="hostile walk", remember=False).token
+            db.session.commit()
+        return self.sign_ins[user.id]
 
     def send(self, role: str, method: str, path: str, detail: str = "", **kwargs):
         """The response, or None when the app raised."""
@@ -259,10 +269,13 @@ class Walker:
         user = self.world.people[role]
         if user is not None:
             with client.session_transaction() as session:
-                session["_user_id"] = user.session_token
+                session["_user_id"] = self._sign_in(user)
                 session["_fresh"] = True
         self.sent += 1
         self.changed = self.changed or method != "GET"
+        if method != "GET":
+            # A POST may end sign-ins (a password change ends the others and renews this one).
+            self.sign_ins = {}
         try:
             response = client.open(path, method=method, **kwargs)
         except Exception as exc:

@@ -188,7 +188,6 @@ def test_every_form_answers_hostile_values_without_a_server_error(app, form_uses
 
 # Dates that exist in no calendar once converted to or from UTC. Refusing them is services._checked_times'
 # job, done on branch i7-feeds; until that branch is merged they still answer 500 here.
-@pytest.mark.xfail(strict=True, reason="fixed on branch i7-feeds")
 def test_every_date_field_answers_dates_outside_the_calendar_without_a_server_error(app, form_uses):
     """Year 1 and 9999 in each date field alone, and in all of them with the zone furthest from UTC."""
     walker = Walker(app)
@@ -222,7 +221,6 @@ def test_every_date_field_answers_dates_outside_the_calendar_without_a_server_er
     ids=["year-1-east-of-utc", "year-9999-west-of-utc"],
 )
 @pytest.mark.parametrize("page", ["new", "edit"])
-@pytest.mark.xfail(strict=True, reason="fixed on branch i7-feeds")
 def test_event_times_outside_the_calendar_get_a_message(app, times, page):
     walker = Walker(app)
     world = walker.fresh_world()
