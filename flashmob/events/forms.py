@@ -6,13 +6,11 @@ from wtforms import (
     BooleanField,
     EmailField,
     IntegerField,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields import DateTimeLocalField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     Email,
     InputRequired,
@@ -20,7 +18,6 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     StopValidation,
-    ValidationError,
 )
 
 from flashmob.events.services import (
@@ -31,36 +28,14 @@ from flashmob.events.services import (
     MAX_OFFER_WINDOW_HOURS,
     EventDetails,
 )
-from flashmob.forms import Form
-from flashmob.timezones import is_place_zone, place_zones
+from flashmob.forms import Form, TimeZoneField, strip_text
 
-# Every place's zone, by name and grouped by region; "Europe/London" reads better than an offset.
-TIMEZONE_CHOICES = tuple(
-    SelectChoice(name, name.replace("_", " "), optgroup=name.split("/")[0] if "/" in name else "Other")
-    for name in sorted(place_zones())
-)
-TIMEZONE_MESSAGE = "Please choose a time zone from the list."
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 DATETIME_MESSAGE = "Please give a date and time, for example 2026-05-07 18:30."
 
 
 def _or_default(value, default):
     return default if value is None else value
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class TimeZoneField(SelectField):
-    """A time zone from the list of real places (flashmob.timezones): never "localtime" or "Factory"."""
-
-    def __init__(self, label: str, **kwargs):
-        super().__init__(label, choices=TIMEZONE_CHOICES, **kwargs)
-
-    def pre_validate(self, form):
-        if not is_place_zone(self.data):
-            raise ValidationError(TIMEZONE_MESSAGE)
 
 
 class RequiredUnlessDateTbc:
@@ -79,22 +54,18 @@ class RequiredUnlessDateTbc:
         raise StopValidation(self.message)
 
 
-class ConfirmForm(Form):
-    """A one-button action: the form only carries the CSRF token."""
-
-
 class ChapterForm(Form):
     """An admin editing a chapter."""
 
     name = StringField(
         "Name",
         validators=[InputRequired("Please give the chapter a name."), Length(max=80)],
-        filters=[_strip],
+        filters=[strip_text],
     )
     city = StringField(
         "City",
         validators=[InputRequired("Please say which city the chapter meets in."), Length(max=80)],
-        filters=[_strip],
+        filters=[strip_text],
     )
     timezone = TimeZoneField("Time zone", default="Europe/London")
     description = TextAreaField("Description", validators=[Length(max=10_000)])
@@ -107,7 +78,7 @@ class NewChapterForm(ChapterForm):
     slug = StringField(
         "Web address",
         validators=[Optional(), Length(max=60)],
-        filters=[_strip],
+        filters=[strip_text],
     )
     submit = SubmitField("Create chapter")
 
@@ -120,7 +91,7 @@ class AppointOrganiserForm(Form):
             Email("That does not look like an email address."),
             Length(max=254),
         ],
-        filters=[_strip],
+        filters=[strip_text],
     )
     submit = SubmitField("Appoint organiser")
 
@@ -131,7 +102,7 @@ class EventForm(Form):
     title = StringField(
         "Title",
         validators=[InputRequired("Please give the event a title."), Length(max=140)],
-        filters=[_strip],
+        filters=[strip_text],
     )
     starts_at = DateTimeLocalField(
         "Starts",
@@ -148,9 +119,9 @@ class EventForm(Form):
     timezone = TimeZoneField("Time zone")
     # A save-the-date: announced before the day is fixed; the service requires the hint then.
     date_tbc = BooleanField("Date not fixed yet (save the date)")
-    date_hint = StringField("When, roughly", validators=[Length(max=60)], filters=[_strip])
-    venue_name = StringField("Venue", validators=[Length(max=140)], filters=[_strip])
-    venue_address = StringField("Venue address", validators=[Length(max=255)], filters=[_strip])
+    date_hint = StringField("When, roughly", validators=[Length(max=60)], filters=[strip_text])
+    venue_name = StringField("Venue", validators=[Length(max=140)], filters=[strip_text])
+    venue_address = StringField("Venue address", validators=[Length(max=255)], filters=[strip_text])
     description = TextAreaField("Description", validators=[Length(max=20_000)])
     capacity = IntegerField(
         "Capacity",
@@ -230,7 +201,7 @@ class CheckInSearchForm(Form):
     q = StringField(
         "Find an attendee by name",
         validators=[Optional(), Length(max=80)],
-        filters=[_strip],
+        filters=[strip_text],
         render_kw={"type": "search", "autocomplete": "off", "spellcheck": "false"},
     )
 
@@ -241,7 +212,7 @@ class WalkInForm(Form):
     name = StringField(
         "Name",
         validators=[InputRequired("Please give the person's name."), Length(max=80)],
-        filters=[_strip],
+        filters=[strip_text],
         render_kw={"autocomplete": "off"},
     )
     email = EmailField(
@@ -251,7 +222,7 @@ class WalkInForm(Form):
             Email("Please give an email address like name@example.org."),
             Length(max=254),
         ],
-        filters=[_strip],
+        filters=[strip_text],
         render_kw={"autocomplete": "off"},
     )
     submit = SubmitField("Add walk-in")
@@ -263,11 +234,11 @@ class MessageForm(Form):
     subject = StringField(
         "Subject",
         validators=[InputRequired("Please write a subject."), Length(max=150)],
-        filters=[_strip],
+        filters=[strip_text],
     )
     body = TextAreaField(
         "Message",
         validators=[InputRequired("Please write a message."), Length(max=10_000)],
-        filters=[_strip],
+        filters=[strip_text],
     )
     include_waitlisted = BooleanField("Also send it to the people on the waitlist")

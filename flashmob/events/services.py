@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -15,12 +13,12 @@ from flashmob.events import emails, interests, rsvps
 from flashmob.events.models import Chapter, ChapterMembership, Event, new_ical_uid
 from flashmob.extensions import db
 from flashmob.members.models import User
+from flashmob.text import slugify
 from flashmob.timezones import is_place_zone
 from flashmob.types import utcnow
 
 # Addresses that the chapter URLs already use for pages of their own.
 RESERVED_SLUGS = frozenset({"new"})
-SLUG_MAX_LENGTH = 60
 MAX_CAPACITY = 100_000
 # A freed seat is offered rather than given at most a month ahead, and held for at most a week.
 DEFAULT_OFFER_WINDOW_HOURS = 48
@@ -402,13 +400,6 @@ def cancel_event(event: Event, *, actor: User, reason: str = "", now: datetime |
 
 
 # Chapters
-
-
-def slugify(text: str) -> str:
-    """A chapter's address from its name: 'Newcastle upon Tyne' -> 'newcastle-upon-tyne'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:SLUG_MAX_LENGTH].rstrip("-")
 
 
 def _check_chapter_name(name: str, *, exclude_id: int | None = None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -13,7 +13,6 @@ from flashmob.events.forms import (
     AppointOrganiserForm,
     CancelEventForm,
     ChapterForm,
-    ConfirmForm,
     EventForm,
     NewChapterForm,
 )
@@ -33,44 +32,26 @@ from flashmob.events.permissions import (
 )
 from flashmob.events.views import bp
 from flashmob.extensions import db
+from flashmob.forms import ConfirmForm
 from flashmob.members.models import User
 from flashmob.routing import requested_page
 from flashmob.types import utcnow
+from flashmob.web import actor, confirmed_post, form_status, per_page, show_rule_error
 
 HOME_EVENT_COUNT = 5
 CHAPTER_PAST_PREVIEW = 5
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
-
-
-def _per_page() -> int:
-    return current_app.config["PER_PAGE"]
 
 
 def _load_chapter(slug: str) -> Chapter:
     return db.first_or_404(select(Chapter).where(Chapter.slug == slug))
 
 
-def _load_event(event_id: int) -> Event:
+def load_event(event_id: int) -> Event:
     """The event, or 404 for anyone who may not see it: a draft's existence is not revealed."""
     event = db.first_or_404(select(Event).where(Event.id == event_id).options(joinedload(Event.chapter)))
     if not can_view_event(current_user, event):
         abort(404)
     return event
-
-
-def _show_rule_error(form, exc: services.RuleError) -> None:
-    """Put a rule's message next to its field, or at the top of the page."""
-    if exc.field and exc.field in form:
-        form[exc.field].errors = [*form[exc.field].errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
-
-
-def _form_status(form) -> int:
-    return 422 if form.errors else 200
 
 
 # Browsing
@@ -95,7 +76,7 @@ def chapters():
 
 def _render_chapter(chapter: Chapter, status: int = 200):
     now = utcnow()
-    upcoming = db.paginate(queries.upcoming_events(now, chapter), page=requested_page(), per_page=_per_page())
+    upcoming = db.paginate(queries.upcoming_events(now, chapter), page=requested_page(), per_page=per_page())
     past = db.paginate(
         queries.past_events(now, chapter), page=1, per_page=CHAPTER_PAST_PREVIEW, error_out=False
     )
@@ -122,25 +103,26 @@ def chapter(slug):
 def chapter_past(slug):
     """All of a chapter's past events, most recent first."""
     chapter = _load_chapter(slug)
-    events = db.paginate(queries.past_events(utcnow(), chapter), page=requested_page(), per_page=_per_page())
+    events = db.paginate(queries.past_events(utcnow(), chapter), page=requested_page(), per_page=per_page())
     return render_template("events/chapter_past.html", chapter=chapter, events=events)
 
 
 @bp.route("/events")
 def upcoming():
     """Every chapter's events still to come, soonest first."""
-    events = db.paginate(queries.upcoming_events(utcnow()), page=requested_page(), per_page=_per_page())
+    events = db.paginate(queries.upcoming_events(utcnow()), page=requested_page(), per_page=per_page())
     return render_template("events/list.html", events=events, which="upcoming")
 
 
 @bp.route("/events/past")
 def past():
     """Every chapter's past events, most recent first."""
-    events = db.paginate(queries.past_events(utcnow()), page=requested_page(), per_page=_per_page())
+    events = db.paginate(queries.past_events(utcnow()), page=requested_page(), per_page=per_page())
     return render_template("events/list.html", events=events, which="past")
 
 
-def _render_detail(event: Event, status: int = 200):
+def render_detail(event: Event, status: int = 200):
+    """The event's page, with the panels the viewer may see; `status` 409 when an action was refused."""
     organisers = queries.organisers_by_chapter([event.chapter_id]).get(event.chapter_id, [])
     rsvp = queries.rsvp_panel(event, current_user, show_people=can_see_attendees(current_user, event))
     interest = interests.interest_panel(event, current_user) if event.date_tbc else None
@@ -162,7 +144,7 @@ def _render_detail(event: Event, status: int = 200):
 @bp.route("/events/<int:event_id>")
 def detail(event_id):
     """An event's page: when, where, what, and who is organising."""
-    return _render_detail(_load_event(event_id))
+    return render_detail(load_event(event_id))
 
 
 # Joining and leaving
@@ -176,11 +158,9 @@ def join(slug):
         flash(f"Please sign in or create an account to join {chapter.name}.", "info")
         return redirect(url_for("members.login", next=url_for("events.chapter", slug=chapter.slug)))
     # Anyone signed in may join; the service refuses a second membership with a message.
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
+    confirmed_post()
     try:
-        services.join_chapter(chapter, _actor(), actor=_actor())
+        services.join_chapter(chapter, actor(), actor=actor())
     except services.ChapterError as exc:
         flash(str(exc), "error")
         return _render_chapter(chapter, 409)
@@ -198,11 +178,9 @@ def leave(slug):
     """Stop being a member of a chapter."""
     chapter = _load_chapter(slug)
     ensure(can_leave_chapter(current_user, chapter))
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
+    confirmed_post()
     try:
-        services.leave_chapter(chapter, _actor(), actor=_actor())
+        services.leave_chapter(chapter, actor(), actor=actor())
     except services.ChapterError as exc:
         flash(str(exc), "error")
         return _render_chapter(chapter, 409)
@@ -228,15 +206,15 @@ def new_chapter():
                 city=form.city.data,
                 timezone=form.timezone.data,
                 description=form.description.data or "",
-                actor=_actor(),
+                actor=actor(),
             )
         except services.ChapterError as exc:
-            _show_rule_error(form, exc)
+            show_rule_error(form, exc)
         else:
             db.session.commit()
             flash(f"{chapter.name} is open. Appoint its organisers next.", "success")
             return redirect(url_for("events.organisers", slug=chapter.slug))
-    return render_template("events/chapter_form.html", form=form, chapter=None), _form_status(form)
+    return render_template("events/chapter_form.html", form=form, chapter=None), form_status(form)
 
 
 @bp.route("/chapters/<slug>/edit", methods=["GET", "POST"])
@@ -254,15 +232,15 @@ def edit_chapter(slug):
                 city=form.city.data,
                 timezone=form.timezone.data,
                 description=form.description.data or "",
-                actor=_actor(),
+                actor=actor(),
             )
         except services.ChapterError as exc:
-            _show_rule_error(form, exc)
+            show_rule_error(form, exc)
         else:
             db.session.commit()
             flash(f"{chapter.name} is updated.", "success")
             return redirect(url_for("events.chapter", slug=chapter.slug))
-    return render_template("events/chapter_form.html", form=form, chapter=chapter), _form_status(form)
+    return render_template("events/chapter_form.html", form=form, chapter=chapter), form_status(form)
 
 
 def _render_organisers(chapter: Chapter, form: AppointOrganiserForm, status: int = 200):
@@ -281,14 +259,14 @@ def organisers(slug):
     form = AppointOrganiserForm()
     if form.validate_on_submit():
         try:
-            user = services.appoint_organiser(chapter, form.email.data, actor=_actor())
+            user = services.appoint_organiser(chapter, form.email.data, actor=actor())
         except services.ChapterError as exc:
-            _show_rule_error(form, exc)
+            show_rule_error(form, exc)
         else:
             db.session.commit()
             flash(f"{user.display_name} is now an organiser of {chapter.name}.", "success")
             return redirect(url_for("events.organisers", slug=chapter.slug))
-    return _render_organisers(chapter, form, _form_status(form))
+    return _render_organisers(chapter, form, form_status(form))
 
 
 @bp.route("/chapters/<slug>/organisers/<int:user_id>/remove", methods=["POST"])
@@ -298,11 +276,9 @@ def remove_organiser(slug, user_id):
     chapter = _load_chapter(slug)
     ensure(can_remove_organiser(current_user, chapter))
     user = db.get_or_404(User, user_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
+    confirmed_post()
     try:
-        services.remove_organiser(chapter, user, actor=_actor())
+        services.remove_organiser(chapter, user, actor=actor())
     except services.ChapterError as exc:
         flash(str(exc), "error")
         return _render_organisers(chapter, AppointOrganiserForm(formdata=None), 409)
@@ -324,9 +300,9 @@ def new_event(slug):
     if form.validate_on_submit():
         publish = bool(form.publish.data)
         try:
-            event = services.create_event(chapter, form.details(), actor=_actor(), publish=publish)
+            event = services.create_event(chapter, form.details(), actor=actor(), publish=publish)
         except services.EventError as exc:
-            _show_rule_error(form, exc)
+            show_rule_error(form, exc)
         else:
             db.session.commit()
             if publish:
@@ -337,14 +313,14 @@ def new_event(slug):
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template(
         "events/event_form.html", form=form, chapter=chapter, event=None
-    ), _form_status(form)
+    ), form_status(form)
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_event(event_id):
     """Change an event's details; attendees' calendars pick up a new time or place."""
-    event = _load_event(event_id)
+    event = load_event(event_id)
     ensure(can_edit_event(current_user, event))
     form = EventForm(
         data={
@@ -368,12 +344,12 @@ def edit_event(event_id):
         publish = bool(form.publish.data) and event.is_draft
         date_set = event.date_tbc and not form.date_tbc.data
         try:
-            services.update_event(event, form.details(), actor=_actor())
+            services.update_event(event, form.details(), actor=actor())
             if publish:
-                services.publish_event(event, actor=_actor())
+                services.publish_event(event, actor=actor())
         except services.EventError as exc:
             db.session.rollback()
-            _show_rule_error(form, exc)
+            show_rule_error(form, exc)
         else:
             db.session.commit()
             if publish:
@@ -386,23 +362,21 @@ def edit_event(event_id):
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template(
         "events/event_form.html", form=form, chapter=event.chapter, event=event
-    ), _form_status(form)
+    ), form_status(form)
 
 
 @bp.route("/events/<int:event_id>/publish", methods=["POST"])
 @login_required
 def publish(event_id):
     """Show a draft to everyone."""
-    event = _load_event(event_id)
+    event = load_event(event_id)
     ensure(can_edit_event(current_user, event))
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
+    confirmed_post()
     try:
-        services.publish_event(event, actor=_actor())
+        services.publish_event(event, actor=actor())
     except services.EventError as exc:
         flash(str(exc), "error")
-        return _render_detail(event, 409)
+        return render_detail(event, 409)
     db.session.commit()
     flash(f"{event.title} is published: everyone can see it now.", "success")
     return redirect(url_for("events.detail", event_id=event.id))
@@ -412,7 +386,7 @@ def publish(event_id):
 @login_required
 def cancel(event_id):
     """Call an event off, after a confirmation step and with an optional reason."""
-    event = _load_event(event_id)
+    event = load_event(event_id)
     ensure(can_edit_event(current_user, event))
     form = CancelEventForm()
     if request.method == "GET":
@@ -420,14 +394,14 @@ def cancel(event_id):
             services.check_cancellable(event)
         except services.EventError as exc:
             flash(str(exc), "error")
-            return _render_detail(event, 409)
+            return render_detail(event, 409)
     if form.validate_on_submit():
         try:
-            services.cancel_event(event, actor=_actor(), reason=form.reason.data or "")
+            services.cancel_event(event, actor=actor(), reason=form.reason.data or "")
         except services.EventError as exc:
             flash(str(exc), "error")
-            return _render_detail(event, 409)
+            return render_detail(event, 409)
         db.session.commit()
         flash(f"{event.title} is cancelled. The event page now says so.", "success")
         return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/cancel.html", event=event, form=form), _form_status(form)
+    return render_template("events/cancel.html", event=event, form=form), form_status(form)

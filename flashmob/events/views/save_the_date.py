@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_login import current_user
 
 from flashmob.auth import ensure
 from flashmob.events import interests
-from flashmob.events.forms import ConfirmForm
 from flashmob.events.permissions import can_ask_to_be_told, can_stop_being_told
 from flashmob.events.views import bp
-from flashmob.events.views.pages import _actor, _load_event, _render_detail
+from flashmob.events.views.pages import load_event, render_detail
 from flashmob.extensions import db
+from flashmob.web import actor, confirmed_post
 
 
 def _back(event_id: int):
@@ -24,24 +24,19 @@ def _sign_in_first(event_id: int):
     return redirect(url_for("members.login", next=url_for("events.detail", event_id=event_id)))
 
 
-def _check_csrf() -> None:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-
-
 @bp.route("/events/<int:event_id>/tell-me", methods=["POST"])
 def ask_to_be_told(event_id):
     """Ask to be emailed when the organisers set the date."""
-    event = _load_event(event_id)
+    event = load_event(event_id)
     if not current_user.is_authenticated:
         return _sign_in_first(event.id)
     ensure(can_ask_to_be_told(current_user, event))
-    _check_csrf()
+    confirmed_post()
     try:
-        interests.ask_to_be_told(event, _actor())
+        interests.ask_to_be_told(event, actor())
     except interests.InterestError as exc:
         flash(str(exc), "error")
-        return _render_detail(event, 409)
+        return render_detail(event, 409)
     db.session.commit()
     flash("We'll email you when the date is set.", "success")
     return _back(event.id)
@@ -50,12 +45,12 @@ def ask_to_be_told(event_id):
 @bp.route("/events/<int:event_id>/tell-me/undo", methods=["POST"])
 def stop_being_told(event_id):
     """Stop waiting to hear about the date."""
-    event = _load_event(event_id)
+    event = load_event(event_id)
     if not current_user.is_authenticated:
         return _sign_in_first(event.id)
     ensure(can_stop_being_told(current_user, event))
-    _check_csrf()
-    interests.stop_being_told(event, _actor())
+    confirmed_post()
+    interests.stop_being_told(event, actor())
     db.session.commit()
     flash("Done: we won't email you about the date. You can still check this page.", "success")
     return _back(event.id)
