@@ -16,7 +16,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 
 from flashmob.auth import ensure, safe_next
-from flashmob.events.queries import member_events
+from flashmob.events.rsvps.queries import member_events
 from flashmob.extensions import db, limiter
 from flashmob.forms import ConfirmForm
 from flashmob.members import services, sessions

@@ -12,10 +12,11 @@ from sqlalchemy.orm import joinedload
 
 from flashmob.auth import ensure
 from flashmob.cache import BuildFailed, cached_bytes, unless_failed_lately
-from flashmob.events import feeds, ical, services
+from flashmob.events.calendars import feeds, ical
+from flashmob.events.evenings.services import utc_to_local
 from flashmob.events.models import Chapter, Event
 from flashmob.events.permissions import can_add_to_calendar
-from flashmob.events.views import bp
+from flashmob.events.routes import bp
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.members.permissions import can_reset_calendar_address
@@ -116,7 +117,7 @@ def event_calendar(event: Event) -> EventCalendarLinks:
 def _event_filename(event: Event) -> str:
     slug = slugify(event.title) or "event"
     # A date stored before dates were checked may have no wall-clock day in its zone: then UTC's.
-    day = services.utc_to_local(event.starts_at, event.timezone) or event.starts_at
+    day = utc_to_local(event.starts_at, event.timezone) or event.starts_at
     return f"{slug}-{day:%Y-%m-%d}.ics"
 
 

@@ -6,11 +6,11 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from flashmob.auth import ensure
-from flashmob.events import emails
-from flashmob.events.forms import MessageForm
+from flashmob.events.loading import load_event
+from flashmob.events.messaging import emails
+from flashmob.events.messaging.forms import MessageForm
 from flashmob.events.permissions import can_email_attendees
-from flashmob.events.views import bp
-from flashmob.events.views.pages import load_event
+from flashmob.events.routes import bp
 from flashmob.extensions import db, limiter
 from flashmob.web import actor, form_status, show_rule_error
 

@@ -1,10 +1,9 @@
-"""Forms for chapters and events; every POST, even a one-button action, carries a CSRF token."""
+"""Forms for events: an organiser describing one, with or without its date, and cancelling it."""
 
 from __future__ import annotations
 
 from wtforms import (
     BooleanField,
-    EmailField,
     IntegerField,
     StringField,
     SubmitField,
@@ -12,7 +11,6 @@ from wtforms import (
 )
 from wtforms.fields import DateTimeLocalField
 from wtforms.validators import (
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -20,7 +18,7 @@ from wtforms.validators import (
     StopValidation,
 )
 
-from flashmob.events.services import (
+from flashmob.events.evenings.services import (
     DEFAULT_OFFER_HOLD_HOURS,
     DEFAULT_OFFER_WINDOW_HOURS,
     MAX_CAPACITY,
@@ -52,48 +50,6 @@ class RequiredUnlessDateTbc:
         if form.date_tbc.data:
             raise StopValidation()
         raise StopValidation(self.message)
-
-
-class ChapterForm(Form):
-    """An admin editing a chapter."""
-
-    name = StringField(
-        "Name",
-        validators=[InputRequired("Please give the chapter a name."), Length(max=80)],
-        filters=[strip_text],
-    )
-    city = StringField(
-        "City",
-        validators=[InputRequired("Please say which city the chapter meets in."), Length(max=80)],
-        filters=[strip_text],
-    )
-    timezone = TimeZoneField("Time zone", default="Europe/London")
-    description = TextAreaField("Description", validators=[Length(max=10_000)])
-    submit = SubmitField("Save chapter")
-
-
-class NewChapterForm(ChapterForm):
-    """An admin starting a chapter: the address can be chosen once, at the start."""
-
-    slug = StringField(
-        "Web address",
-        validators=[Optional(), Length(max=60)],
-        filters=[strip_text],
-    )
-    submit = SubmitField("Create chapter")
-
-
-class AppointOrganiserForm(Form):
-    email = EmailField(
-        "Email address of the member",
-        validators=[
-            InputRequired("Please give the email address of a member."),
-            Email("That does not look like an email address."),
-            Length(max=254),
-        ],
-        filters=[strip_text],
-    )
-    submit = SubmitField("Appoint organiser")
 
 
 class EventForm(Form):
@@ -184,61 +140,3 @@ class EventForm(Form):
 class CancelEventForm(Form):
     reason = TextAreaField("Reason (optional)", validators=[Length(max=2_000)])
     submit = SubmitField("Cancel this event")
-
-
-class PromoteForm(Form):
-    """An organiser giving someone waiting a seat ahead of the line; raise_capacity adds a seat if full."""
-
-    raise_capacity = BooleanField("Add a seat for them")
-
-
-class CheckInSearchForm(Form):
-    """The check-in page's search box: a GET form, so it carries no CSRF token."""
-
-    class Meta:
-        csrf = False
-
-    q = StringField(
-        "Find an attendee by name",
-        validators=[Optional(), Length(max=80)],
-        filters=[strip_text],
-        render_kw={"type": "search", "autocomplete": "off", "spellcheck": "false"},
-    )
-
-
-class WalkInForm(Form):
-    """An organiser adding someone who came without a seat booked."""
-
-    name = StringField(
-        "Name",
-        validators=[InputRequired("Please give the person's name."), Length(max=80)],
-        filters=[strip_text],
-        render_kw={"autocomplete": "off"},
-    )
-    email = EmailField(
-        "Email (optional)",
-        validators=[
-            Optional(),
-            Email("Please give an email address like name@example.org."),
-            Length(max=254),
-        ],
-        filters=[strip_text],
-        render_kw={"autocomplete": "off"},
-    )
-    submit = SubmitField("Add walk-in")
-
-
-class MessageForm(Form):
-    """An organiser writing to the people coming to an event."""
-
-    subject = StringField(
-        "Subject",
-        validators=[InputRequired("Please write a subject."), Length(max=150)],
-        filters=[strip_text],
-    )
-    body = TextAreaField(
-        "Message",
-        validators=[InputRequired("Please write a message."), Length(max=10_000)],
-        filters=[strip_text],
-    )
-    include_waitlisted = BooleanField("Also send it to the people on the waitlist")

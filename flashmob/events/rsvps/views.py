@@ -8,12 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from flashmob.auth import ensure
-from flashmob.events import queries, rsvps
-from flashmob.events.forms import PromoteForm
+from flashmob.events.evenings.detail import render_detail
+from flashmob.events.loading import load_event
 from flashmob.events.models import Event, Rsvp
 from flashmob.events.permissions import can_manage_rsvps, can_rsvp
-from flashmob.events.views import bp
-from flashmob.events.views.pages import load_event, render_detail
+from flashmob.events.routes import bp
+from flashmob.events.rsvps import queries
+from flashmob.events.rsvps import services as rsvps
+from flashmob.events.rsvps.forms import PromoteForm
 from flashmob.extensions import db
 from flashmob.forms import ConfirmForm
 from flashmob.web import actor, confirmed_post

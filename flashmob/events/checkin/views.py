@@ -6,14 +6,14 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 
 from flashmob.auth import ensure
-from flashmob.events import checkins
-from flashmob.events.checkins import CheckInError
-from flashmob.events.forms import CheckInSearchForm, WalkInForm
+from flashmob.events.checkin import services as checkins
+from flashmob.events.checkin.forms import CheckInSearchForm, WalkInForm
+from flashmob.events.checkin.services import CheckInError
+from flashmob.events.loading import load_event
 from flashmob.events.models import Event, Rsvp
 from flashmob.events.permissions import can_check_in, can_export_attendees, can_view_ticket
-from flashmob.events.rsvps import rsvp_for
-from flashmob.events.views import bp
-from flashmob.events.views.pages import load_event
+from flashmob.events.routes import bp
+from flashmob.events.rsvps.services import rsvp_for
 from flashmob.extensions import db
 from flashmob.web import actor, confirmed_post, show_rule_error
 
