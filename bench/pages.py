@@ -188,7 +188,7 @@ def run_scale(server_url: str | None, scale_name: str, *, runs: int, warmup: int
 
 
 def _past_pages(app: Flask) -> int:
-    from flashmob.events import queries
+    from flashmob.events.evenings import queries
     from flashmob.types import utcnow
 
     return db.paginate(queries.past_events(utcnow()), page=1, per_page=app.config["PER_PAGE"]).pages

@@ -183,10 +183,10 @@ def write_markdown() -> None:
             "## RSVPs under load",
             "",
             "Threads, each with its own session, say going and not going to one event through the services "
-            "(`flashmob.events.rsvps`), committing after each as a view does. Afterwards the database must "
-            "show no more seats held than the capacity, nobody waiting while a seat is free, one row per "
-            "person and a line numbered without gaps. *Refused* are rule refusals (RsvpError), *Failed* any "
-            "other error.",
+            "(`flashmob.events.rsvps.services`), committing after each as a view does. Afterwards the "
+            "database must show no more seats held than the capacity, nobody waiting while a seat is free, "
+            "one row per person and a line numbered without gaps. *Refused* are rule refusals (RsvpError), "
+            "*Failed* any other error.",
             "",
             *_rsvp_section(documents),
         ]

@@ -26,8 +26,8 @@ from sqlalchemy import func, insert, select
 from bench import report
 from bench.database import fresh_database, machine, make_app
 from bench.pages import percentile
-from flashmob.events import rsvps
 from flashmob.events.models import Chapter, Event, Rsvp
+from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.members.passwords import hash_password

@@ -45,7 +45,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     register_routing(app)
 
     from flashmob import auth, outbox  # noqa: F401  (the user loader; the outbox model)
-    from flashmob.events.views import bp as events_bp
+    from flashmob.events.routes import bp as events_bp
     from flashmob.members.views import bp as members_bp
 
     app.register_blueprint(events_bp)

@@ -1,4 +1,7 @@
-"""The base of every form: Flask-WTF's CSRF protection, and submitted text cleaned of control characters."""
+"""The base of every form: Flask-WTF's CSRF protection, and submitted text cleaned of control characters.
+
+Also the pieces forms share: the one-button ConfirmForm, the strip_text filter and the TimeZoneField.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,12 @@ import re
 from flask import abort
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage, MultiDict
+from wtforms import SelectField
 from wtforms.fields import FileField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+from flashmob.timezones import is_place_zone, place_zones
 
 # NUL and the other C0 controls (bar tab, line feed and carriage return) are never typed on purpose,
 # PostgreSQL refuses NUL in text columns, and they break calendar feeds and email headers.
@@ -15,6 +23,12 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 FILE_REFUSED = "This field takes typed text, not a file."
 NOT_TEXT_REFUSED = "This field takes typed text."
+# Every place's zone, by name and grouped by region; "Europe/London" reads better than an offset.
+TIMEZONE_CHOICES = tuple(
+    SelectChoice(name, name.replace("_", " "), optgroup=name.split("/")[0] if "/" in name else "Other")
+    for name in sorted(place_zones())
+)
+TIMEZONE_MESSAGE = "Please choose a time zone from the list."
 
 
 def strip_control_characters(value: str) -> str:
@@ -64,3 +78,23 @@ class Form(FlaskForm):
             # The one message that helps: what the validators say about a field left empty would not.
             self[name].errors = [message]
         return valid and not refused
+
+
+class ConfirmForm(Form):
+    """A one-button action: the form only carries the CSRF token."""
+
+
+def strip_text(value):
+    """A field filter: typed text without the spaces around it; anything else as it came."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class TimeZoneField(SelectField):
+    """A time zone from the list of real places (flashmob.timezones): never "localtime" or "Factory"."""
+
+    def __init__(self, label: str, **kwargs):
+        super().__init__(label, choices=TIMEZONE_CHOICES, **kwargs)
+
+    def pre_validate(self, form):
+        if not is_place_zone(self.data):
+            raise ValidationError(TIMEZONE_MESSAGE)

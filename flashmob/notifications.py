@@ -35,7 +35,7 @@ _MESSAGE_KINDS = {
     "event_cancelled": "event_changes",
     "reminder": "reminders",
     "organiser_message": "organiser_messages",
-    "date_cancelled": "date_announced",  # a save-the-date called off: see events.interests.CANCELLED_KIND
+    "date_cancelled": "date_announced",  # a save-the-date called off: see interests.CANCELLED_KIND
 }
 
 _TOKEN_SALT = "flashmob.unsubscribe"  # noqa: S105 - a salt that separates token uses, not a secret

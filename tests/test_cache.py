@@ -8,7 +8,7 @@ import pytest
 
 from flashmob import create_app
 from flashmob.cache import MemoryCache, RedisCache, cached_bytes
-from flashmob.events import ical
+from flashmob.events.calendars import ical
 from flashmob.extensions import db
 
 

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from flashmob import demo
-from flashmob.events import queries, rsvps
 from flashmob.events.models import Event, Rsvp
+from flashmob.events.rsvps import queries
+from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.members.models import User
 

@@ -14,11 +14,11 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, Map, Rule
 from wtforms.validators import Length, NumberRange
 
-from flashmob.events import services
-from flashmob.events.forms import TIMEZONE_MESSAGE
+from flashmob.events.evenings import services
 from flashmob.events.models import Chapter, Event
+from flashmob.events.rules import zone_or_error
 from flashmob.extensions import db
-from flashmob.forms import FILE_REFUSED, NOT_TEXT_REFUSED
+from flashmob.forms import FILE_REFUSED, NOT_TEXT_REFUSED, TIMEZONE_MESSAGE
 from flashmob.timezones import is_place_zone, place_zones
 from tests.hostile import (
     CALENDAR_EDGES,
@@ -344,7 +344,7 @@ def test_the_time_zones_offered_are_real_places_and_utc():
 @pytest.mark.parametrize("zone", ["localtime", "Factory", "posix/Europe/London"])
 def test_the_services_refuse_a_zone_that_is_no_place(app, zone):
     with pytest.raises(services.EventError) as refused:
-        services.zone_or_error(zone, services.EventError)
+        zone_or_error(zone, services.EventError)
     assert refused.value.field == "timezone"
 
 

@@ -10,7 +10,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from flashmob import notifications
-from flashmob.events import rsvps
+from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.members.models import EmailOptOut
 from flashmob.outbox import OutboxMessage, deliver_pending, queue_email

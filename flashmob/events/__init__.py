@@ -1,1 +1,1 @@
-"""Events: chapters, events, RSVPs and waitlists, check-in and calendar feeds."""
+"""Events: chapters, evenings, RSVPs, check-in, calendars and messaging, one sub-package each."""

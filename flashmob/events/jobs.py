@@ -12,7 +12,8 @@ from datetime import datetime
 
 from flask import current_app
 
-from flashmob.events import emails, rsvps
+from flashmob.events.messaging import emails
+from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.types import utcnow
 

@@ -12,6 +12,7 @@ from flashmob.members.forms import EmailSettingsForm
 from flashmob.members.models import User
 from flashmob.members.permissions import can_view_account
 from flashmob.members.views import bp
+from flashmob.web import actor, form_status
 
 
 @bp.route("/account/emails", methods=["GET", "POST"])
@@ -19,14 +20,14 @@ from flashmob.members.views import bp
 def email_settings():
     """Choose which kinds of email you get; account and security emails always come."""
     ensure(can_view_account(current_user))
-    user = current_user._get_current_object()
+    user = actor()
     form = EmailSettingsForm.for_user(notifications.stopped_kinds(user.id))
     if form.validate_on_submit():
         notifications.set_wanted_kinds(user.id, form.wanted())
         db.session.commit()
         flash("Your email settings are saved.", "success")
         return redirect(url_for("members.email_settings"))
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render_template("members/email_settings.html", form=form, kinds=notifications.KINDS), status
 
 

@@ -5,14 +5,10 @@ from __future__ import annotations
 from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
-from flashmob.forms import Form
+from flashmob.forms import Form, strip_text
 from flashmob.members import services
 from flashmob.members.passwords import MAX_LENGTH, password_problems
 from flashmob.notifications import KINDS
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class ValidEmail:
@@ -30,7 +26,7 @@ class ValidEmail:
 def email_field(label: str = "Email address") -> EmailField:
     return EmailField(
         label,
-        filters=[_strip],
+        filters=[strip_text],
         validators=[DataRequired("Enter your email address."), Length(max=254), ValidEmail()],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
@@ -55,7 +51,7 @@ def confirm_password_field(other: str, label: str = "Confirm password") -> Passw
 def _display_name_field() -> StringField:
     return StringField(
         "Display name",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[DataRequired("Tell us what to call you."), Length(max=80)],
         render_kw={"autocomplete": "name"},
     )
@@ -65,10 +61,6 @@ def _check_strength(field, *, email: str, display_name: str) -> None:
     problems = password_problems(field.data or "", email=email, display_name=display_name)
     if problems:
         raise ValidationError(" ".join(problems))
-
-
-class ConfirmForm(Form):
-    """A one-button action: it carries only the CSRF token."""
 
 
 class RegisterForm(Form):
@@ -85,7 +77,7 @@ class LoginForm(Form):
     # Not checked for shape: any wrong address gets the same answer as a wrong password.
     email = EmailField(
         "Email address",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[DataRequired("Enter your email address."), Length(max=254)],
         render_kw={"autocomplete": "username", "spellcheck": "false"},
     )
@@ -133,16 +125,16 @@ class ProfileForm(Form):
     display_name = _display_name_field()
     headline = StringField(
         "Headline",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Optional(), Length(max=120)],
     )
     organisation = StringField(
         "Organisation",
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Optional(), Length(max=120)],
         render_kw={"autocomplete": "organization"},
     )
-    bio = TextAreaField("About you", filters=[_strip], validators=[Optional(), Length(max=5000)])
+    bio = TextAreaField("About you", filters=[strip_text], validators=[Optional(), Length(max=5000)])
     show_email = BooleanField("Show my email address to other signed-in members")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -17,12 +16,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 
 from flashmob.auth import ensure, safe_next
-from flashmob.events.queries import member_events
+from flashmob.events.rsvps.queries import member_events
 from flashmob.extensions import db, limiter
+from flashmob.forms import ConfirmForm
 from flashmob.members import services, sessions
 from flashmob.members.forms import (
     ChangePasswordForm,
-    ConfirmForm,
     EmailOnlyForm,
     LoginForm,
     ProfileForm,
@@ -37,6 +36,7 @@ from flashmob.members.permissions import (
     can_view_account,
     can_view_profile,
 )
+from flashmob.web import actor, confirmed_post, form_status
 
 bp = Blueprint("members", __name__)
 
@@ -89,7 +89,7 @@ def register():
         else:
             db.session.commit()
             return _check_inbox("register", form.email.data)
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render_template("members/register.html", form=form), status
 
 
@@ -116,7 +116,7 @@ def resend_confirmation():
         services.resend_confirmation(form.email.data)
         db.session.commit()
         return _check_inbox("resend", form.email.data)
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render_template("members/resend_confirmation.html", form=form), status
 
 
@@ -198,7 +198,7 @@ def forgot_password():
         services.request_password_reset(form.email.data)
         db.session.commit()
         return _check_inbox("reset", form.email.data)
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render_template("members/forgot_password.html", form=form), status
 
 
@@ -223,7 +223,7 @@ def reset_password(token):
             login_user(user)
             flash("Your new password is set and you are signed in. Other devices are signed out.", "success")
             return redirect(url_for("members.account"))
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render_template("members/reset_password.html", form=form), status
 
 
@@ -245,10 +245,9 @@ def account():
 @login_required
 def sign_out_others():
     """Sign out every other browser and device where you are signed in; this one stays."""
-    user = current_user._get_current_object()
+    user = actor()
     ensure(can_edit_profile(current_user, user))
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirmed_post()
     ended = sessions.sign_out_others(user, keep=user.current_session)
     db.session.commit()
     if ended:
@@ -265,8 +264,7 @@ def sign_out_session(session_id):
     """Sign out one of the other browsers or devices where you are signed in."""
     user_session = db.get_or_404(UserSession, session_id)
     ensure(can_sign_out_session(current_user, user_session))
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirmed_post()
     device = user_session.device
     sessions.sign_out(user_session)
     db.session.commit()
@@ -278,7 +276,7 @@ def sign_out_session(session_id):
 @login_required
 def edit_profile():
     """Change your name, headline, organisation, bio and whether members see your email."""
-    user = current_user._get_current_object()
+    user = actor()
     ensure(can_edit_profile(current_user, user))
     form = ProfileForm(obj=user)
     if form.validate_on_submit():
@@ -294,7 +292,7 @@ def edit_profile():
         db.session.commit()
         flash("Your profile is saved.", "success")
         return redirect(url_for("members.profile", user_id=user.id))
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render_template("members/edit_profile.html", form=form), status
 
 
@@ -302,7 +300,7 @@ def edit_profile():
 @login_required
 def change_password():
     """Change your password, knowing the current one; other devices are signed out."""
-    user = current_user._get_current_object()
+    user = actor()
     ensure(can_edit_profile(current_user, user))
     form = ChangePasswordForm(user=user)
     if form.validate_on_submit():
@@ -320,7 +318,7 @@ def change_password():
             login_user(user, remember=user.current_session.is_remembered)
             flash("Your password is changed. Any other devices have been signed out.", "success")
             return redirect(url_for("members.account"))
-    status = 422 if form.errors else 200
+    status = form_status(form)
     return render_template("members/change_password.html", form=form), status
 
 

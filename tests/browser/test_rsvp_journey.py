@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from flashmob.events import rsvps
 from flashmob.events.models import Rsvp
+from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage
 from tests import factories

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from flashmob import notifications, urls
-from flashmob.events import emails, interests
+from flashmob.events.evenings import interests
+from flashmob.events.messaging import emails
 from flashmob.events.models import Event, EventInterest, Rsvp
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage
@@ -124,13 +125,14 @@ def test_opt_outs_of_many_people_are_read_in_one_query(app, count_queries, creat
 
 def test_every_email_and_calendar_address_comes_from_the_one_public_url_helper():
     from flashmob import notifications as notes
-    from flashmob.events import checkins, rsvps
-    from flashmob.events import emails as event_emails
-    from flashmob.events import interests as waiting
-    from flashmob.events.views import feeds
+    from flashmob.events.calendars import invitations
+    from flashmob.events.calendars import views as feeds
+    from flashmob.events.checkin import services as checkins
+    from flashmob.events.evenings import interests as waiting
+    from flashmob.events.rsvps import services as rsvps
     from flashmob.members import services as member_services
 
-    for module in (notes, checkins, rsvps, event_emails, waiting, feeds, member_services):
+    for module in (notes, checkins, rsvps, invitations, waiting, feeds, member_services):
         assert module.public_url is urls.public_url, module.__name__
     assert not hasattr(member_services, "external_url")
 

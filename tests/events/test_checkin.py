@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from flashmob.events import checkins, rsvps
+from flashmob.events.checkin import services as checkins
 from flashmob.events.models import Event, Rsvp, WalkIn
+from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from tests.conftest import ROLE_NAMES
 from tests.events.conftest import signs_in

@@ -14,10 +14,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from flashmob.events import checkins, rsvps
-from flashmob.events.checkins import CheckInError
+from flashmob.events.checkin import services as checkins
+from flashmob.events.checkin.services import CheckInError
 from flashmob.events.models import Event, Rsvp, WalkIn
-from flashmob.events.rsvps import RsvpError
+from flashmob.events.rsvps import services as rsvps
+from flashmob.events.rsvps.services import RsvpError
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.outbox import OutboxMessage

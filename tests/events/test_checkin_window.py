@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from flashmob.events import checkins
-from flashmob.events.checkins import CheckInPhase
+from flashmob.events.checkin import services as checkins
+from flashmob.events.checkin.services import CheckInPhase
 from flashmob.events.models import Rsvp, WalkIn
 from flashmob.extensions import db
 

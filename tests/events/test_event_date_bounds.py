@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from flashmob.events import services
+from flashmob.events.evenings import services
+from flashmob.events.evenings.services import EventDetails
 from flashmob.events.models import Event
-from flashmob.events.services import EventDetails
 from flashmob.extensions import db
 from tests.events.conftest import store_dates
 

@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from flashmob import notifications
-from flashmob.events import emails, rsvps, services
+from flashmob.events.evenings import services
+from flashmob.events.evenings.services import EventDetails
+from flashmob.events.messaging import emails
 from flashmob.events.models import Event, Rsvp
-from flashmob.events.services import EventDetails
+from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage
 from flashmob.types import utcnow

@@ -17,7 +17,7 @@ import redis
 from dateutil import tz as dateutil_tz
 
 from flashmob import cache, create_app
-from flashmob.events import ical
+from flashmob.events.calendars import ical
 from flashmob.extensions import db
 from tests.events.conftest import store_dates
 

@@ -11,8 +11,8 @@ import pytest
 import vobject
 from sqlalchemy import select
 
-from flashmob.events import rsvps
 from flashmob.events.models import Event
+from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.members.models import User
 from tests.conftest import ROLE_NAMES

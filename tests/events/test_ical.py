@@ -11,7 +11,8 @@ import pytest
 import vobject
 from dateutil import tz as dateutil_tz
 
-from flashmob.events import ical, services
+from flashmob.events.calendars import ical
+from flashmob.events.evenings import services
 from flashmob.events.models import Event, Rsvp
 from flashmob.extensions import db
 

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from flashmob import notifications
-from flashmob.events import interests, rsvps, services
+from flashmob.events.evenings import interests, services
 from flashmob.events.models import Event, EventInterest, Rsvp
+from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage
 from flashmob.types import utcnow

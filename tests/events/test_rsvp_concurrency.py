@@ -14,9 +14,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from flashmob.events import rsvps
 from flashmob.events.models import Event, Rsvp
-from flashmob.events.rsvps import RsvpError
+from flashmob.events.rsvps import services as rsvps
+from flashmob.events.rsvps.services import RsvpError
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.outbox import OutboxMessage

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from flashmob.events import rsvps
 from flashmob.events.models import Event, Rsvp
+from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage
 from flashmob.types import utcnow

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from flashmob.events import rsvps
 from flashmob.events.models import Event, Rsvp
-from flashmob.events.rsvps import RsvpError
+from flashmob.events.rsvps import services as rsvps
+from flashmob.events.rsvps.services import RsvpError
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage
 from flashmob.types import utcnow

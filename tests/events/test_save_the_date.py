@@ -9,8 +9,10 @@ import icalendar
 import pytest
 from sqlalchemy import func, select
 
-from flashmob.events import ical, interests, rsvps, services
+from flashmob.events.calendars import ical
+from flashmob.events.evenings import interests, services
 from flashmob.events.models import Event, EventInterest
+from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage, deliver_pending
 from flashmob.types import utcnow

@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from flashmob.events import services
+from flashmob.events.chapters import services as chapter_services
+from flashmob.events.evenings import services as event_services
+from flashmob.events.evenings.services import EventDetails
 from flashmob.events.models import ChapterMembership, Event
-from flashmob.events.services import EventDetails
 from flashmob.extensions import db
+from flashmob.text import slugify
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -35,7 +37,7 @@ def details(**overrides) -> EventDetails:
 
 
 def test_create_event_stores_london_summer_evening_in_utc(roles):
-    event = services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
+    event = event_services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
     db.session.commit()
     stored = db.session.get(Event, event.id)
     assert stored.starts_at == datetime(2026, 7, 9, 17, 30, tzinfo=UTC)
@@ -44,7 +46,7 @@ def test_create_event_stores_london_summer_evening_in_utc(roles):
 
 
 def test_create_event_in_winter_keeps_gmt_wall_clock(roles):
-    event = services.create_event(
+    event = event_services.create_event(
         roles["chapter"],
         details(starts_at=datetime(2026, 12, 3, 18, 30), ends_at=datetime(2026, 12, 3, 21, 0)),
         actor=roles["organiser"],
@@ -54,7 +56,7 @@ def test_create_event_in_winter_keeps_gmt_wall_clock(roles):
 
 
 def test_create_event_is_a_draft_with_a_calendar_uid_from_the_configured_domain(app, roles):
-    event = services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
+    event = event_services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
     assert event.is_draft
     assert event.published_at is None
     assert event.created_by == roles["organiser"]
@@ -63,7 +65,7 @@ def test_create_event_is_a_draft_with_a_calendar_uid_from_the_configured_domain(
 
 
 def test_create_event_can_publish_at_once(roles):
-    event = services.create_event(
+    event = event_services.create_event(
         roles["chapter"], details(), actor=roles["organiser"], publish=True, now=NOW
     )
     assert event.is_published
@@ -71,8 +73,8 @@ def test_create_event_can_publish_at_once(roles):
 
 
 def test_each_new_event_gets_its_own_uid(roles):
-    first = services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
-    second = services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
+    first = event_services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
+    second = event_services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
     assert first.ical_uid != second.ical_uid
 
 
@@ -90,22 +92,24 @@ def test_each_new_event_gets_its_own_uid(roles):
     ],
 )
 def test_create_event_refuses_broken_details_and_names_the_field(roles, overrides, field):
-    with pytest.raises(services.EventError) as caught:
-        services.create_event(roles["chapter"], details(**overrides), actor=roles["organiser"], now=NOW)
+    with pytest.raises(event_services.EventError) as caught:
+        event_services.create_event(roles["chapter"], details(**overrides), actor=roles["organiser"], now=NOW)
     assert caught.value.field == field
     db.session.rollback()
     assert db.session.scalar(select(Event)) is None
 
 
 def test_create_event_without_capacity_has_no_limit(roles):
-    event = services.create_event(roles["chapter"], details(capacity=None), actor=roles["organiser"], now=NOW)
+    event = event_services.create_event(
+        roles["chapter"], details(capacity=None), actor=roles["organiser"], now=NOW
+    )
     assert event.capacity is None
 
 
 def test_a_time_skipped_when_clocks_go_forward_is_refused(roles):
     # 29 March 2026: London clocks jump from 01:00 to 02:00.
-    with pytest.raises(services.EventError) as caught:
-        services.create_event(
+    with pytest.raises(event_services.EventError) as caught:
+        event_services.create_event(
             roles["chapter"],
             details(starts_at=datetime(2026, 3, 29, 1, 30), ends_at=datetime(2026, 3, 29, 3, 0)),
             actor=roles["organiser"],
@@ -117,7 +121,7 @@ def test_a_time_skipped_when_clocks_go_forward_is_refused(roles):
 
 def test_a_time_that_happens_twice_when_clocks_go_back_means_the_first(roles):
     # 25 October 2026: London clocks go back from 02:00 BST to 01:00 GMT; 01:30 happens twice.
-    event = services.create_event(
+    event = event_services.create_event(
         roles["chapter"],
         details(starts_at=datetime(2026, 10, 25, 1, 30), ends_at=datetime(2026, 10, 25, 3, 0)),
         actor=roles["organiser"],
@@ -129,17 +133,17 @@ def test_a_time_that_happens_twice_when_clocks_go_back_means_the_first(roles):
 
 def test_local_to_utc_round_trips_in_other_zones():
     zone = ZoneInfo("America/New_York")
-    moment = services.local_to_utc(datetime(2026, 7, 9, 18, 30), zone)
+    moment = event_services.local_to_utc(datetime(2026, 7, 9, 18, 30), zone)
     assert moment == datetime(2026, 7, 9, 22, 30, tzinfo=UTC)
-    assert services.utc_to_local(moment, "America/New_York") == datetime(2026, 7, 9, 18, 30)
+    assert event_services.utc_to_local(moment, "America/New_York") == datetime(2026, 7, 9, 18, 30)
 
 
 # Changing events
 
 
 def test_update_event_raises_sequence_when_the_time_changes(roles):
-    event = services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
-    services.update_event(
+    event = event_services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
+    event_services.update_event(
         event, details(starts_at=datetime(2026, 7, 9, 19, 0)), actor=roles["organiser"], now=NOW
     )
     assert event.sequence == 1
@@ -147,14 +151,16 @@ def test_update_event_raises_sequence_when_the_time_changes(roles):
 
 
 def test_update_event_raises_sequence_when_the_venue_changes(roles):
-    event = services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
-    services.update_event(event, details(venue_address="1 New Street"), actor=roles["organiser"], now=NOW)
+    event = event_services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
+    event_services.update_event(
+        event, details(venue_address="1 New Street"), actor=roles["organiser"], now=NOW
+    )
     assert event.sequence == 1
 
 
 def test_update_event_keeps_sequence_when_only_the_words_change(roles):
-    event = services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
-    services.update_event(
+    event = event_services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
+    event_services.update_event(
         event,
         details(title="New title", description="More words", capacity=40),
         actor=roles["organiser"],
@@ -166,19 +172,19 @@ def test_update_event_keeps_sequence_when_only_the_words_change(roles):
 
 
 def test_update_event_keeps_its_uid(roles):
-    event = services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
+    event = event_services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
     uid = event.ical_uid
-    services.update_event(
+    event_services.update_event(
         event, details(starts_at=datetime(2026, 7, 9, 19, 0)), actor=roles["organiser"], now=NOW
     )
     assert event.ical_uid == uid
 
 
 def test_update_event_refuses_an_end_before_the_start_and_changes_nothing(roles):
-    event = services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
+    event = event_services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
     before = (event.starts_at, event.ends_at, event.title)
-    with pytest.raises(services.EventError) as caught:
-        services.update_event(
+    with pytest.raises(event_services.EventError) as caught:
+        event_services.update_event(
             event,
             details(title="Changed", ends_at=datetime(2026, 7, 9, 17, 0)),
             actor=roles["organiser"],
@@ -192,28 +198,28 @@ def test_update_event_refuses_an_end_before_the_start_and_changes_nothing(roles)
 
 
 def test_publish_event_shows_a_draft(roles):
-    event = services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
-    services.publish_event(event, actor=roles["organiser"], now=NOW)
+    event = event_services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
+    event_services.publish_event(event, actor=roles["organiser"], now=NOW)
     assert event.is_published
     assert event.published_at == NOW
 
 
 def test_publish_event_refuses_an_already_published_event(roles, create_event):
     event = create_event(roles["chapter"])
-    with pytest.raises(services.EventError, match="already published"):
-        services.publish_event(event, actor=roles["organiser"])
+    with pytest.raises(event_services.EventError, match="already published"):
+        event_services.publish_event(event, actor=roles["organiser"])
 
 
 def test_publish_event_refuses_a_draft_whose_start_has_passed(roles):
-    event = services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
-    with pytest.raises(services.EventError, match="start time has passed"):
-        services.publish_event(event, actor=roles["organiser"], now=datetime(2026, 8, 1, tzinfo=UTC))
+    event = event_services.create_event(roles["chapter"], details(), actor=roles["organiser"], now=NOW)
+    with pytest.raises(event_services.EventError, match="start time has passed"):
+        event_services.publish_event(event, actor=roles["organiser"], now=datetime(2026, 8, 1, tzinfo=UTC))
     assert event.is_draft
 
 
 def test_cancel_event_marks_it_cancelled_with_reason_and_raises_sequence(roles, create_event):
     event = create_event(roles["chapter"])
-    services.cancel_event(event, actor=roles["organiser"], reason="  The venue flooded.  ", now=NOW)
+    event_services.cancel_event(event, actor=roles["organiser"], reason="  The venue flooded.  ", now=NOW)
     db.session.commit()
     stored = db.session.get(Event, event.id)
     assert stored.is_cancelled
@@ -224,40 +230,40 @@ def test_cancel_event_marks_it_cancelled_with_reason_and_raises_sequence(roles, 
 
 def test_cancel_event_refuses_a_cancelled_event(roles, create_event):
     event = create_event(roles["chapter"], status=Event.STATUS_CANCELLED)
-    with pytest.raises(services.EventError, match="already cancelled"):
-        services.cancel_event(event, actor=roles["organiser"])
+    with pytest.raises(event_services.EventError, match="already cancelled"):
+        event_services.cancel_event(event, actor=roles["organiser"])
 
 
 def test_cancel_event_refuses_a_draft(roles, create_event):
     event = create_event(roles["chapter"], status=Event.STATUS_DRAFT)
-    with pytest.raises(services.EventError, match="draft"):
-        services.cancel_event(event, actor=roles["organiser"])
+    with pytest.raises(event_services.EventError, match="draft"):
+        event_services.cancel_event(event, actor=roles["organiser"])
 
 
 def test_cancel_event_refuses_an_event_that_has_ended(roles, create_event):
     event = create_event(roles["chapter"], starts_at=datetime.now(UTC) - timedelta(days=3))
-    with pytest.raises(services.EventError, match="already taken place"):
-        services.cancel_event(event, actor=roles["organiser"])
+    with pytest.raises(event_services.EventError, match="already taken place"):
+        event_services.cancel_event(event, actor=roles["organiser"])
 
 
 # Chapters
 
 
 def test_slugify_makes_addresses_from_names():
-    assert services.slugify("Newcastle upon Tyne") == "newcastle-upon-tyne"
-    assert services.slugify("  Zürich & Région!  ") == "zurich-region"
-    assert services.slugify("東京") == ""
+    assert slugify("Newcastle upon Tyne") == "newcastle-upon-tyne"
+    assert slugify("  Zürich & Région!  ") == "zurich-region"
+    assert slugify("東京") == ""
 
 
 def test_create_chapter_makes_its_address_from_the_name(roles):
-    chapter = services.create_chapter(
+    chapter = chapter_services.create_chapter(
         name="Newcastle upon Tyne", city="Newcastle", timezone="Europe/London", actor=roles["admin"]
     )
     assert chapter.slug == "newcastle-upon-tyne"
 
 
 def test_create_chapter_takes_a_given_address(roles):
-    chapter = services.create_chapter(
+    chapter = chapter_services.create_chapter(
         name="Greater Manchester",
         slug="manchester",
         city="Manchester",
@@ -281,14 +287,14 @@ def test_create_chapter_takes_a_given_address(roles):
 )
 def test_create_chapter_refuses_clashes_and_blanks(roles, fields, field):
     values = {"name": "Leeds", "city": "Leeds", "timezone": "Europe/London"} | fields
-    with pytest.raises(services.ChapterError) as caught:
-        services.create_chapter(**values, actor=roles["admin"])
+    with pytest.raises(chapter_services.ChapterError) as caught:
+        chapter_services.create_chapter(**values, actor=roles["admin"])
     assert caught.value.field == field
 
 
 def test_update_chapter_changes_details_but_not_the_address(roles):
     chapter = roles["chapter"]
-    services.update_chapter(
+    chapter_services.update_chapter(
         chapter,
         name="Birmingham & Black Country",
         city="Birmingham",
@@ -302,8 +308,8 @@ def test_update_chapter_changes_details_but_not_the_address(roles):
 
 
 def test_update_chapter_refuses_another_chapters_name(roles):
-    with pytest.raises(services.ChapterError) as caught:
-        services.update_chapter(
+    with pytest.raises(chapter_services.ChapterError) as caught:
+        chapter_services.update_chapter(
             roles["chapter"], name="London", city="Birmingham", timezone="Europe/London", actor=roles["admin"]
         )
     assert caught.value.field == "name"
@@ -311,42 +317,42 @@ def test_update_chapter_refuses_another_chapters_name(roles):
 
 def test_join_chapter_makes_a_member(roles, create_user):
     user = create_user()
-    services.join_chapter(roles["chapter"], user, actor=user)
+    chapter_services.join_chapter(roles["chapter"], user, actor=user)
     db.session.commit()
     assert user.is_member_of(roles["chapter"].id)
     assert not user.is_organiser_of(roles["chapter"].id)
 
 
 def test_join_chapter_twice_is_refused(roles):
-    with pytest.raises(services.ChapterError, match="already a member"):
-        services.join_chapter(roles["chapter"], roles["member"], actor=roles["member"])
+    with pytest.raises(chapter_services.ChapterError, match="already a member"):
+        chapter_services.join_chapter(roles["chapter"], roles["member"], actor=roles["member"])
 
 
 def test_leave_chapter_removes_the_membership(roles):
     member = roles["member"]
-    services.leave_chapter(roles["chapter"], member, actor=member)
+    chapter_services.leave_chapter(roles["chapter"], member, actor=member)
     db.session.commit()
     assert db.session.scalar(select(ChapterMembership).where(ChapterMembership.user_id == member.id)) is None
 
 
 def test_leave_chapter_refuses_someone_who_is_not_a_member(roles):
-    with pytest.raises(services.ChapterError, match="not a member"):
-        services.leave_chapter(roles["chapter"], roles["admin"], actor=roles["admin"])
+    with pytest.raises(chapter_services.ChapterError, match="not a member"):
+        chapter_services.leave_chapter(roles["chapter"], roles["admin"], actor=roles["admin"])
 
 
 def test_the_only_organiser_cannot_leave(roles):
-    with pytest.raises(services.ChapterError, match="only organiser"):
-        services.leave_chapter(roles["chapter"], roles["organiser"], actor=roles["organiser"])
+    with pytest.raises(chapter_services.ChapterError, match="only organiser"):
+        chapter_services.leave_chapter(roles["chapter"], roles["organiser"], actor=roles["organiser"])
 
 
 def test_an_organiser_can_leave_when_another_remains(roles):
-    services.appoint_organiser(roles["chapter"], roles["member"].email, actor=roles["admin"])
-    services.leave_chapter(roles["chapter"], roles["organiser"], actor=roles["organiser"])
+    chapter_services.appoint_organiser(roles["chapter"], roles["member"].email, actor=roles["admin"])
+    chapter_services.leave_chapter(roles["chapter"], roles["organiser"], actor=roles["organiser"])
     assert not roles["organiser"].is_member_of(roles["chapter"].id)
 
 
 def test_appoint_organiser_promotes_a_member(roles):
-    user = services.appoint_organiser(
+    user = chapter_services.appoint_organiser(
         roles["chapter"], "  " + roles["member"].email.upper(), actor=roles["admin"]
     )
     assert user == roles["member"]
@@ -355,7 +361,7 @@ def test_appoint_organiser_promotes_a_member(roles):
 
 def test_appoint_organiser_makes_a_non_member_a_member_too(roles, create_user):
     outsider = create_user()
-    services.appoint_organiser(roles["chapter"], outsider.email, actor=roles["admin"])
+    chapter_services.appoint_organiser(roles["chapter"], outsider.email, actor=roles["admin"])
     db.session.commit()
     db.session.refresh(outsider)
     assert outsider.is_organiser_of(roles["chapter"].id)
@@ -363,23 +369,23 @@ def test_appoint_organiser_makes_a_non_member_a_member_too(roles, create_user):
 
 def test_appoint_organiser_with_an_unknown_email_says_so(roles):
     with pytest.raises(
-        services.ChapterError, match=r"No member has the email address nobody@example\.org"
+        chapter_services.ChapterError, match=r"No member has the email address nobody@example\.org"
     ) as caught:
-        services.appoint_organiser(roles["chapter"], "nobody@example.org", actor=roles["admin"])
+        chapter_services.appoint_organiser(roles["chapter"], "nobody@example.org", actor=roles["admin"])
     assert caught.value.field == "email"
 
 
 def test_appoint_organiser_twice_is_refused(roles):
-    with pytest.raises(services.ChapterError, match="already an organiser"):
-        services.appoint_organiser(roles["chapter"], roles["organiser"].email, actor=roles["admin"])
+    with pytest.raises(chapter_services.ChapterError, match="already an organiser"):
+        chapter_services.appoint_organiser(roles["chapter"], roles["organiser"].email, actor=roles["admin"])
 
 
 def test_remove_organiser_keeps_them_a_member(roles):
-    services.remove_organiser(roles["chapter"], roles["organiser"], actor=roles["admin"])
+    chapter_services.remove_organiser(roles["chapter"], roles["organiser"], actor=roles["admin"])
     assert roles["organiser"].is_member_of(roles["chapter"].id)
     assert not roles["organiser"].is_organiser_of(roles["chapter"].id)
 
 
 def test_remove_organiser_refuses_someone_who_is_not_one(roles):
-    with pytest.raises(services.ChapterError, match="not an organiser"):
-        services.remove_organiser(roles["chapter"], roles["member"], actor=roles["admin"])
+    with pytest.raises(chapter_services.ChapterError, match="not an organiser"):
+        chapter_services.remove_organiser(roles["chapter"], roles["member"], actor=roles["admin"])

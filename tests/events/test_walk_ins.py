@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from flashmob import notifications
-from flashmob.events import checkins, rsvps
+from flashmob.events.checkin import services as checkins
 from flashmob.events.models import Rsvp, WalkIn
+from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage
 

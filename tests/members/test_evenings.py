@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from flashmob.events import rsvps
 from flashmob.events.models import Event, Rsvp
+from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.types import utcnow
 

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from flask import current_app
 from sqlalchemy import select
 
-from flashmob.events import ical
+from flashmob.events.calendars import ical
 from flashmob.events.models import Chapter, Event, Rsvp
 from flashmob.extensions import db
 from flashmob.markdown import markdown_to_text

@@ -1,32 +1,24 @@
-"""Event email beyond one RSVP: seat invitations, changes, cancellations, reminders, organiser messages.
+"""Event email beyond one RSVP: changes, cancellations, reminders, organiser messages.
 
 Each function queues its messages in the caller's transaction (outbox.prepare_email, which also keeps
 every member's choice of which kinds they get, then outbox.queue_emails); the caller commits. Recipients
 are loaded in one query, which of them stopped the kind in one more, and the emails go in in one more:
 a bulk send runs no query per recipient.
 
-Calendars hold an event for the people who hold a seat: confirmations and promotions carry a
-METHOD:REQUEST invitation, and changes update it. People on the waitlist, with a request waiting or
-with a seat offered get no invitation: most of them never get a seat, and a tentative entry would then
-sit in their calendar until the evening (their personal feed already shows the event as tentative).
-A cancellation's METHOD:CANCEL goes to everyone we tell, seat or not: it also takes out copies that
-people added themselves from the event's .ics file (same UID), and is ignored where there is none.
-For the same reasons someone who leaves the event gets a CANCEL for themselves alone: with the email
-saying an organiser took them off or declined their request, and, when they give up a seat themselves,
-with a short "You're no longer going".
+Which of these emails carry a calendar invitation, and why: calendars/invitations.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import parseaddr
 
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
-from flashmob.events.ical import METHOD_CANCEL, METHOD_REQUEST, build_invitation
+from flashmob.events.calendars.ical import METHOD_CANCEL, METHOD_REQUEST
+from flashmob.events.calendars.invitations import event_url, invitation
 from flashmob.events.models import Event, Rsvp
 from flashmob.extensions import db
 from flashmob.markdown import markdown_to_text, render_markdown
@@ -34,14 +26,7 @@ from flashmob.members.models import User
 from flashmob.notifications import opted_out_clause, opted_out_of
 from flashmob.outbox import prepare_email, queue_emails
 from flashmob.types import utcnow
-from flashmob.urls import public_url
 
-# RSVP emails that give someone a seat, and so carry an invitation (when the RSVP is a seat).
-SEAT_TEMPLATES = frozenset({"rsvp_confirmed", "rsvp_promoted", "rsvp_approved"})
-# RSVP emails that tell someone they are off the event, and so carry a METHOD:CANCEL: "no longer going"
-# (sent only to someone who gave up a seat, whose calendar holds our invitation), taken off the list
-# by an organiser, and a request declined.
-LEAVING_TEMPLATES = frozenset({"rsvp_not_going", "rsvp_removed", "rsvp_declined"})
 # Who hears that an event moved or was called off: everyone with a seat, an offer, a place in line
 # or a request waiting.
 TOLD_OF_CHANGES = (Rsvp.GOING, Rsvp.OFFERED, Rsvp.WAITLISTED, Rsvp.PENDING)
@@ -66,48 +51,12 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _event_url(event: Event) -> str:
-    return public_url("events.detail", event_id=event.id)
-
-
 def _common(event: Event) -> dict:
     return {
         "event": event,
-        "event_url": _event_url(event),
+        "event_url": event_url(event),
         "site_name": current_app.config["SITE_NAME"],
     }
-
-
-def invitation(event: Event, user: User, method: str) -> str:
-    """The iCalendar invitation for one person: the chapter (our sending address) as ORGANIZER, so
-    that calendars accept it as coming from the organiser, and the person as the ATTENDEE."""
-    organiser_email = parseaddr(current_app.config["MAIL_FROM"])[1]
-    return build_invitation(
-        event,
-        base_url=current_app.config["BASE_URL"],
-        path=_event_url(event),
-        attendee_email=user.email,
-        attendee_name=user.display_name,
-        method=method,
-        organiser_email=organiser_email,
-    ).decode("utf-8")
-
-
-def rsvp_invitation(rsvp: Rsvp, template: str) -> dict:
-    """queue_email() arguments for the invitation an RSVP email carries: a REQUEST for a seat, a CANCEL
-    for someone off the event, else none.
-
-    The CANCEL is for this one person at the event's present SEQUENCE (same UID): the event did not
-    change for anyone else, so the sequence stays, and calendars accept a cancellation at the sequence
-    of the copy they hold.
-    """
-    if template in LEAVING_TEMPLATES:
-        method = METHOD_CANCEL
-    elif template in SEAT_TEMPLATES and rsvp.status == Rsvp.GOING:
-        method = METHOD_REQUEST
-    else:
-        return {}
-    return {"calendar": invitation(rsvp.event, rsvp.user, method), "calendar_method": method}
 
 
 def _rsvps(event: Event, statuses) -> list[Rsvp]:

@@ -3,8 +3,6 @@ personal feed behind a secret address they can reset; plus the links pages show 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from flask import abort, current_app, flash, make_response, redirect, request, url_for
@@ -14,15 +12,17 @@ from sqlalchemy.orm import joinedload
 
 from flashmob.auth import ensure
 from flashmob.cache import BuildFailed, cached_bytes, unless_failed_lately
-from flashmob.events import feeds, ical, services
-from flashmob.events.forms import ConfirmForm
+from flashmob.events.calendars import feeds, ical
+from flashmob.events.evenings.services import utc_to_local
 from flashmob.events.models import Chapter, Event
 from flashmob.events.permissions import can_add_to_calendar
-from flashmob.events.views import bp
+from flashmob.events.routes import bp
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.members.permissions import can_reset_calendar_address
+from flashmob.text import slugify
 from flashmob.urls import public_url
+from flashmob.web import actor, confirmed_post
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Public feeds may be cached as long as calendars are told to wait before asking again.
@@ -115,10 +115,9 @@ def event_calendar(event: Event) -> EventCalendarLinks:
 
 
 def _event_filename(event: Event) -> str:
-    ascii_title = unicodedata.normalize("NFKD", event.title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-") or "event"
+    slug = slugify(event.title) or "event"
     # A date stored before dates were checked may have no wall-clock day in its zone: then UTC's.
-    day = services.utc_to_local(event.starts_at, event.timezone) or event.starts_at
+    day = utc_to_local(event.starts_at, event.timezone) or event.starts_at
     return f"{slug}-{day:%Y-%m-%d}.ics"
 
 
@@ -258,11 +257,9 @@ def personal_feed(token):
 @login_required
 def reset_calendar_address():
     """Make (or remake) the secret address of your personal feed; an old one stops working."""
-    user: User = current_user._get_current_object()
+    user: User = actor()
     ensure(can_reset_calendar_address(current_user, user))
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
+    confirmed_post()
     had_one = bool(user.calendar_token)
     try:
         feeds.reset_calendar_token(user, actor=user)

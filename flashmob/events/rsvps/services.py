@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from flashmob.events.emails import rsvp_invitation
+from flashmob.events.calendars.invitations import rsvp_invitation
 from flashmob.events.models import Event, Rsvp
 from flashmob.extensions import db
 from flashmob.members.models import User
@@ -484,8 +484,8 @@ def notify(rsvp: Rsvp, template: str, subject: str, **context) -> OutboxMessage 
     """Queue the email that tells someone what happened to their RSVP, in the current transaction.
 
     The one place RSVP mail is queued: an email that gives a seat carries the calendar invitation, and one
-    that takes the person off the event a cancellation of it (emails.rsvp_invitation). None when the person
-    stopped RSVP email; emailed(rsvp) remembers which, for the page to say only what is true.
+    that takes the person off the event a cancellation of it (invitations.rsvp_invitation). None when the
+    person stopped RSVP email; emailed(rsvp) remembers which, for the page to say only what is true.
     """
     event = rsvp.event
     user = rsvp.user

@@ -6,12 +6,13 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from flashmob.auth import ensure
-from flashmob.events import emails
-from flashmob.events.forms import MessageForm
+from flashmob.events.loading import load_event
+from flashmob.events.messaging import emails
+from flashmob.events.messaging.forms import MessageForm
 from flashmob.events.permissions import can_email_attendees
-from flashmob.events.views import bp
-from flashmob.events.views.pages import _load_event
+from flashmob.events.routes import bp
 from flashmob.extensions import db, limiter
+from flashmob.web import actor, form_status, show_rule_error
 
 
 def _message_limit_key() -> str:
@@ -24,7 +25,7 @@ def _message_limit_key() -> str:
 @limiter.limit("20 per hour", key_func=_message_limit_key, methods=["POST"])
 def message_attendees(event_id):
     """Write one email to everyone going (and, if chosen, the waitlist)."""
-    event = _load_event(event_id)
+    event = load_event(event_id)
     ensure(can_email_attendees(current_user, event))
     form = MessageForm()
     if form.validate_on_submit():
@@ -34,20 +35,16 @@ def message_attendees(event_id):
                 subject=form.subject.data,
                 body=form.body.data,
                 include_waitlisted=form.include_waitlisted.data,
-                actor=current_user._get_current_object(),
+                actor=actor(),
             )
         except emails.MessageError as exc:
             db.session.rollback()
-            if exc.field and exc.field in form:
-                form[exc.field].errors = [*form[exc.field].errors, str(exc)]
-            else:
-                form.form_errors.append(str(exc))
+            show_rule_error(form, exc)
         else:
             db.session.commit()
             people = "person" if sent == 1 else "people"
             flash(f"Sent to {sent} {people}.", "success")
             return redirect(url_for("events.detail", event_id=event.id))
-    status = 422 if form.errors else 200
     return render_template(
         "events/message.html", event=event, form=form, audience=emails.message_audience(event)
-    ), status
+    ), form_status(form)

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from flashmob.events.models import Event, Rsvp, WalkIn
-from flashmob.events.rsvps import lock_event
+from flashmob.events.rsvps.services import lock_event
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.outbox import queue_email

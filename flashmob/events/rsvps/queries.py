@@ -1,4 +1,4 @@
-"""What the chapters and events pages show, each loaded in a fixed number of queries."""
+"""What RSVPs show: the event page's panel, the attendee sheet and a member's evenings, in few queries."""
 
 from __future__ import annotations
 
@@ -7,160 +7,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, not_, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
-from flashmob.events.models import Chapter, ChapterMembership, Event, Rsvp
-from flashmob.events.rsvps import waitlist_position
+from flashmob.events.models import Event, Rsvp
+from flashmob.events.rsvps.services import waitlist_position
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.notifications import has_opted_out
 from flashmob.types import utcnow
-
-# Events the public sees in lists: drafts never, cancelled ones marked as such.
-LISTED_STATUSES = (Event.STATUS_PUBLISHED, Event.STATUS_CANCELLED)
-# A save-the-date going ahead is still to come, whatever its placeholder time says (Event.is_past).
-AWAITING_DATE = and_(Event.date_tbc, Event.status == Event.STATUS_PUBLISHED)
-
-
-@dataclass
-class ChapterSummary:
-    """A chapter with what its card shows."""
-
-    chapter: Chapter
-    member_count: int = 0
-    organisers: list[User] = field(default_factory=list)
-    next_event: Event | None = None
-
-
-def member_counts(chapter_ids: Iterable[int]) -> dict[int, int]:
-    """How many people belong to each chapter (organisers included)."""
-    ids = list(chapter_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(ChapterMembership.chapter_id, func.count())
-        .where(ChapterMembership.chapter_id.in_(ids))
-        .group_by(ChapterMembership.chapter_id)
-    )
-    return {chapter_id: count for chapter_id, count in rows}
-
-
-def organisers_by_chapter(chapter_ids: Iterable[int]) -> dict[int, list[User]]:
-    """Each chapter's organisers, by name."""
-    ids = list(chapter_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(ChapterMembership.chapter_id, User)
-        .join(User, User.id == ChapterMembership.user_id)
-        .where(
-            ChapterMembership.chapter_id.in_(ids),
-            ChapterMembership.role == ChapterMembership.ROLE_ORGANISER,
-        )
-        .order_by(User.display_name, User.id)
-    )
-    found: dict[int, list[User]] = defaultdict(list)
-    for chapter_id, user in rows:
-        found[chapter_id].append(user)
-    return dict(found)
-
-
-def next_events(chapter_ids: Iterable[int], now: datetime) -> dict[int, Event]:
-    """Each chapter's next published event that has not ended, in one query."""
-    ids = list(chapter_ids)
-    if not ids:
-        return {}
-    position = (
-        func.row_number()
-        .over(partition_by=Event.chapter_id, order_by=(Event.starts_at, Event.id))
-        .label("position")
-    )
-    ranked = (
-        select(Event.id, position)
-        .where(
-            Event.chapter_id.in_(ids),
-            Event.status == Event.STATUS_PUBLISHED,
-            or_(Event.ends_at > now, Event.date_tbc),
-        )
-        .subquery()
-    )
-    events = db.session.scalars(
-        select(Event).join(ranked, ranked.c.id == Event.id).where(ranked.c.position == 1)
-    )
-    return {event.chapter_id: event for event in events}
-
-
-def chapter_summaries(now: datetime) -> list[ChapterSummary]:
-    """Every chapter, by name, with member count, organisers and next event: four queries."""
-    chapters = list(db.session.scalars(select(Chapter).order_by(Chapter.name)))
-    ids = [chapter.id for chapter in chapters]
-    counts = member_counts(ids)
-    organisers = organisers_by_chapter(ids)
-    upcoming = next_events(ids, now)
-    return [
-        ChapterSummary(
-            chapter=chapter,
-            member_count=counts.get(chapter.id, 0),
-            organisers=organisers.get(chapter.id, []),
-            next_event=upcoming.get(chapter.id),
-        )
-        for chapter in chapters
-    ]
-
-
-def upcoming_events(now: datetime, chapter: Chapter | None = None) -> Select:
-    """Published and cancelled events that have not ended, soonest first."""
-    query = (
-        select(Event)
-        .where(Event.status.in_(LISTED_STATUSES), or_(Event.ends_at > now, AWAITING_DATE))
-        .options(joinedload(Event.chapter))
-        .order_by(Event.starts_at, Event.id)
-    )
-    if chapter is not None:
-        query = query.where(Event.chapter_id == chapter.id)
-    return query
-
-
-def past_events(now: datetime, chapter: Chapter | None = None) -> Select:
-    """Published and cancelled events that have ended, most recent first."""
-    query = (
-        select(Event)
-        .where(Event.status.in_(LISTED_STATUSES), Event.ends_at <= now, not_(AWAITING_DATE))
-        .options(joinedload(Event.chapter))
-        .order_by(Event.starts_at.desc(), Event.id.desc())
-    )
-    if chapter is not None:
-        query = query.where(Event.chapter_id == chapter.id)
-    return query
-
-
-def next_published_events(now: datetime, limit: int) -> list[Event]:
-    """The next few events going ahead, site-wide, for the home page."""
-    return list(
-        db.session.scalars(
-            select(Event)
-            .where(Event.status == Event.STATUS_PUBLISHED, or_(Event.ends_at > now, Event.date_tbc))
-            .options(joinedload(Event.chapter))
-            .order_by(Event.starts_at, Event.id)
-            .limit(limit)
-        )
-    )
-
-
-def drafts(chapter: Chapter) -> list[Event]:
-    """A chapter's unpublished events, soonest first."""
-    return list(
-        db.session.scalars(
-            select(Event)
-            .where(Event.chapter_id == chapter.id, Event.status == Event.STATUS_DRAFT)
-            .options(joinedload(Event.chapter))
-            .order_by(Event.starts_at, Event.id)
-        )
-    )
-
-
-# RSVPs
 
 
 @dataclass

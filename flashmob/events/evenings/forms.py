@@ -1,29 +1,24 @@
-"""Forms for chapters and events; every POST, even a one-button action, carries a CSRF token."""
+"""Forms for events: an organiser describing one, with or without its date, and cancelling it."""
 
 from __future__ import annotations
 
 from wtforms import (
     BooleanField,
-    EmailField,
     IntegerField,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields import DateTimeLocalField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
-    Email,
     InputRequired,
     Length,
     NumberRange,
     Optional,
     StopValidation,
-    ValidationError,
 )
 
-from flashmob.events.services import (
+from flashmob.events.evenings.services import (
     DEFAULT_OFFER_HOLD_HOURS,
     DEFAULT_OFFER_WINDOW_HOURS,
     MAX_CAPACITY,
@@ -31,36 +26,14 @@ from flashmob.events.services import (
     MAX_OFFER_WINDOW_HOURS,
     EventDetails,
 )
-from flashmob.forms import Form
-from flashmob.timezones import is_place_zone, place_zones
+from flashmob.forms import Form, TimeZoneField, strip_text
 
-# Every place's zone, by name and grouped by region; "Europe/London" reads better than an offset.
-TIMEZONE_CHOICES = tuple(
-    SelectChoice(name, name.replace("_", " "), optgroup=name.split("/")[0] if "/" in name else "Other")
-    for name in sorted(place_zones())
-)
-TIMEZONE_MESSAGE = "Please choose a time zone from the list."
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 DATETIME_MESSAGE = "Please give a date and time, for example 2026-05-07 18:30."
 
 
 def _or_default(value, default):
     return default if value is None else value
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class TimeZoneField(SelectField):
-    """A time zone from the list of real places (flashmob.timezones): never "localtime" or "Factory"."""
-
-    def __init__(self, label: str, **kwargs):
-        super().__init__(label, choices=TIMEZONE_CHOICES, **kwargs)
-
-    def pre_validate(self, form):
-        if not is_place_zone(self.data):
-            raise ValidationError(TIMEZONE_MESSAGE)
 
 
 class RequiredUnlessDateTbc:
@@ -79,59 +52,13 @@ class RequiredUnlessDateTbc:
         raise StopValidation(self.message)
 
 
-class ConfirmForm(Form):
-    """A one-button action: the form only carries the CSRF token."""
-
-
-class ChapterForm(Form):
-    """An admin editing a chapter."""
-
-    name = StringField(
-        "Name",
-        validators=[InputRequired("Please give the chapter a name."), Length(max=80)],
-        filters=[_strip],
-    )
-    city = StringField(
-        "City",
-        validators=[InputRequired("Please say which city the chapter meets in."), Length(max=80)],
-        filters=[_strip],
-    )
-    timezone = TimeZoneField("Time zone", default="Europe/London")
-    description = TextAreaField("Description", validators=[Length(max=10_000)])
-    submit = SubmitField("Save chapter")
-
-
-class NewChapterForm(ChapterForm):
-    """An admin starting a chapter: the address can be chosen once, at the start."""
-
-    slug = StringField(
-        "Web address",
-        validators=[Optional(), Length(max=60)],
-        filters=[_strip],
-    )
-    submit = SubmitField("Create chapter")
-
-
-class AppointOrganiserForm(Form):
-    email = EmailField(
-        "Email address of the member",
-        validators=[
-            InputRequired("Please give the email address of a member."),
-            Email("That does not look like an email address."),
-            Length(max=254),
-        ],
-        filters=[_strip],
-    )
-    submit = SubmitField("Appoint organiser")
-
-
 class EventForm(Form):
     """An organiser describing an event; times are wall-clock times in the chosen zone."""
 
     title = StringField(
         "Title",
         validators=[InputRequired("Please give the event a title."), Length(max=140)],
-        filters=[_strip],
+        filters=[strip_text],
     )
     starts_at = DateTimeLocalField(
         "Starts",
@@ -148,9 +75,9 @@ class EventForm(Form):
     timezone = TimeZoneField("Time zone")
     # A save-the-date: announced before the day is fixed; the service requires the hint then.
     date_tbc = BooleanField("Date not fixed yet (save the date)")
-    date_hint = StringField("When, roughly", validators=[Length(max=60)], filters=[_strip])
-    venue_name = StringField("Venue", validators=[Length(max=140)], filters=[_strip])
-    venue_address = StringField("Venue address", validators=[Length(max=255)], filters=[_strip])
+    date_hint = StringField("When, roughly", validators=[Length(max=60)], filters=[strip_text])
+    venue_name = StringField("Venue", validators=[Length(max=140)], filters=[strip_text])
+    venue_address = StringField("Venue address", validators=[Length(max=255)], filters=[strip_text])
     description = TextAreaField("Description", validators=[Length(max=20_000)])
     capacity = IntegerField(
         "Capacity",
@@ -213,61 +140,3 @@ class EventForm(Form):
 class CancelEventForm(Form):
     reason = TextAreaField("Reason (optional)", validators=[Length(max=2_000)])
     submit = SubmitField("Cancel this event")
-
-
-class PromoteForm(Form):
-    """An organiser giving someone waiting a seat ahead of the line; raise_capacity adds a seat if full."""
-
-    raise_capacity = BooleanField("Add a seat for them")
-
-
-class CheckInSearchForm(Form):
-    """The check-in page's search box: a GET form, so it carries no CSRF token."""
-
-    class Meta:
-        csrf = False
-
-    q = StringField(
-        "Find an attendee by name",
-        validators=[Optional(), Length(max=80)],
-        filters=[_strip],
-        render_kw={"type": "search", "autocomplete": "off", "spellcheck": "false"},
-    )
-
-
-class WalkInForm(Form):
-    """An organiser adding someone who came without a seat booked."""
-
-    name = StringField(
-        "Name",
-        validators=[InputRequired("Please give the person's name."), Length(max=80)],
-        filters=[_strip],
-        render_kw={"autocomplete": "off"},
-    )
-    email = EmailField(
-        "Email (optional)",
-        validators=[
-            Optional(),
-            Email("Please give an email address like name@example.org."),
-            Length(max=254),
-        ],
-        filters=[_strip],
-        render_kw={"autocomplete": "off"},
-    )
-    submit = SubmitField("Add walk-in")
-
-
-class MessageForm(Form):
-    """An organiser writing to the people coming to an event."""
-
-    subject = StringField(
-        "Subject",
-        validators=[InputRequired("Please write a subject."), Length(max=150)],
-        filters=[_strip],
-    )
-    body = TextAreaField(
-        "Message",
-        validators=[InputRequired("Please write a message."), Length(max=10_000)],
-        filters=[_strip],
-    )
-    include_waitlisted = BooleanField("Also send it to the people on the waitlist")

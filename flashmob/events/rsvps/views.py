@@ -2,48 +2,44 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from flashmob.auth import ensure
-from flashmob.events import queries, rsvps
-from flashmob.events.forms import ConfirmForm, PromoteForm
+from flashmob.events.evenings.detail import render_detail
+from flashmob.events.loading import load_event
 from flashmob.events.models import Event, Rsvp
 from flashmob.events.permissions import can_manage_rsvps, can_rsvp
-from flashmob.events.views import bp
-from flashmob.events.views.pages import _actor, _load_event, _render_detail
+from flashmob.events.routes import bp
+from flashmob.events.rsvps import queries
+from flashmob.events.rsvps import services as rsvps
+from flashmob.events.rsvps.forms import PromoteForm
 from flashmob.extensions import db
+from flashmob.forms import ConfirmForm
+from flashmob.web import actor, confirmed_post
 
 
 def _event_anchor(event: Event) -> str:
     return url_for("events.detail", event_id=event.id, _anchor="rsvp")
 
 
-def _checked_form(form_class=ConfirmForm):
-    """The posted form, or 400 when its CSRF token is missing or stale."""
-    form = form_class()
-    if not form.validate_on_submit():
-        abort(400)
-    return form
-
-
 def _member_action(event_id: int):
     """Load the event and check the person may answer it; someone not signed in is sent to sign in first."""
-    event = _load_event(event_id)
+    event = load_event(event_id)
     if not current_user.is_authenticated:
         flash("Please sign in or create an account to RSVP.", "info")
         return event, redirect(url_for("members.login", next=url_for("events.detail", event_id=event.id)))
     ensure(can_rsvp(current_user, event))
-    _checked_form()
+    confirmed_post()
     return event, None
 
 
 def _refused(event: Event, exc: rsvps.RsvpError):
     db.session.rollback()  # let go of the event's lock before the page is drawn
     flash(str(exc), "error")
-    return _render_detail(event, 409)
+    return render_detail(event, 409)
 
 
 # What members do
@@ -55,10 +51,10 @@ def rsvp_going(event_id):
     event, elsewhere = _member_action(event_id)
     if elsewhere:
         return elsewhere
-    before = rsvps.rsvp_for(event, _actor())
+    before = rsvps.rsvp_for(event, actor())
     before_status = before.status if before else None
     try:
-        rsvp = rsvps.rsvp_going(event, _actor())
+        rsvp = rsvps.rsvp_going(event, actor())
     except rsvps.RsvpError as exc:
         return _refused(event, exc)
     position = rsvps.waitlist_position(rsvp)
@@ -96,10 +92,10 @@ def rsvp_not_going(event_id):
     event, elsewhere = _member_action(event_id)
     if elsewhere:
         return elsewhere
-    before = rsvps.rsvp_for(event, _actor())
+    before = rsvps.rsvp_for(event, actor())
     held_seat = before is not None and before.holds_seat
     try:
-        rsvps.rsvp_not_going(event, _actor())
+        rsvps.rsvp_not_going(event, actor())
     except rsvps.RsvpError as exc:
         return _refused(event, exc)
     db.session.commit()
@@ -113,7 +109,7 @@ def rsvp_not_going(event_id):
 
 
 def _my_offer(event: Event) -> Rsvp:
-    rsvp = rsvps.rsvp_for(event, _actor())
+    rsvp = rsvps.rsvp_for(event, actor())
     if rsvp is None:
         raise rsvps.RsvpError("You have no seat offered for this event.")
     return rsvp
@@ -167,18 +163,18 @@ def _render_attendees(event: Event, status: int = 200):
 @login_required
 def attendees(event_id):
     """Who is going, offered a seat, waiting or asking, for the organisers to act on."""
-    event = _load_event(event_id)
+    event = load_event(event_id)
     ensure(can_manage_rsvps(current_user, event))
     return _render_attendees(event)
 
 
 def _organiser_action(event_id: int, rsvp_id: int, form_class=ConfirmForm):
-    event = _load_event(event_id)
+    event = load_event(event_id)
     ensure(can_manage_rsvps(current_user, event))
     rsvp = db.first_or_404(
         select(Rsvp).where(Rsvp.id == rsvp_id, Rsvp.event_id == event.id).options(joinedload(Rsvp.user))
     )
-    return event, rsvp, _checked_form(form_class)
+    return event, rsvp, confirmed_post(form_class)
 
 
 def _done(event: Event, message: str):
@@ -200,7 +196,7 @@ def approve_request(event_id, rsvp_id):
     event, rsvp, _ = _organiser_action(event_id, rsvp_id)
     name = rsvp.user.display_name
     try:
-        rsvp = rsvps.approve_request(rsvp, actor=_actor())
+        rsvp = rsvps.approve_request(rsvp, actor=actor())
     except rsvps.RsvpError as exc:
         return _organiser_refused(event, exc)
     told = _told_them(rsvp)
@@ -217,7 +213,7 @@ def decline_request(event_id, rsvp_id):
     """Turn a request down."""
     event, rsvp, _ = _organiser_action(event_id, rsvp_id)
     try:
-        rsvp = rsvps.decline_request(rsvp, actor=_actor())
+        rsvp = rsvps.decline_request(rsvp, actor=actor())
     except rsvps.RsvpError as exc:
         return _organiser_refused(event, exc)
     told = " We've let them know." if rsvps.emailed(rsvp) else ""
@@ -230,7 +226,7 @@ def remove_attendee(event_id, rsvp_id):
     """Take someone off the event; a seat they held goes to the next in line."""
     event, rsvp, _ = _organiser_action(event_id, rsvp_id)
     try:
-        rsvps.remove_attendee(rsvp, actor=_actor())
+        rsvps.remove_attendee(rsvp, actor=actor())
     except rsvps.RsvpError as exc:
         return _organiser_refused(event, exc)
     return _done(event, f"{rsvp.user.display_name} is off the list and cannot RSVP again.")
@@ -244,7 +240,7 @@ def promote_attendee(event_id, rsvp_id):
     raise_capacity = bool(form.raise_capacity.data)
     capacity_before = event.capacity
     try:
-        rsvp = rsvps.promote_by_hand(rsvp, actor=_actor(), raise_capacity=raise_capacity)
+        rsvp = rsvps.promote_by_hand(rsvp, actor=actor(), raise_capacity=raise_capacity)
     except rsvps.RsvpError as exc:
         return _organiser_refused(event, exc)
     name, told = rsvp.user.display_name, _told_them(rsvp)

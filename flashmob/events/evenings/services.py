@@ -1,26 +1,22 @@
-"""The rules for chapters and events: joining, organising, creating, publishing and cancelling."""
+"""The rules for events: their times, and creating, changing, publishing and cancelling them."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select
 
-from flashmob.events import emails, interests, rsvps
-from flashmob.events.models import Chapter, ChapterMembership, Event, new_ical_uid
+from flashmob.events.evenings import interests
+from flashmob.events.messaging import emails
+from flashmob.events.models import Chapter, Event, new_ical_uid
+from flashmob.events.rsvps import services as rsvps
+from flashmob.events.rules import RuleError, check_length, zone_or_error
 from flashmob.extensions import db
 from flashmob.members.models import User
-from flashmob.timezones import is_place_zone
 from flashmob.types import utcnow
 
-# Addresses that the chapter URLs already use for pages of their own.
-RESERVED_SLUGS = frozenset({"new"})
-SLUG_MAX_LENGTH = 60
 MAX_CAPACITY = 100_000
 # A freed seat is offered rather than given at most a month ahead, and held for at most a week.
 DEFAULT_OFFER_WINDOW_HOURS = 48
@@ -43,37 +39,11 @@ _TOO_LONG = (
 )
 
 
-class RuleError(Exception):
-    """A request that breaks a rule; `field` names the form field the message belongs to, if any."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
 class EventError(RuleError):
     """An event cannot be created or changed that way."""
 
 
-class ChapterError(RuleError):
-    """A chapter, or someone's place in it, cannot be changed that way."""
-
-
-def _check_length(value: str, limit: int, field: str, error: type[RuleError]) -> str:
-    if len(value) > limit:
-        raise error(f"Please keep this to {limit} characters or fewer.", field=field)
-    return value
-
-
 # Time zones
-
-
-def zone_or_error(name: str, error: type[RuleError]) -> ZoneInfo:
-    """The zone with that IANA name if it is a real place (flashmob.timezones), or a rule error on the
-    time zone field."""
-    if not is_place_zone(name):
-        raise error(f"{name!r} is not a time zone we know.", field="timezone")
-    return ZoneInfo(name)
 
 
 def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime | None:
@@ -235,15 +205,15 @@ def _checked_details(details: EventDetails) -> EventDetails:
         raise EventError("Capacity must be at least 1, or left empty for no limit.", field="capacity")
     if details.capacity is not None and details.capacity > MAX_CAPACITY:
         raise EventError(f"Capacity can be at most {MAX_CAPACITY:,}.", field="capacity")
-    _check_length(title, 140, "title", EventError)
-    _check_length(details.venue_name.strip(), 140, "venue_name", EventError)
-    _check_length(details.venue_address.strip(), 255, "venue_address", EventError)
+    check_length(title, 140, "title", EventError)
+    check_length(details.venue_name.strip(), 140, "venue_name", EventError)
+    check_length(details.venue_address.strip(), 255, "venue_address", EventError)
     date_hint = " ".join(details.date_hint.split()) if details.date_tbc else ""
     if details.date_tbc and not date_hint:
         raise EventError(
             'Please say roughly when, for example "July 2026" or "Summer 2026".', field="date_hint"
         )
-    _check_length(date_hint, DATE_HINT_MAX_LENGTH, "date_hint", EventError)
+    check_length(date_hint, DATE_HINT_MAX_LENGTH, "date_hint", EventError)
     if not 0 <= details.offer_window_hours <= MAX_OFFER_WINDOW_HOURS:
         raise EventError(
             f"Please give a whole number of hours from 0 to {MAX_OFFER_WINDOW_HOURS}.",
@@ -399,137 +369,3 @@ def cancel_event(event: Event, *, actor: User, reason: str = "", now: datetime |
     # A save-the-date: the members waiting to hear its date hear that there will be none.
     interests.tell_date_cancelled(event, now=now)
     return event
-
-
-# Chapters
-
-
-def slugify(text: str) -> str:
-    """A chapter's address from its name: 'Newcastle upon Tyne' -> 'newcastle-upon-tyne'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:SLUG_MAX_LENGTH].rstrip("-")
-
-
-def _check_chapter_name(name: str, *, exclude_id: int | None = None) -> str:
-    name = name.strip()
-    if not name:
-        raise ChapterError("Please give the chapter a name.", field="name")
-    _check_length(name, 80, "name", ChapterError)
-    query = select(Chapter.id).where(func.lower(Chapter.name) == name.lower())
-    if exclude_id is not None:
-        query = query.where(Chapter.id != exclude_id)
-    if db.session.scalar(query) is not None:
-        raise ChapterError(f"There is already a chapter called {name}.", field="name")
-    return name
-
-
-def create_chapter(
-    *, name: str, city: str, timezone: str, description: str = "", slug: str | None = None, actor: User
-) -> Chapter:
-    """Start a new city chapter; its address comes from its name unless one is given."""
-    name = _check_chapter_name(name)
-    city = city.strip()
-    if not city:
-        raise ChapterError("Please say which city the chapter meets in.", field="city")
-    _check_length(city, 80, "city", ChapterError)
-    zone_or_error(timezone, ChapterError)
-    given = (slug or "").strip()
-    slug = slugify(given or name)
-    slug_field = "slug" if given else "name"
-    if not slug:
-        raise ChapterError("Please give an address made of letters, digits and hyphens.", field="slug")
-    if slug in RESERVED_SLUGS:
-        raise ChapterError(f"The address {slug!r} is used by the site itself.", field=slug_field)
-    if db.session.scalar(select(Chapter.id).where(Chapter.slug == slug)) is not None:
-        raise ChapterError(f"Another chapter already has the address {slug!r}.", field="slug")
-    chapter = Chapter(
-        name=name, slug=slug, city=city, timezone=timezone, description=description.strip()
-    )
-    db.session.add(chapter)
-    db.session.flush()
-    return chapter
-
-
-def update_chapter(
-    chapter: Chapter, *, name: str, city: str, timezone: str, description: str = "", actor: User
-) -> Chapter:
-    """Change a chapter's name, city, description or time zone; its address stays, so links keep working."""
-    name = _check_chapter_name(name, exclude_id=chapter.id)
-    city = city.strip()
-    if not city:
-        raise ChapterError("Please say which city the chapter meets in.", field="city")
-    _check_length(city, 80, "city", ChapterError)
-    zone_or_error(timezone, ChapterError)
-    chapter.name = name
-    chapter.city = city
-    chapter.timezone = timezone
-    chapter.description = description.strip()
-    db.session.flush()
-    return chapter
-
-
-def join_chapter(chapter: Chapter, user: User, *, actor: User) -> ChapterMembership:
-    """Make someone a member of a chapter."""
-    if user.is_member_of(chapter.id):
-        raise ChapterError(f"You are already a member of {chapter.name}.")
-    membership = ChapterMembership(chapter=chapter, user=user, role=ChapterMembership.ROLE_MEMBER)
-    db.session.add(membership)
-    db.session.flush()
-    return membership
-
-
-def _organiser_count(chapter: Chapter) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(ChapterMembership)
-        .where(
-            ChapterMembership.chapter_id == chapter.id,
-            ChapterMembership.role == ChapterMembership.ROLE_ORGANISER,
-        )
-    )
-
-
-def leave_chapter(chapter: Chapter, user: User, *, actor: User) -> None:
-    """Take someone out of a chapter; its only organiser must hand over first."""
-    membership = user.membership_in(chapter.id)
-    if membership is None:
-        raise ChapterError(f"You are not a member of {chapter.name}.")
-    if membership.is_organiser and _organiser_count(chapter) == 1:
-        raise ChapterError(
-            f"You are the only organiser of {chapter.name}. "
-            "Ask a site admin to appoint another organiser before you leave."
-        )
-    # Out of the person's list too, so that the rest of this request sees them as gone.
-    user.memberships.remove(membership)
-    db.session.delete(membership)
-    db.session.flush()
-
-
-def appoint_organiser(chapter: Chapter, email: str, *, actor: User) -> User:
-    """Make the member with this email an organiser of the chapter (and a member, if not yet)."""
-    address = email.strip().lower()
-    user = db.session.scalar(select(User).where(User.email == address))
-    if user is None:
-        raise ChapterError(
-            f"No member has the email address {address}. They need to register first.", field="email"
-        )
-    membership = user.membership_in(chapter.id)
-    if membership is not None and membership.is_organiser:
-        raise ChapterError(f"{user.display_name} is already an organiser of {chapter.name}.", field="email")
-    if membership is None:
-        membership = ChapterMembership(chapter=chapter, user=user, role=ChapterMembership.ROLE_ORGANISER)
-        db.session.add(membership)
-    else:
-        membership.role = ChapterMembership.ROLE_ORGANISER
-    db.session.flush()
-    return user
-
-
-def remove_organiser(chapter: Chapter, user: User, *, actor: User) -> None:
-    """Take someone's organiser role away; they stay a member of the chapter."""
-    membership = user.membership_in(chapter.id)
-    if membership is None or not membership.is_organiser:
-        raise ChapterError(f"{user.display_name} is not an organiser of {chapter.name}.")
-    membership.role = ChapterMembership.ROLE_MEMBER
-    db.session.flush()

@@ -4,37 +4,18 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from flashmob.auth import ensure
-from flashmob.events import checkins
-from flashmob.events.checkins import CheckInError
-from flashmob.events.forms import CheckInSearchForm, ConfirmForm, WalkInForm
+from flashmob.events.checkin import services as checkins
+from flashmob.events.checkin.forms import CheckInSearchForm, WalkInForm
+from flashmob.events.checkin.services import CheckInError
+from flashmob.events.loading import load_event
 from flashmob.events.models import Event, Rsvp
-from flashmob.events.permissions import can_check_in, can_export_attendees, can_view_event, can_view_ticket
-from flashmob.events.rsvps import rsvp_for
-from flashmob.events.views import bp
+from flashmob.events.permissions import can_check_in, can_export_attendees, can_view_ticket
+from flashmob.events.routes import bp
+from flashmob.events.rsvps.services import rsvp_for
 from flashmob.extensions import db
-from flashmob.members.models import User
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
-
-
-def _load_event(event_id: int) -> Event:
-    """The event, or 404 for anyone who may not see it: a draft's existence is not revealed."""
-    event = db.first_or_404(select(Event).where(Event.id == event_id).options(joinedload(Event.chapter)))
-    if not can_view_event(current_user, event):
-        abort(404)
-    return event
-
-
-def _confirmed() -> None:
-    """A one-button POST must carry its CSRF token."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+from flashmob.web import actor, confirmed_post, show_rule_error
 
 
 def _back_to_check_in(event: Event):
@@ -66,18 +47,18 @@ def _render_check_in(event: Event, walk_in_form: WalkInForm, status: int = 200, 
 @login_required
 def check_in(event_id):
     """The door list for organisers: find people by name, tick them in, add walk-ins."""
-    event = _load_event(event_id)
+    event = load_event(event_id)
     ensure(can_check_in(current_user, event))
     return _render_check_in(event, WalkInForm(formdata=None))
 
 
 def _change_rsvp(event_id: int, rsvp_id: int, change, message: str):
-    event = _load_event(event_id)
+    event = load_event(event_id)
     ensure(can_check_in(current_user, event))
     rsvp = checkins.rsvp_of(event, rsvp_id) or abort(404)
-    _confirmed()
+    confirmed_post()
     try:
-        change(rsvp, actor=_actor())
+        change(rsvp, actor=actor())
     except CheckInError as exc:
         db.session.rollback()
         return _render_check_in(event, WalkInForm(formdata=None), 409, problem=str(exc))
@@ -104,16 +85,16 @@ def undo_check_in(event_id, rsvp_id):
 @login_required
 def add_walk_in(event_id):
     """Check in someone who came without a seat booked."""
-    event = _load_event(event_id)
+    event = load_event(event_id)
     ensure(can_check_in(current_user, event))
     form = WalkInForm()
     if form.validate_on_submit():
         try:
-            added = checkins.add_walk_in(event, form.name.data, form.email.data or "", actor=_actor())
+            added = checkins.add_walk_in(event, form.name.data, form.email.data or "", actor=actor())
         except CheckInError as exc:
             db.session.rollback()
             if exc.field and exc.field in form:
-                form[exc.field].errors = [*form[exc.field].errors, str(exc)]
+                show_rule_error(form, exc)
                 return _render_check_in(event, form, 422)
             return _render_check_in(event, form, 409, problem=str(exc))
         db.session.commit()
@@ -132,13 +113,13 @@ def add_walk_in(event_id):
 @login_required
 def remove_walk_in(event_id, walk_in_id):
     """Take back a walk-in added by mistake."""
-    event = _load_event(event_id)
+    event = load_event(event_id)
     ensure(can_check_in(current_user, event))
     walk_in = checkins.walk_in_of(event, walk_in_id) or abort(404)
-    _confirmed()
+    confirmed_post()
     name = walk_in.name
     try:
-        checkins.remove_walk_in(walk_in, actor=_actor())
+        checkins.remove_walk_in(walk_in, actor=actor())
     except CheckInError as exc:
         db.session.rollback()
         return _render_check_in(event, WalkInForm(formdata=None), 409, problem=str(exc))
@@ -154,15 +135,15 @@ def remove_walk_in(event_id, walk_in_id):
 @login_required
 def scan_ticket(event_id, ticket_code):
     """Where a ticket's QR code leads: organisers confirm the person and check them in with one tap."""
-    event = _load_event(event_id)
+    event = load_event(event_id)
     # Checked before the code is looked up, so that nobody else can learn whether a code is real.
     ensure(can_check_in(current_user, event))
     rsvp = checkins.rsvp_by_ticket(event, ticket_code) or abort(404)
     problem = None
     if request.method == "POST":
-        _confirmed()
+        confirmed_post()
         try:
-            checkins.check_in(rsvp, actor=_actor())
+            checkins.check_in(rsvp, actor=actor())
         except CheckInError as exc:
             db.session.rollback()
             problem = str(exc)
@@ -196,7 +177,7 @@ def _render_ticket(event: Event, rsvp: Rsvp):
 @login_required
 def my_ticket(event_id):
     """The signed-in member's ticket, to show at the door."""
-    event = _load_event(event_id)
+    event = load_event(event_id)
     rsvp = rsvp_for(event, current_user)
     if rsvp is None or not rsvp.is_going:
         flash("Tickets are for people with a seat: say you're going first.", "info")
@@ -208,7 +189,7 @@ def my_ticket(event_id):
 @login_required
 def ticket(event_id, rsvp_id):
     """An attendee's ticket, for its owner and the organisers."""
-    event = _load_event(event_id)
+    event = load_event(event_id)
     rsvp = checkins.rsvp_of(event, rsvp_id) or abort(404)
     return _render_ticket(event, rsvp)
 
@@ -220,7 +201,7 @@ def ticket(event_id, rsvp_id):
 @login_required
 def attendees_csv(event_id):
     """Everyone who asked to come, and who came, as CSV for the organisers."""
-    event = _load_event(event_id)
+    event = load_event(event_id)
     ensure(can_export_attendees(current_user, event))
     body = checkins.attendees_csv(event, checkins.attendee_rows(event))
     return Response(

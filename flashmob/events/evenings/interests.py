@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from flashmob.events.display import event_when
+from flashmob.events.evenings.display import event_when
 from flashmob.events.models import Event, EventInterest
 from flashmob.extensions import db
 from flashmob.members.models import User

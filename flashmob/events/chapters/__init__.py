@@ -1,0 +1,1 @@
+"""Chapters: the city groups that run evenings, their members and organisers."""

@@ -1,0 +1,1 @@
+"""Check-in on the night: the door list, walk-ins, tickets and the attendee CSV."""

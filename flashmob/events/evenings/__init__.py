@@ -1,0 +1,1 @@
+"""Evenings: the events themselves, their times and pages, and save-the-dates."""

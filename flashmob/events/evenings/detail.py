@@ -1,0 +1,34 @@
+"""The event page (events.detail) drawn for the viewer; the views that answer on it share it."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from flashmob.events.chapters import queries as chapter_queries
+from flashmob.events.checkin import services as checkins
+from flashmob.events.evenings import interests
+from flashmob.events.models import Event
+from flashmob.events.permissions import can_check_in, can_see_attendees
+from flashmob.events.rsvps import queries as rsvp_queries
+from flashmob.forms import ConfirmForm
+
+
+def render_detail(event: Event, status: int = 200):
+    """The event's page, with the panels the viewer may see; `status` 409 when an action was refused."""
+    organisers = chapter_queries.organisers_by_chapter([event.chapter_id]).get(event.chapter_id, [])
+    rsvp = rsvp_queries.rsvp_panel(event, current_user, show_people=can_see_attendees(current_user, event))
+    interest = interests.interest_panel(event, current_user) if event.date_tbc else None
+    # Who came, for the organisers once it is over.
+    attendance = checkins.attendance(event) if event.is_past and can_check_in(current_user, event) else None
+    check_in = checkins.check_in_window(event) if can_check_in(current_user, event) else None
+    return render_template(
+        "events/detail.html",
+        event=event,
+        organisers=organisers,
+        rsvp=rsvp,
+        interest=interest,
+        attendance=attendance,
+        check_in=check_in,
+        form=ConfirmForm(),
+    ), status

@@ -1,0 +1,67 @@
+"""Which events the lists show: upcoming, past, the home page's next few, a chapter's drafts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Select, and_, not_, or_, select
+from sqlalchemy.orm import joinedload
+
+from flashmob.events.models import Chapter, Event
+from flashmob.extensions import db
+
+# Events the public sees in lists: drafts never, cancelled ones marked as such.
+LISTED_STATUSES = (Event.STATUS_PUBLISHED, Event.STATUS_CANCELLED)
+# A save-the-date going ahead is still to come, whatever its placeholder time says (Event.is_past).
+AWAITING_DATE = and_(Event.date_tbc, Event.status == Event.STATUS_PUBLISHED)
+
+
+def upcoming_events(now: datetime, chapter: Chapter | None = None) -> Select:
+    """Published and cancelled events that have not ended, soonest first."""
+    query = (
+        select(Event)
+        .where(Event.status.in_(LISTED_STATUSES), or_(Event.ends_at > now, AWAITING_DATE))
+        .options(joinedload(Event.chapter))
+        .order_by(Event.starts_at, Event.id)
+    )
+    if chapter is not None:
+        query = query.where(Event.chapter_id == chapter.id)
+    return query
+
+
+def past_events(now: datetime, chapter: Chapter | None = None) -> Select:
+    """Published and cancelled events that have ended, most recent first."""
+    query = (
+        select(Event)
+        .where(Event.status.in_(LISTED_STATUSES), Event.ends_at <= now, not_(AWAITING_DATE))
+        .options(joinedload(Event.chapter))
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+    )
+    if chapter is not None:
+        query = query.where(Event.chapter_id == chapter.id)
+    return query
+
+
+def next_published_events(now: datetime, limit: int) -> list[Event]:
+    """The next few events going ahead, site-wide, for the home page."""
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.status == Event.STATUS_PUBLISHED, or_(Event.ends_at > now, Event.date_tbc))
+            .options(joinedload(Event.chapter))
+            .order_by(Event.starts_at, Event.id)
+            .limit(limit)
+        )
+    )
+
+
+def drafts(chapter: Chapter) -> list[Event]:
+    """A chapter's unpublished events, soonest first."""
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.chapter_id == chapter.id, Event.status == Event.STATUS_DRAFT)
+            .options(joinedload(Event.chapter))
+            .order_by(Event.starts_at, Event.id)
+        )
+    )

@@ -1,0 +1,225 @@
+"""Event pages: home, lists and an event's page; organisers plan, publish and cancel; save the date."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from flashmob.auth import ensure
+from flashmob.events.chapters import queries as chapter_queries
+from flashmob.events.evenings import interests, queries, services
+from flashmob.events.evenings.detail import render_detail
+from flashmob.events.evenings.forms import CancelEventForm, EventForm
+from flashmob.events.loading import load_chapter, load_event
+from flashmob.events.permissions import (
+    can_ask_to_be_told,
+    can_create_event,
+    can_edit_event,
+    can_stop_being_told,
+)
+from flashmob.events.routes import bp
+from flashmob.extensions import db
+from flashmob.routing import requested_page
+from flashmob.types import utcnow
+from flashmob.web import actor, confirmed_post, form_status, per_page, show_rule_error
+
+HOME_EVENT_COUNT = 5
+
+
+# Browsing
+
+
+@bp.route("/")
+def home():
+    """What PMO Flashmob is, its chapters and what is coming up."""
+    now = utcnow()
+    return render_template(
+        "events/home.html",
+        summaries=chapter_queries.chapter_summaries(now),
+        events=queries.next_published_events(now, HOME_EVENT_COUNT),
+    )
+
+
+@bp.route("/events")
+def upcoming():
+    """Every chapter's events still to come, soonest first."""
+    events = db.paginate(queries.upcoming_events(utcnow()), page=requested_page(), per_page=per_page())
+    return render_template("events/list.html", events=events, which="upcoming")
+
+
+@bp.route("/events/past")
+def past():
+    """Every chapter's past events, most recent first."""
+    events = db.paginate(queries.past_events(utcnow()), page=requested_page(), per_page=per_page())
+    return render_template("events/list.html", events=events, which="past")
+
+
+@bp.route("/events/<int:event_id>")
+def detail(event_id):
+    """An event's page: when, where, what, and who is organising."""
+    return render_detail(load_event(event_id))
+
+
+# Running events (the chapter's organisers and site admins)
+
+
+@bp.route("/chapters/<slug>/events/new", methods=["GET", "POST"])
+@login_required
+def new_event(slug):
+    """Plan an event: save it as a draft, or publish it at once."""
+    chapter = load_chapter(slug)
+    ensure(can_create_event(current_user, chapter))
+    form = EventForm(timezone=chapter.timezone)
+    if form.validate_on_submit():
+        publish = bool(form.publish.data)
+        try:
+            event = services.create_event(chapter, form.details(), actor=actor(), publish=publish)
+        except services.EventError as exc:
+            show_rule_error(form, exc)
+        else:
+            db.session.commit()
+            if publish:
+                flash(f"{event.title} is published: everyone can see it now.", "success")
+            else:
+                flash(f"{event.title} is saved as a draft. Only organisers can see it until you publish it.",
+                      "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template(
+        "events/event_form.html", form=form, chapter=chapter, event=None
+    ), form_status(form)
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_event(event_id):
+    """Change an event's details; attendees' calendars pick up a new time or place."""
+    event = load_event(event_id)
+    ensure(can_edit_event(current_user, event))
+    form = EventForm(
+        data={
+            "title": event.title,
+            # A save-the-date's times are a placeholder: empty boxes, so that nobody sets them by accident.
+            "starts_at": None if event.date_tbc else services.utc_to_local(event.starts_at, event.timezone),
+            "ends_at": None if event.date_tbc else services.utc_to_local(event.ends_at, event.timezone),
+            "date_tbc": event.date_tbc,
+            "date_hint": event.date_hint,
+            "timezone": event.timezone,
+            "venue_name": event.venue_name,
+            "venue_address": event.venue_address,
+            "description": event.description,
+            "capacity": event.capacity,
+            "requires_approval": event.requires_approval,
+            "offer_window_hours": event.offer_window_hours,
+            "offer_hold_hours": event.offer_hold_hours,
+        }
+    )
+    if form.validate_on_submit():
+        publish = bool(form.publish.data) and event.is_draft
+        date_set = event.date_tbc and not form.date_tbc.data
+        try:
+            services.update_event(event, form.details(), actor=actor())
+            if publish:
+                services.publish_event(event, actor=actor())
+        except services.EventError as exc:
+            db.session.rollback()
+            show_rule_error(form, exc)
+        else:
+            db.session.commit()
+            if publish:
+                flash(f"{event.title} is published: everyone can see it now.", "success")
+            elif date_set:
+                flash("The date is set and RSVPs are open. Everyone who asked to be told is being emailed.",
+                      "success")
+            else:
+                flash("Event updated.", "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template(
+        "events/event_form.html", form=form, chapter=event.chapter, event=event
+    ), form_status(form)
+
+
+@bp.route("/events/<int:event_id>/publish", methods=["POST"])
+@login_required
+def publish(event_id):
+    """Show a draft to everyone."""
+    event = load_event(event_id)
+    ensure(can_edit_event(current_user, event))
+    confirmed_post()
+    try:
+        services.publish_event(event, actor=actor())
+    except services.EventError as exc:
+        flash(str(exc), "error")
+        return render_detail(event, 409)
+    db.session.commit()
+    flash(f"{event.title} is published: everyone can see it now.", "success")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel(event_id):
+    """Call an event off, after a confirmation step and with an optional reason."""
+    event = load_event(event_id)
+    ensure(can_edit_event(current_user, event))
+    form = CancelEventForm()
+    if request.method == "GET":
+        try:
+            services.check_cancellable(event)
+        except services.EventError as exc:
+            flash(str(exc), "error")
+            return render_detail(event, 409)
+    if form.validate_on_submit():
+        try:
+            services.cancel_event(event, actor=actor(), reason=form.reason.data or "")
+        except services.EventError as exc:
+            flash(str(exc), "error")
+            return render_detail(event, 409)
+        db.session.commit()
+        flash(f"{event.title} is cancelled. The event page now says so.", "success")
+        return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/cancel.html", event=event, form=form), form_status(form)
+
+
+# Save the date: members ask to be emailed when an event's date is set, and can change their mind.
+
+
+def _back(event_id: int):
+    return redirect(url_for("events.detail", event_id=event_id, _anchor="rsvp"))
+
+
+def _sign_in_first(event_id: int):
+    """Someone not signed in goes to sign in, then back to the event page (not to this POST-only address)."""
+    flash("Please sign in or create an account, then ask to be told when the date is set.", "info")
+    return redirect(url_for("members.login", next=url_for("events.detail", event_id=event_id)))
+
+
+@bp.route("/events/<int:event_id>/tell-me", methods=["POST"])
+def ask_to_be_told(event_id):
+    """Ask to be emailed when the organisers set the date."""
+    event = load_event(event_id)
+    if not current_user.is_authenticated:
+        return _sign_in_first(event.id)
+    ensure(can_ask_to_be_told(current_user, event))
+    confirmed_post()
+    try:
+        interests.ask_to_be_told(event, actor())
+    except interests.InterestError as exc:
+        flash(str(exc), "error")
+        return render_detail(event, 409)
+    db.session.commit()
+    flash("We'll email you when the date is set.", "success")
+    return _back(event.id)
+
+
+@bp.route("/events/<int:event_id>/tell-me/undo", methods=["POST"])
+def stop_being_told(event_id):
+    """Stop waiting to hear about the date."""
+    event = load_event(event_id)
+    if not current_user.is_authenticated:
+        return _sign_in_first(event.id)
+    ensure(can_stop_being_told(current_user, event))
+    confirmed_post()
+    interests.stop_being_told(event, actor())
+    db.session.commit()
+    flash("Done: we won't email you about the date. You can still check this page.", "success")
+    return _back(event.id)

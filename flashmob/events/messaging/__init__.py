@@ -1,0 +1,1 @@
+"""Messaging: event emails beyond one RSVP (changes, cancellations, reminders) and organiser messages."""

@@ -1,0 +1,24 @@
+"""Forms for messaging: an organiser writing to the people coming to an event."""
+
+from __future__ import annotations
+
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from flashmob.forms import Form, strip_text
+
+
+class MessageForm(Form):
+    """An organiser writing to the people coming to an event."""
+
+    subject = StringField(
+        "Subject",
+        validators=[InputRequired("Please write a subject."), Length(max=150)],
+        filters=[strip_text],
+    )
+    body = TextAreaField(
+        "Message",
+        validators=[InputRequired("Please write a message."), Length(max=10_000)],
+        filters=[strip_text],
+    )
+    include_waitlisted = BooleanField("Also send it to the people on the waitlist")
