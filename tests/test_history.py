@@ -42,7 +42,7 @@ def evening(create_chapter, create_event, create_user):
 
 
 def test_the_database_refuses_to_delete_a_chapter_that_has_events(evening):
-    chapter, event, _ = evening
+    chapter, _, _ = evening
     refused(lambda: db.session.delete(chapter))
     refused(lambda: db.session.execute(delete(Chapter).where(Chapter.id == chapter.id)))
     assert count(Chapter) == 1
