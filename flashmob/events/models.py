@@ -38,15 +38,24 @@ class Chapter(db.Model):
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When a site admin archived the chapter: it takes no new members or events, and its page keeps its
+    # past evenings for the record. A chapter is archived rather than deleted (the database refuses to
+    # delete one that has events).
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[ChapterMembership]] = relationship(
         back_populates="chapter", cascade="all, delete-orphan"
     )
-    events: Mapped[list[Event]] = relationship(back_populates="chapter")
+    # passive_deletes="all": deleting a chapter leaves its events to the database, which refuses.
+    events: Mapped[list[Event]] = relationship(back_populates="chapter", passive_deletes="all")
 
     @property
     def tz(self) -> tzinfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     def __repr__(self) -> str:
         return f"<Chapter {self.slug}>"
@@ -104,7 +113,8 @@ class Event(db.Model):
     STATUS_CANCELLED = "cancelled"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id", ondelete="CASCADE"))
+    # RESTRICT: a chapter with events is archived, never deleted (its evenings are the network's history).
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id", ondelete="RESTRICT"))
     title: Mapped[str] = mapped_column(String(140))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -144,9 +154,8 @@ class Event(db.Model):
 
     chapter: Mapped[Chapter] = relationship(back_populates="events")
     created_by: Mapped[User | None] = relationship()
-    rsvps: Mapped[list[Rsvp]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", passive_deletes=True
-    )
+    # passive_deletes="all": deleting an event leaves its RSVPs to the database, which refuses.
+    rsvps: Mapped[list[Rsvp]] = relationship(back_populates="event", passive_deletes="all")
 
     @property
     def tz(self) -> tzinfo:
@@ -236,8 +245,10 @@ class Rsvp(db.Model):
     SEAT_HOLDING = (GOING, OFFERED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # RESTRICT both ways: who went where is what attendance figures and lessons are made of. A deleted
+    # account keeps its past RSVPs (members.services.delete_account); a raw DELETE is refused.
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="RESTRICT"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the person last answered going or not going.
@@ -314,10 +325,12 @@ class WalkIn(db.Model):
     __table_args__ = (UniqueConstraint("event_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="RESTRICT"), index=True)
     name: Mapped[str] = mapped_column(String(80))
     email: Mapped[str] = mapped_column(String(254), default="", server_default="")
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # RESTRICT, not SET NULL: unlinking would keep the name and email typed for the member while
+    # claiming the account gone. delete_account blanks them and keeps the link (attendance stays true).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
@@ -337,7 +350,8 @@ class EventInterest(db.Model):
     __table_args__ = (UniqueConstraint("event_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="RESTRICT"))
+    # A member's wish to hear is theirs, not the event's history: it goes with their account.
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the "date announced" email was queued for them: each interest is told once.

@@ -25,6 +25,11 @@ def can_appoint_organisers(user, chapter: Chapter) -> bool:
     return is_admin(user)
 
 
+def can_archive_chapter(user, chapter: Chapter) -> bool:
+    """Site admins archive a chapter that no longer meets, and restore it."""
+    return is_admin(user)
+
+
 def can_manage_chapter(user, chapter: Chapter) -> bool:
     """Organisers of this chapter and site admins run its events."""
     return is_admin(user) or (_is_signed_in(user) and user.is_organiser_of(chapter.id))
@@ -39,7 +44,8 @@ def can_leave_chapter(user, chapter: Chapter) -> bool:
 
 
 def can_create_event(user, chapter: Chapter) -> bool:
-    return can_manage_chapter(user, chapter)
+    """The chapter's organisers and admins plan its events; an archived chapter has no new ones."""
+    return not chapter.is_archived and can_manage_chapter(user, chapter)
 
 
 def can_edit_event(user, event: Event) -> bool:

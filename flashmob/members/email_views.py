@@ -46,7 +46,7 @@ def unsubscribe(token):
     except notifications.BadUnsubscribeLink as exc:
         return render_template("members/unsubscribe_problem.html", message=str(exc)), 400
     user = db.session.get(User, user_id)
-    if user is None:
+    if user is None or user.is_deleted:
         message = "The account this link was for no longer exists, so it gets no email from us."
         return render_template("members/unsubscribe_problem.html", message=message), 404
     label = notifications.KINDS[kind]

@@ -152,3 +152,17 @@ class EmailSettingsForm(Form):
 
 for _kind, _label in KINDS.items():
     setattr(EmailSettingsForm, _kind, BooleanField(_label))
+
+
+class DeleteAccountForm(Form):
+    """Deleting your own account: the password again, and a tick to say you mean it."""
+
+    password = PasswordField(
+        "Your password",
+        validators=[InputRequired("Enter your password."), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    understood = BooleanField(
+        "I understand that my account is deleted for good",
+        validators=[DataRequired("Tick this box to confirm that you want your account deleted.")],
+    )

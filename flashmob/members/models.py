@@ -45,6 +45,9 @@ class User(UserMixin, db.Model):
     # None until the person follows the link in their confirmation email; they cannot sign in before.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the person deleted their account: the row stays, so that the evenings they went to still
+    # count, but everything that said who they were is gone (members.services.delete_account).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[ChapterMembership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -57,6 +60,11 @@ class User(UserMixin, db.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        """A former member: their account is deleted, and pages show them without a name or profile."""
+        return self.deleted_at is not None
 
     def get_id(self) -> str:
         # Flask-Login keeps this in the session and remember-me cookies: the token of this sign-in,

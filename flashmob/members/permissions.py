@@ -19,6 +19,11 @@ def can_edit_profile(user, member: User) -> bool:
     return _is_signed_in(user) and user.id == member.id
 
 
+def can_delete_account(user, member: User) -> bool:
+    """People delete their own account; a site admin may delete anyone's."""
+    return _is_signed_in(user) and (user.id == member.id or bool(user.is_admin))
+
+
 def can_sign_out_session(user, user_session: UserSession) -> bool:
     """People end their own sign-ins from their account page, nobody else's."""
     return _is_signed_in(user) and user_session.user_id == user.id

@@ -7,18 +7,20 @@ so tests and the CLI call these directly. Account emails are queued in the calle
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
-from flashmob.events.models import Chapter, ChapterMembership
+from flashmob.events.models import Chapter, ChapterMembership, Event, EventInterest, Rsvp, WalkIn
+from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.members import sessions
-from flashmob.members.models import User, UserSession
+from flashmob.members.models import EmailOptOut, User, UserSession
 from flashmob.members.passwords import (
     hash_password,
     needs_rehash,
@@ -26,7 +28,7 @@ from flashmob.members.passwords import (
     verify_decoy,
     verify_password,
 )
-from flashmob.outbox import queue_email
+from flashmob.outbox import OutboxMessage, queue_email
 from flashmob.types import utcnow
 from flashmob.urls import public_url
 
@@ -35,6 +37,11 @@ CONFIRM_SALT = "flashmob.members.confirm-email"
 RESET_SALT = "flashmob.members.reset-password"
 
 EMAIL_KIND = "account"
+
+# What pages call someone whose account is deleted (their display name becomes this).
+FORMER_MEMBER = "Former member"
+# A password hash no password matches (argon2 refuses it as malformed): the account cannot be signed in to.
+UNUSABLE_PASSWORD_HASH = "!deleted"  # noqa: S105 - a marker that is no hash, not a secret
 
 
 class AccountError(Exception):
@@ -73,6 +80,24 @@ class ExpiredLink(InvalidLink):
 class WrongPassword(AccountError):
     def __init__(self):
         super().__init__("That is not your current password.")
+
+
+class SoleOrganiser(AccountError):
+    """The account runs a chapter alone: deleting it would leave the chapter with nobody to run it."""
+
+    def __init__(self, user: User, chapters: list[Chapter], *, by_self: bool):
+        self.chapters = chapters
+        names = _names(chapter.name for chapter in chapters)
+        who = "You are" if by_self else f"{user.display_name} is"
+        super().__init__(
+            f"{who} the only organiser of {names}. Ask a site admin to appoint another organiser "
+            "(or to archive the chapter), then delete the account."
+        )
+
+
+def _names(names) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 class WeakPassword(AccountError):
@@ -302,6 +327,12 @@ def reset_password(token: str, new_password: str) -> User:
     return user
 
 
+def check_password(user: User, password: str) -> None:
+    """Raise WrongPassword unless this is the account's password: for actions that ask for it again."""
+    if not verify_password(user.password_hash, password):
+        raise WrongPassword()
+
+
 def change_password(
     user: User, current_password: str, new_password: str, *, actor: User, keep: UserSession | None = None
 ) -> None:
@@ -345,3 +376,106 @@ def chapter_memberships(user: User) -> list[ChapterMembership]:
             .order_by(Chapter.name)
         )
     )
+
+
+# Deleting an account: the person goes, the evenings they went to stay
+
+
+def chapters_run_alone(user: User) -> list[Chapter]:
+    """The chapters (not archived) of which this person is the only organiser, by name: one query."""
+    others = aliased(ChapterMembership)
+    another_organiser = exists().where(
+        others.chapter_id == ChapterMembership.chapter_id,
+        others.role == ChapterMembership.ROLE_ORGANISER,
+        others.user_id != user.id,
+    )
+    return list(
+        db.session.scalars(
+            select(Chapter)
+            .join(ChapterMembership, ChapterMembership.chapter_id == Chapter.id)
+            .where(
+                ChapterMembership.user_id == user.id,
+                ChapterMembership.role == ChapterMembership.ROLE_ORGANISER,
+                Chapter.archived_at.is_(None),
+                ~another_organiser,
+            )
+            .order_by(Chapter.name)
+        )
+    )
+
+
+def check_deletable(user: User, *, actor: User) -> None:
+    """Raise AccountError unless the account can be deleted now: not yet deleted, running no chapter alone."""
+    if user.is_deleted:
+        raise AccountError("This account is already deleted.")
+    alone = chapters_run_alone(user)
+    if alone:
+        raise SoleOrganiser(user, alone, by_self=actor.id == user.id)
+
+
+def _give_up_places(user: User, now: datetime) -> None:
+    """Give up every seat, offer, place in line and request for an evening still to come, through the RSVP
+    rules: each freed seat passes to the next in line, who is told as usual. Events in id order, the
+    order every job that locks several events takes, so that none of them deadlock."""
+    events = db.session.scalars(
+        select(Event)
+        .join(Rsvp, Rsvp.event_id == Event.id)
+        .where(
+            Rsvp.user_id == user.id,
+            Rsvp.status.in_((Rsvp.GOING, Rsvp.OFFERED, Rsvp.WAITLISTED, Rsvp.PENDING)),
+            Event.status == Event.STATUS_PUBLISHED,
+            Event.date_tbc.is_(False),
+            Event.starts_at > now,
+        )
+        .order_by(Event.id)
+    ).all()
+    for event in events:
+        # Only what it does matters here, not what it returns.
+        rsvps.rsvp_not_going(event, user, now=now)
+
+
+def delete_account(user: User, *, actor: User, now: datetime | None = None) -> None:
+    """Delete an account (the person's own, or any for a site admin): remove what said who they were, keep
+    what happened.
+
+    Upcoming seats, places in line and requests are given up (freed seats move on); the past RSVPs,
+    check-ins and walk-ins stay, so every evening's attendance stays true, shown as from a "Former member".
+    Removed: the email address (a placeholder that can receive nothing takes its place), name, headline,
+    organisation, bio, password, calendar address, sign-ins, email settings, chapter memberships,
+    save-the-date interests, the emails queued or sent to them, and the names and emails organisers typed
+    for them at the door. One last email, queued before the address goes, says the account is deleted.
+    """
+    check_deletable(user, actor=actor)
+    now = now or utcnow()
+    _give_up_places(user, now)
+    address = user.email
+    # Mail about those seats, and anything else waiting for them, must not go out; what was sent is theirs.
+    theirs = or_(OutboxMessage.user_id == user.id, OutboxMessage.to_address == address)
+    db.session.execute(delete(OutboxMessage).where(theirs), execution_options={"synchronize_session": False})
+    _send(
+        user,
+        "account_deleted",
+        "Your account is deleted",
+        by_admin=actor.id != user.id,
+        register_url=public_url("members.register"),
+    )
+    db.session.execute(
+        update(WalkIn)
+        .where(or_(WalkIn.user_id == user.id, WalkIn.email == address))
+        .values(name=FORMER_MEMBER, email=""),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.execute(delete(EventInterest).where(EventInterest.user_id == user.id))
+    db.session.execute(delete(EmailOptOut).where(EmailOptOut.user_id == user.id))
+    user.memberships.clear()  # delete-orphan: the rows go, and this request sees them gone
+    sessions.sign_out_others(user, keep=None)
+    user.email = f"deleted-{user.id}@invalid"  # unique, and no address: .invalid never resolves (RFC 2606)
+    user.display_name = FORMER_MEMBER
+    user.headline = user.organisation = user.bio = ""
+    user.show_email = False
+    user.password_hash = UNUSABLE_PASSWORD_HASH
+    user.calendar_token = None
+    user.is_admin = False
+    user.email_confirmed_at = user.last_login_at = None
+    user.deleted_at = now
+    db.session.flush()

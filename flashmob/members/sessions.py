@@ -100,7 +100,11 @@ def signed_in_user(token: str) -> User | None:
     row = db.session.execute(
         select(User, UserSession)
         .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == hash_token(token), UserSession.last_seen_at > now - lifetime())
+        .where(
+            UserSession.token_hash == hash_token(token),
+            UserSession.last_seen_at > now - lifetime(),
+            User.deleted_at.is_(None),  # deleting an account ends its sign-ins; this makes sure of it
+        )
         # Memberships come with the user: nearly every page asks what the viewer may do.
         .options(selectinload(User.memberships))
     ).first()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -22,6 +23,7 @@ from flashmob.forms import ConfirmForm
 from flashmob.members import services, sessions
 from flashmob.members.forms import (
     ChangePasswordForm,
+    DeleteAccountForm,
     EmailOnlyForm,
     LoginForm,
     ProfileForm,
@@ -30,6 +32,7 @@ from flashmob.members.forms import (
 )
 from flashmob.members.models import User, UserSession
 from flashmob.members.permissions import (
+    can_delete_account,
     can_edit_profile,
     can_see_members_evenings,
     can_sign_out_session,
@@ -322,10 +325,43 @@ def change_password():
     return render_template("members/change_password.html", form=form), status
 
 
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+@limit_auth_posts
+def delete_account():
+    """Delete your own account, after a page that says what goes and what stays, and your password."""
+    user = actor()
+    ensure(can_delete_account(current_user, user))
+    form = DeleteAccountForm()
+    status = 200
+    try:
+        if form.validate_on_submit():
+            services.check_password(user, form.password.data)
+            services.delete_account(user, actor=user)
+            db.session.commit()
+            logout_user()
+            flash("Your account is deleted, and you are signed out everywhere. Thank you for coming along.",
+                  "success")
+            return _home()
+        status = form_status(form)
+        # Said before the password is typed: nobody should type it only to hear the account must wait.
+        services.check_deletable(user, actor=user)
+    except services.WrongPassword:
+        form.password.errors.append("That is not your password.")
+        status = 422
+    except services.AccountError as exc:
+        db.session.rollback()
+        form.form_errors.append(str(exc))
+        status = 409
+    return render_template("members/delete_account.html", form=form), status
+
+
 @bp.route("/members/<int:user_id>")
 def profile(user_id):
     """A member's public profile: who they are and which chapters they belong to."""
     member = db.get_or_404(User, user_id)
+    if member.is_deleted:
+        abort(404)  # a former member has no profile: nothing of who they were is left to show
     ensure(can_view_profile(current_user, member))
     evenings = None
     if can_see_members_evenings(current_user, member):

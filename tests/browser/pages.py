@@ -219,6 +219,45 @@ def _crowded_event(site):
     return site.upcoming.id
 
 
+def _archived_chapter(site):
+    """Coventry, which no longer meets: archived, with the one evening it had."""
+    from datetime import UTC, datetime, timedelta
+
+    from flashmob.events.models import Chapter
+    from flashmob.extensions import db
+    from tests.factories import create_chapter, create_event
+
+    db.session.rollback()
+    chapter = db.session.query(Chapter).filter_by(slug="coventry").one_or_none()
+    if chapter is None:
+        now = datetime.now(UTC).replace(second=0, microsecond=0)
+        chapter = create_chapter("Coventry", city="Coventry")
+        create_event(chapter, title="Coventry's last evening", starts_at=now - timedelta(days=60))
+        chapter.archived_at = now - timedelta(days=30)
+        db.session.commit()
+    return chapter.slug
+
+
+def _quiet_chapter(site):
+    """Wolverhampton, which has nothing planned: it can be archived."""
+    from flashmob.events.models import Chapter
+    from flashmob.extensions import db
+    from tests.factories import create_chapter
+
+    db.session.rollback()
+    chapter = db.session.query(Chapter).filter_by(slug="wolverhampton").one_or_none()
+    return (chapter or create_chapter("Wolverhampton", city="Wolverhampton")).slug
+
+
+def _chapters_with_archived(page, server, site):
+    _archived_chapter(site)
+    return page.goto(server.path("events.chapters"))
+
+
+def _delete_without_password(main, site):
+    main.get_by_label("I understand that my account is deleted for good").check()
+
+
 def _reset_token(site):
     from flashmob.members.services import reset_token
 
@@ -270,6 +309,11 @@ KINDS: list[PageKind] = [
     PageKind("chapter-new-errors", ADMIN, 422, _send("events.new_chapter", _bad_chapter, "Create chapter")),
     PageKind("chapter-edit", ADMIN, 200, _goto("events.edit_chapter", **_chapter)),
     PageKind("organisers", ADMIN, 200, _goto("events.organisers", **_chapter)),
+    PageKind("chapters-with-archived", ANYONE, 200, _chapters_with_archived),
+    PageKind("archived-chapter", ANYONE | ADMIN, 200, _goto("events.chapter", slug=_archived_chapter)),
+    PageKind("archived-chapter-edit", ADMIN, 200, _goto("events.edit_chapter", slug=_archived_chapter)),
+    PageKind("chapter-archive", ADMIN, 200, _goto("events.archive_chapter", slug=_quiet_chapter)),
+    PageKind("chapter-archive-refused", ADMIN, 409, _goto("events.archive_chapter", **_chapter)),
     # Accounts
     PageKind("login", ANONYMOUS, 200, _goto("members.login")),
     PageKind("login-wrong-password", ANONYMOUS, 422, _send("members.login", _wrong_password, "Sign in")),
@@ -295,6 +339,15 @@ KINDS: list[PageKind] = [
         _send("members.change_password", _bad_password_change, "Change my password"),
     ),
     PageKind("email-settings", SIGNED_IN, 200, _goto("members.email_settings")),
+    PageKind("delete-account", frozenset({"member"}), 200, _goto("members.delete_account")),
+    PageKind(
+        "delete-account-errors",
+        frozenset({"member"}),
+        422,
+        _send("members.delete_account", _delete_without_password, "Delete my account"),
+    ),
+    # Birmingham's only organiser hears that someone must take over first.
+    PageKind("delete-account-refused", ORGANISER, 409, _goto("members.delete_account")),
     PageKind("unsubscribe", ANONYMOUS, 200, _goto("members.unsubscribe", token=_unsubscribe_token)),
     PageKind(
         "unsubscribe-bad-link", ANONYMOUS, 400, _goto("members.unsubscribe", token=lambda s: "not-a-token")

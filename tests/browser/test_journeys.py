@@ -8,11 +8,12 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from flashmob.events.models import ChapterMembership, Event
+from flashmob.events.models import ChapterMembership, Event, Rsvp
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.outbox import OutboxMessage
 from tests.browser.site import build_site
+from tests.factories import DEFAULT_PASSWORD
 
 NEW_PASSWORD = "lanterns over the canal basin"
 
@@ -186,3 +187,32 @@ def test_invalid_registration_shows_each_message_at_its_field_and_creates_no_acc
     _fresh()
     assert db.session.scalars(select(User)).all() == []
     assert db.session.scalars(select(ChapterMembership)).all() == []
+
+
+def test_member_deletes_their_account_and_a_past_evening_shows_a_former_member(page, server, sign_in):
+    site = build_site()
+    db.session.add(Rsvp(event_id=site.past.id, user_id=site.member.id, status=Rsvp.GOING))
+    db.session.commit()
+    name = site.member.display_name
+    sign_in(page, site.member)
+    page.goto(server.path("members.account"))
+    section = page.get_by_role("region", name="Delete my account")
+    section.get_by_role("link", name="Delete my account").click()
+
+    main = page.get_by_role("main")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete your account")
+    expect(main.get_by_role("heading", name="What is kept")).to_be_visible()
+    main.get_by_label("Your password").fill(DEFAULT_PASSWORD)
+    main.get_by_label("I understand that my account is deleted for good").check()
+    main.get_by_role("button", name="Delete my account").click()
+
+    expect(page.get_by_role("status").filter(has_text="Your account is deleted")).to_be_visible()
+    assert urlsplit(page.url).path == "/"
+    expect(page.get_by_role("navigation", name="Account").get_by_role("link", name="Sign in")).to_be_visible()
+
+    sign_in(page, site.organiser)
+    page.goto(server.path("events.detail", event_id=site.past.id))
+    who_went = page.get_by_role("main")
+    expect(who_went).to_contain_text("Former member")
+    expect(who_went).not_to_contain_text(name)
+    expect(who_went.get_by_role("link", name="Former member")).to_have_count(0)

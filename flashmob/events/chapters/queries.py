@@ -83,8 +83,11 @@ def next_events(chapter_ids: Iterable[int], now: datetime) -> dict[int, Event]:
 
 
 def chapter_summaries(now: datetime) -> list[ChapterSummary]:
-    """Every chapter, by name, with member count, organisers and next event: four queries."""
-    chapters = list(db.session.scalars(select(Chapter).order_by(Chapter.name)))
+    """Every active chapter (not archived), by name, with member count, organisers and next event: four
+    queries."""
+    chapters = list(
+        db.session.scalars(select(Chapter).where(Chapter.archived_at.is_(None)).order_by(Chapter.name))
+    )
     ids = [chapter.id for chapter in chapters]
     counts = member_counts(ids)
     organisers = organisers_by_chapter(ids)
@@ -98,3 +101,10 @@ def chapter_summaries(now: datetime) -> list[ChapterSummary]:
         )
         for chapter in chapters
     ]
+
+
+def archived_chapters() -> list[Chapter]:
+    """The chapters that no longer meet, by name: their pages keep their past evenings."""
+    return list(
+        db.session.scalars(select(Chapter).where(Chapter.archived_at.is_not(None)).order_by(Chapter.name))
+    )

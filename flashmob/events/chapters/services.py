@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import datetime
 
-from flashmob.events.models import Chapter, ChapterMembership
+from sqlalchemy import func, or_, select
+
+from flashmob.events.models import Chapter, ChapterMembership, Event
 from flashmob.events.rules import RuleError, check_length, zone_or_error
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.text import slugify
+from flashmob.types import utcnow
 
 # Addresses that the chapter URLs already use for pages of their own.
 RESERVED_SLUGS = frozenset({"new"})
@@ -78,6 +81,8 @@ def update_chapter(
 
 def join_chapter(chapter: Chapter, user: User, *, actor: User) -> ChapterMembership:
     """Make someone a member of a chapter."""
+    if chapter.is_archived:
+        raise ChapterError(f"{chapter.name} is archived: it takes no new members.")
     if user.is_member_of(chapter.id):
         raise ChapterError(f"You are already a member of {chapter.name}.")
     membership = ChapterMembership(chapter=chapter, user=user, role=ChapterMembership.ROLE_MEMBER)
@@ -140,3 +145,53 @@ def remove_organiser(chapter: Chapter, user: User, *, actor: User) -> None:
         raise ChapterError(f"{user.display_name} is not an organiser of {chapter.name}.")
     membership.role = ChapterMembership.ROLE_MEMBER
     db.session.flush()
+
+
+# Archiving: a chapter that stops meeting keeps its evenings for the record
+
+
+def _upcoming_event_count(chapter: Chapter, now: datetime) -> int:
+    """The chapter's published events that have not ended, save-the-dates included."""
+    return db.session.scalar(
+        select(func.count(Event.id)).where(
+            Event.chapter_id == chapter.id,
+            Event.status == Event.STATUS_PUBLISHED,
+            or_(Event.ends_at > now, Event.date_tbc),
+        )
+    )
+
+
+def check_archivable(chapter: Chapter, *, now: datetime | None = None) -> None:
+    """Raise ChapterError unless the chapter can be archived now: not archived yet, nothing coming up.
+
+    Upcoming events are not cancelled for the organisers: each cancellation emails its attendees with
+    the organisers' own reason, which only they can give, so they cancel them first, one by one.
+    """
+    if chapter.is_archived:
+        raise ChapterError(f"{chapter.name} is already archived.")
+    upcoming = _upcoming_event_count(chapter, now or utcnow())
+    if upcoming:
+        events = "1 upcoming event" if upcoming == 1 else f"{upcoming} upcoming events"
+        them = "it" if upcoming == 1 else "them"
+        raise ChapterError(
+            f"{chapter.name} has {events}. Cancel {them} first (Cancel event, on each event's page), "
+            "then archive the chapter."
+        )
+
+
+def archive_chapter(chapter: Chapter, *, actor: User, now: datetime | None = None) -> Chapter:
+    """Archive a chapter that no longer meets: no new members or events; its past evenings stay."""
+    now = now or utcnow()
+    check_archivable(chapter, now=now)
+    chapter.archived_at = now
+    db.session.flush()
+    return chapter
+
+
+def restore_chapter(chapter: Chapter, *, actor: User) -> Chapter:
+    """Bring an archived chapter back: it is listed again and takes members and events."""
+    if not chapter.is_archived:
+        raise ChapterError(f"{chapter.name} is not archived.")
+    chapter.archived_at = None
+    db.session.flush()
+    return chapter

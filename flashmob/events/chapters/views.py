@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from flashmob.auth import ensure
@@ -13,6 +13,7 @@ from flashmob.events.loading import load_chapter
 from flashmob.events.models import Chapter
 from flashmob.events.permissions import (
     can_appoint_organisers,
+    can_archive_chapter,
     can_create_chapter,
     can_edit_chapter,
     can_leave_chapter,
@@ -35,8 +36,12 @@ CHAPTER_PAST_PREVIEW = 5
 
 @bp.route("/chapters")
 def chapters():
-    """Every chapter, with its organisers and next event."""
-    return render_template("events/chapters.html", summaries=queries.chapter_summaries(utcnow()))
+    """Every active chapter, with its organisers and next event; archived ones listed at the end."""
+    return render_template(
+        "events/chapters.html",
+        summaries=queries.chapter_summaries(utcnow()),
+        archived=queries.archived_chapters(),
+    )
 
 
 def _render_chapter(chapter: Chapter, status: int = 200):
@@ -170,6 +175,45 @@ def edit_chapter(slug):
             flash(f"{chapter.name} is updated.", "success")
             return redirect(url_for("events.chapter", slug=chapter.slug))
     return render_template("events/chapter_form.html", form=form, chapter=chapter), form_status(form)
+
+
+@bp.route("/chapters/<slug>/archive", methods=["GET", "POST"])
+@login_required
+def archive_chapter(slug):
+    """Archive a chapter that no longer meets, after a page that says what that does."""
+    chapter = load_chapter(slug)
+    ensure(can_archive_chapter(current_user, chapter))
+    try:
+        if request.method == "POST":
+            confirmed_post()
+            services.archive_chapter(chapter, actor=actor())
+            db.session.commit()
+            flash(f"{chapter.name} is archived. Its past evenings stay on its page.", "success")
+            return redirect(url_for("events.chapter", slug=chapter.slug))
+        services.check_archivable(chapter)
+        problem, status = None, 200
+    except services.ChapterError as exc:
+        problem, status = str(exc), 409
+    return render_template(
+        "events/archive_chapter.html", chapter=chapter, form=ConfirmForm(), problem=problem
+    ), status
+
+
+@bp.route("/chapters/<slug>/restore", methods=["POST"])
+@login_required
+def restore_chapter(slug):
+    """Bring an archived chapter back into the list, open to members and events again."""
+    chapter = load_chapter(slug)
+    ensure(can_archive_chapter(current_user, chapter))
+    confirmed_post()
+    try:
+        services.restore_chapter(chapter, actor=actor())
+    except services.ChapterError as exc:
+        flash(str(exc), "error")
+        return _render_chapter(chapter, 409)
+    db.session.commit()
+    flash(f"{chapter.name} is restored: it is listed again and open to members and new events.", "success")
+    return redirect(url_for("events.chapter", slug=chapter.slug))
 
 
 def _render_organisers(chapter: Chapter, form: AppointOrganiserForm, status: int = 200):

@@ -454,7 +454,8 @@ def attendee_rows(event: Event) -> list[AttendeeRow]:
     rows = [
         AttendeeRow(
             name=rsvp.user.display_name,
-            email=rsvp.user.email,
+            # A former member is no one to contact: their row stays, for the count, without an address.
+            email="" if rsvp.user.is_deleted else rsvp.user.email,
             status=rsvp.status,
             waitlist_position=positions.get(rsvp.id),
             responded_at=rsvp.responded_at,

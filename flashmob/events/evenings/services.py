@@ -78,6 +78,14 @@ def utc_to_local(moment: datetime, zone_name: str) -> datetime | None:
 # Events
 
 
+def _check_chapter_open(chapter: Chapter) -> None:
+    """An archived chapter announces nothing new."""
+    if chapter.is_archived:
+        raise EventError(
+            f"{chapter.name} is archived: a site admin must restore it before it has new events."
+        )
+
+
 @dataclass
 class EventDetails:
     """What an organiser says about an event; times are wall-clock times in `timezone`."""
@@ -250,6 +258,7 @@ def create_event(
 ) -> Event:
     """Add an event to a chapter, as a draft or published at once."""
     now = now or utcnow()
+    _check_chapter_open(chapter)
     details = _checked_details(details)
     starts_at, ends_at = _checked_times(details, is_new=True, now=now)
     event = Event(
@@ -336,6 +345,7 @@ def publish_event(event: Event, *, actor: User, now: datetime | None = None) -> 
         raise EventError("This event is already published.")
     if event.is_cancelled:
         raise EventError("This event was cancelled and cannot be published again.")
+    _check_chapter_open(event.chapter)
     if not event.date_tbc and event.starts_at <= now:
         raise EventError("This event's start time has passed. Change its date before publishing it.")
     event.status = Event.STATUS_PUBLISHED

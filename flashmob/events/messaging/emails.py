@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 
 from flashmob.events.calendars.ical import METHOD_CANCEL, METHOD_REQUEST
 from flashmob.events.calendars.invitations import event_url, invitation
@@ -60,11 +60,13 @@ def _common(event: Event) -> dict:
 
 
 def _rsvps(event: Event, statuses) -> list[Rsvp]:
-    """The event's RSVPs in these statuses with their people, in one query."""
+    """The event's RSVPs in these statuses with their people, in one query; former members (deleted
+    accounts, whose past RSVPs stay for the record) are nobody to write to."""
     statement = (
         select(Rsvp)
-        .where(Rsvp.event_id == event.id, Rsvp.status.in_(statuses))
-        .options(joinedload(Rsvp.user))
+        .join(Rsvp.user)
+        .where(Rsvp.event_id == event.id, Rsvp.status.in_(statuses), User.deleted_at.is_(None))
+        .options(contains_eager(Rsvp.user))
         .order_by(Rsvp.id)
     )
     return list(db.session.scalars(statement))
@@ -185,9 +187,11 @@ def message_audience(event: Event) -> Audience:
     """Who would get an organiser message, counted in one query (people who stopped them left out)."""
     rows = db.session.execute(
         select(Rsvp.status, func.count(Rsvp.id))
+        .join(Rsvp.user)
         .where(
             Rsvp.event_id == event.id,
             Rsvp.status.in_(_audience_statuses(True)),
+            User.deleted_at.is_(None),
             opted_out_clause(Rsvp.user_id, "organiser_messages"),
         )
         .group_by(Rsvp.status)
