@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from flashmob.events.models import ChapterMembership, Event
+from flashmob.events.models import ChapterMembership, Event, EventStatus
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.outbox import OutboxMessage
@@ -93,7 +93,7 @@ def test_organiser_creates_and_publishes_an_event_and_sees_it_on_the_chapter_pag
 
     _fresh()
     event = db.session.scalars(select(Event).where(Event.title == "Estimating with reference classes")).one()
-    assert event.status == Event.STATUS_PUBLISHED
+    assert event.status == EventStatus.PUBLISHED
     assert event.chapter_id == site.birmingham.id
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from flashmob.events.models import Chapter, ChapterMembership
+from flashmob.events.models import Chapter, ChapterMembership, MembershipRole
 from flashmob.events.rules import RuleError, check_length, zone_or_error
 from flashmob.extensions import db
 from flashmob.members.models import User
@@ -80,7 +80,7 @@ def join_chapter(chapter: Chapter, user: User, *, actor: User) -> ChapterMembers
     """Make someone a member of a chapter."""
     if user.is_member_of(chapter.id):
         raise ChapterError(f"You are already a member of {chapter.name}.")
-    membership = ChapterMembership(chapter=chapter, user=user, role=ChapterMembership.ROLE_MEMBER)
+    membership = ChapterMembership(chapter=chapter, user=user, role=MembershipRole.MEMBER)
     db.session.add(membership)
     db.session.flush()
     return membership
@@ -92,7 +92,7 @@ def _organiser_count(chapter: Chapter) -> int:
         .select_from(ChapterMembership)
         .where(
             ChapterMembership.chapter_id == chapter.id,
-            ChapterMembership.role == ChapterMembership.ROLE_ORGANISER,
+            ChapterMembership.role == MembershipRole.ORGANISER,
         )
     )
 
@@ -125,10 +125,10 @@ def appoint_organiser(chapter: Chapter, email: str, *, actor: User) -> User:
     if membership is not None and membership.is_organiser:
         raise ChapterError(f"{user.display_name} is already an organiser of {chapter.name}.", field="email")
     if membership is None:
-        membership = ChapterMembership(chapter=chapter, user=user, role=ChapterMembership.ROLE_ORGANISER)
+        membership = ChapterMembership(chapter=chapter, user=user, role=MembershipRole.ORGANISER)
         db.session.add(membership)
     else:
-        membership.role = ChapterMembership.ROLE_ORGANISER
+        membership.role = MembershipRole.ORGANISER
     db.session.flush()
     return user
 
@@ -138,5 +138,5 @@ def remove_organiser(chapter: Chapter, user: User, *, actor: User) -> None:
     membership = user.membership_in(chapter.id)
     if membership is None or not membership.is_organiser:
         raise ChapterError(f"{user.display_name} is not an organiser of {chapter.name}.")
-    membership.role = ChapterMembership.ROLE_MEMBER
+    membership.role = MembershipRole.MEMBER
     db.session.flush()

@@ -20,7 +20,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
-from flashmob.events.models import Event, Rsvp, WalkIn
+from flashmob.events.models import ASKED_TO_COME, Event, Rsvp, RsvpStatus, WalkIn
 from flashmob.events.rsvps.services import lock_event
 from flashmob.extensions import db
 from flashmob.members.models import User
@@ -28,9 +28,8 @@ from flashmob.outbox import queue_email
 from flashmob.types import utcnow
 from flashmob.urls import public_url
 
-# People who asked to come: they are on the attendee list and its CSV export. Not-going, expired, declined
-# and removed answers are not: those people did not ask us to share their details with the organisers.
-LISTED_STATUSES = (Rsvp.GOING, Rsvp.OFFERED, Rsvp.WAITLISTED, Rsvp.PENDING)
+# People who asked to come (ASKED_TO_COME) are on the attendee list and its CSV export. Not-going, expired,
+# declined and removed answers are not: those people did not ask us to share their details with organisers.
 
 
 class CheckInError(Exception):
@@ -168,7 +167,7 @@ def arrivals(event: Event, search: str = "") -> list[Arrival]:
     members = (
         select(Rsvp)
         .join(Rsvp.user)
-        .where(Rsvp.event_id == event.id, Rsvp.status == Rsvp.GOING, ~_is_member_walk_in(event))
+        .where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.GOING, ~_is_member_walk_in(event))
         .options(contains_eager(Rsvp.user))
     )
     walk_ins = select(WalkIn).where(WalkIn.event_id == event.id)
@@ -185,7 +184,7 @@ def arrivals(event: Event, search: str = "") -> list[Arrival]:
 
 def attendance(event: Event) -> Attendance:
     """The attendance counts, in one query."""
-    booked = (Rsvp.status == Rsvp.GOING) & ~_is_member_walk_in(event)
+    booked = (Rsvp.status == RsvpStatus.GOING) & ~_is_member_walk_in(event)
     came = Rsvp.checked_in_at.is_not(None)
     walk_ins = select(func.count(WalkIn.id)).where(WalkIn.event_id == event.id)
     statement = select(
@@ -224,9 +223,9 @@ def _member_rsvp(event: Event, user_id: int) -> Rsvp | None:
 def _no_seat(event: Event, rsvp: Rsvp, now: datetime) -> str | None:
     """Why this RSVP holds no seat to check in at `now`, for the organiser; None when it does."""
     name = rsvp.user.display_name
-    if rsvp.status == Rsvp.GOING or (rsvp.status == Rsvp.OFFERED and now < rsvp.offer_expires_at):
+    if rsvp.status == RsvpStatus.GOING or (rsvp.status == RsvpStatus.OFFERED and now < rsvp.offer_expires_at):
         return None
-    if rsvp.status in (Rsvp.OFFERED, Rsvp.EXPIRED) and rsvp.offer_expires_at is not None:
+    if rsvp.status in (RsvpStatus.OFFERED, RsvpStatus.EXPIRED) and rsvp.offer_expires_at is not None:
         return (
             f"The seat offered to {name} ran out unclaimed at {_moment(event, rsvp.offer_expires_at)}: "
             "add them as a walk-in if they are staying."
@@ -236,9 +235,9 @@ def _no_seat(event: Event, rsvp: Rsvp, now: datetime) -> str | None:
 
 def _tick(rsvp: Rsvp, actor: User, now: datetime) -> None:
     """Check in a seat that is theirs; run under the event's lock, as it may claim an offer."""
-    if rsvp.status == Rsvp.OFFERED:
+    if rsvp.status == RsvpStatus.OFFERED:
         # They hold the seat and are at the door: that is as good as claiming it.
-        rsvp.status = Rsvp.GOING
+        rsvp.status = RsvpStatus.GOING
         rsvp.offer_expires_at = None
     if rsvp.checked_in_at is None:
         rsvp.checked_in_at = now
@@ -439,15 +438,15 @@ def attendee_rows(event: Event) -> list[AttendeeRow]:
         select(Rsvp)
         .where(
             Rsvp.event_id == event.id,
-            Rsvp.status.in_(LISTED_STATUSES),
-            or_(Rsvp.status != Rsvp.GOING, ~_is_member_walk_in(event)),
+            Rsvp.status.in_(ASKED_TO_COME),
+            or_(Rsvp.status != RsvpStatus.GOING, ~_is_member_walk_in(event)),
         )
         .options(joinedload(Rsvp.user))
     )
     answers = list(db.session.scalars(statement))
     # Positions in line, worked out here rather than with a query per person.
     line = sorted(
-        (rsvp for rsvp in answers if rsvp.status == Rsvp.WAITLISTED),
+        (rsvp for rsvp in answers if rsvp.status == RsvpStatus.WAITLISTED),
         key=lambda rsvp: (rsvp.waitlisted_at, rsvp.id),
     )
     positions = {rsvp.id: number for number, rsvp in enumerate(line, start=1)}
@@ -468,7 +467,7 @@ def attendee_rows(event: Event) -> list[AttendeeRow]:
         AttendeeRow(w.name, w.email, "walk-in", None, None, w.checked_in_at, True)
         for w in db.session.scalars(walk_ins)
     ]
-    order = {status: n for n, status in enumerate((*LISTED_STATUSES, "walk-in"))}
+    order = {status: n for n, status in enumerate((*ASKED_TO_COME, "walk-in"))}
     return sorted(rows, key=lambda row: (order[row.status], row.waitlist_position or 0, row.name.casefold()))
 
 
@@ -481,11 +480,11 @@ CSV_HEADER = (
     "Checked in at",
     "Walk-in",
 )
-STATUS_LABELS = {
-    Rsvp.GOING: "going",
-    Rsvp.OFFERED: "offered a seat",
-    Rsvp.WAITLISTED: "waitlisted",
-    Rsvp.PENDING: "awaiting approval",
+CSV_STATUS_LABELS = {
+    RsvpStatus.GOING: "going",
+    RsvpStatus.OFFERED: "offered a seat",
+    RsvpStatus.WAITLISTED: "waitlisted",
+    RsvpStatus.PENDING: "awaiting approval",
     "walk-in": "walk-in",
 }
 # A spreadsheet runs a cell that starts with one of these as a formula: a name like "=HYPERLINK(...)"
@@ -514,7 +513,7 @@ def attendees_csv(event: Event, rows: list[AttendeeRow]) -> str:
         cells = (
             row.name,
             row.email,
-            STATUS_LABELS.get(row.status, row.status),
+            CSV_STATUS_LABELS.get(row.status, row.status),
             "" if row.waitlist_position is None else str(row.waitlist_position),
             row.responded_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if row.responded_at else "",
             row.checked_in_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if row.checked_in_at else "",

@@ -10,7 +10,7 @@ from flask import current_app
 
 from flashmob.events.evenings import interests
 from flashmob.events.messaging import emails
-from flashmob.events.models import Chapter, Event, new_ical_uid
+from flashmob.events.models import Chapter, Event, EventStatus, new_ical_uid
 from flashmob.events.rsvps import services as rsvps
 from flashmob.events.rules import RuleError, check_length, zone_or_error
 from flashmob.extensions import db
@@ -267,7 +267,7 @@ def create_event(
         offer_hold_hours=details.offer_hold_hours,
         date_tbc=details.date_tbc,
         date_hint=details.date_hint,
-        status=Event.STATUS_PUBLISHED if publish else Event.STATUS_DRAFT,
+        status=EventStatus.PUBLISHED if publish else EventStatus.DRAFT,
         published_at=now if publish else None,
         created_by=actor,
         ical_uid=new_ical_uid(current_app.config["ICAL_DOMAIN"]),
@@ -338,7 +338,7 @@ def publish_event(event: Event, *, actor: User, now: datetime | None = None) -> 
         raise EventError("This event was cancelled and cannot be published again.")
     if not event.date_tbc and event.starts_at <= now:
         raise EventError("This event's start time has passed. Change its date before publishing it.")
-    event.status = Event.STATUS_PUBLISHED
+    event.status = EventStatus.PUBLISHED
     event.published_at = now
     db.session.flush()
     return event
@@ -359,7 +359,7 @@ def cancel_event(event: Event, *, actor: User, reason: str = "", now: datetime |
     """Call an event off; it stays visible, marked cancelled, and calendars are told."""
     now = now or utcnow()
     check_cancellable(event, now=now)
-    event.status = Event.STATUS_CANCELLED
+    event.status = EventStatus.CANCELLED
     event.cancelled_at = now
     event.cancellation_reason = reason.strip()
     event.sequence += 1

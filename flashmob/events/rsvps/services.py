@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from flashmob.events.calendars.invitations import rsvp_invitation
-from flashmob.events.models import Event, Rsvp
+from flashmob.events.models import ASKED_TO_COME, SEAT_HOLDING_STATUSES, Event, Rsvp, RsvpStatus
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.outbox import OutboxMessage, queue_email
@@ -81,7 +81,7 @@ def rsvp_for(event: Event, user: User) -> Rsvp | None:
 def seats_taken(event: Event) -> int:
     """Seats held: people going, and seats offered and not yet claimed."""
     statement = select(func.count(Rsvp.id)).where(
-        Rsvp.event_id == event.id, Rsvp.status.in_(Rsvp.SEAT_HOLDING)
+        Rsvp.event_id == event.id, Rsvp.status.in_(SEAT_HOLDING_STATUSES)
     )
     return db.session.scalar(statement) or 0
 
@@ -93,14 +93,6 @@ def free_seats(event: Event) -> int | None:
     return max(event.capacity - seats_taken(event), 0)
 
 
-def rsvp_counts(event: Event) -> dict[str, int]:
-    """How many RSVPs are in each status, in one query."""
-    statement = (
-        select(Rsvp.status, func.count(Rsvp.id)).where(Rsvp.event_id == event.id).group_by(Rsvp.status)
-    )
-    return {status: count for status, count in db.session.execute(statement)}
-
-
 def _line_order():
     return (Rsvp.waitlisted_at, Rsvp.id)
 
@@ -109,7 +101,7 @@ def waitlist(event: Event) -> list[Rsvp]:
     """The people in line, first first, with their accounts loaded; a person's position is index + 1."""
     statement = (
         select(Rsvp)
-        .where(Rsvp.event_id == event.id, Rsvp.status == Rsvp.WAITLISTED)
+        .where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.WAITLISTED)
         .order_by(*_line_order())
         .options(selectinload(Rsvp.user))
     )
@@ -121,11 +113,11 @@ def waitlist_position(rsvp: Rsvp) -> int | None:
 
     People holding an offer are not counted: they hold a seat, and the next seat freed goes to position 1.
     """
-    if rsvp.status != Rsvp.WAITLISTED:
+    if rsvp.status != RsvpStatus.WAITLISTED:
         return None
     ahead = select(func.count(Rsvp.id)).where(
         Rsvp.event_id == rsvp.event_id,
-        Rsvp.status == Rsvp.WAITLISTED,
+        Rsvp.status == RsvpStatus.WAITLISTED,
         or_(
             Rsvp.waitlisted_at < rsvp.waitlisted_at,
             (Rsvp.waitlisted_at == rsvp.waitlisted_at) & (Rsvp.id < rsvp.id),
@@ -135,7 +127,9 @@ def waitlist_position(rsvp: Rsvp) -> int | None:
 
 
 def _anyone_waiting(event: Event) -> bool:
-    statement = select(Rsvp.id).where(Rsvp.event_id == event.id, Rsvp.status == Rsvp.WAITLISTED).limit(1)
+    statement = (
+        select(Rsvp.id).where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.WAITLISTED).limit(1)
+    )
     return db.session.scalar(statement) is not None
 
 
@@ -169,23 +163,23 @@ def rsvp_going(event: Event, user: User, *, now: datetime | None = None) -> Rsvp
     _check_open(event, now)
     rsvp = rsvp_for(event, user)
     if rsvp is not None:
-        if rsvp.status in (Rsvp.GOING, Rsvp.WAITLISTED, Rsvp.PENDING):
+        if rsvp.status in (RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.PENDING):
             return rsvp
-        if rsvp.status == Rsvp.OFFERED:
+        if rsvp.status == RsvpStatus.OFFERED:
             return _claim(event, rsvp, now)
-        if rsvp.status == Rsvp.REMOVED:
+        if rsvp.status == RsvpStatus.REMOVED:
             raise RsvpError(
                 "An organiser has taken you off this event. Please talk to them if you think it is a mistake."
             )
-        if rsvp.status == Rsvp.DECLINED:
+        if rsvp.status == RsvpStatus.DECLINED:
             raise RsvpError("The organisers could not accept your request for this event.")
 
     if event.requires_approval:
-        status = Rsvp.PENDING
+        status = RsvpStatus.PENDING
     elif _seat_for_newcomer(event):
-        status = Rsvp.GOING
+        status = RsvpStatus.GOING
     else:
-        status = Rsvp.WAITLISTED
+        status = RsvpStatus.WAITLISTED
 
     if rsvp is None:
         rsvp, created = _insert(event, user, status, now)
@@ -193,13 +187,13 @@ def rsvp_going(event: Event, user: User, *, now: datetime | None = None) -> Rsvp
             return rsvp
     rsvp.status = status
     rsvp.responded_at = now
-    rsvp.waitlisted_at = now if status == Rsvp.WAITLISTED else None
+    rsvp.waitlisted_at = now if status == RsvpStatus.WAITLISTED else None
     rsvp.offered_at = rsvp.offer_expires_at = None
     db.session.flush()
 
-    if status == Rsvp.GOING:
+    if status == RsvpStatus.GOING:
         notify(rsvp, "rsvp_confirmed", "You have a seat")
-    elif status == Rsvp.PENDING:
+    elif status == RsvpStatus.PENDING:
         notify(rsvp, "rsvp_pending", "Your request is with the organisers")
     else:
         notify(rsvp, "rsvp_waitlisted", "You are on the waitlist", position=waitlist_position(rsvp))
@@ -215,12 +209,12 @@ def rsvp_not_going(event: Event, user: User, *, now: datetime | None = None) -> 
     _check_open(event, now)
     rsvp = rsvp_for(event, user)
     if rsvp is None:
-        rsvp, _ = _insert(event, user, Rsvp.NOT_GOING, now)
+        rsvp, _ = _insert(event, user, RsvpStatus.NOT_GOING, now)
         return rsvp
-    if rsvp.status in (Rsvp.NOT_GOING, Rsvp.REMOVED, Rsvp.DECLINED):
+    if rsvp.status in (RsvpStatus.NOT_GOING, RsvpStatus.REMOVED, RsvpStatus.DECLINED):
         return rsvp
-    had_seat = rsvp.status == Rsvp.GOING
-    _leave(event, rsvp, Rsvp.NOT_GOING, now)
+    had_seat = rsvp.status == RsvpStatus.GOING
+    _leave(event, rsvp, RsvpStatus.NOT_GOING, now)
     rsvp.responded_at = now
     if had_seat:
         # Their seat brought an invitation into their calendar: this email's METHOD:CANCEL takes it out.
@@ -233,9 +227,9 @@ def claim_offer(rsvp: Rsvp, *, now: datetime | None = None) -> Rsvp:
     event = lock_event(rsvp.event_id)
     rsvp = _reload(rsvp)
     now = now or utcnow()
-    if rsvp.status == Rsvp.GOING:
+    if rsvp.status == RsvpStatus.GOING:
         return rsvp
-    if rsvp.status != Rsvp.OFFERED:
+    if rsvp.status != RsvpStatus.OFFERED:
         raise RsvpError("This offer is no longer open.")
     _check_open(event, now)
     return _claim(event, rsvp, now)
@@ -246,11 +240,11 @@ def decline_offer(rsvp: Rsvp, *, now: datetime | None = None) -> Rsvp:
     event = lock_event(rsvp.event_id)
     rsvp = _reload(rsvp)
     now = now or utcnow()
-    if rsvp.status in (Rsvp.NOT_GOING, Rsvp.EXPIRED):
+    if rsvp.status in (RsvpStatus.NOT_GOING, RsvpStatus.EXPIRED):
         return rsvp
-    if rsvp.status != Rsvp.OFFERED:
+    if rsvp.status != RsvpStatus.OFFERED:
         raise RsvpError("This offer is no longer open.")
-    _leave(event, rsvp, Rsvp.NOT_GOING, now)
+    _leave(event, rsvp, RsvpStatus.NOT_GOING, now)
     rsvp.responded_at = now
     return rsvp
 
@@ -263,13 +257,13 @@ def approve_request(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> 
     event = lock_event(rsvp.event_id)
     rsvp = _reload(rsvp)
     now = now or utcnow()
-    if rsvp.status in (Rsvp.GOING, Rsvp.WAITLISTED, Rsvp.OFFERED):
+    if rsvp.status in (RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.OFFERED):
         return rsvp
-    if rsvp.status != Rsvp.PENDING:
+    if rsvp.status != RsvpStatus.PENDING:
         raise RsvpError(f"{rsvp.user.display_name} has no request waiting.")
     _check_open(event, now)
     seat = _seat_for_newcomer(event)
-    rsvp.status = Rsvp.GOING if seat else Rsvp.WAITLISTED
+    rsvp.status = RsvpStatus.GOING if seat else RsvpStatus.WAITLISTED
     rsvp.waitlisted_at = None if seat else now
     rsvp.decided_by_id = actor.id
     rsvp.decided_at = now
@@ -283,11 +277,11 @@ def decline_request(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> 
     lock_event(rsvp.event_id)
     rsvp = _reload(rsvp)
     now = now or utcnow()
-    if rsvp.status == Rsvp.DECLINED:
+    if rsvp.status == RsvpStatus.DECLINED:
         return rsvp
-    if rsvp.status != Rsvp.PENDING:
+    if rsvp.status != RsvpStatus.PENDING:
         raise RsvpError(f"{rsvp.user.display_name} has no request waiting.")
-    rsvp.status = Rsvp.DECLINED
+    rsvp.status = RsvpStatus.DECLINED
     rsvp.decided_by_id = actor.id
     rsvp.decided_at = now
     db.session.flush()
@@ -300,12 +294,12 @@ def remove_attendee(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> 
     event = lock_event(rsvp.event_id)
     rsvp = _reload(rsvp)
     now = now or utcnow()
-    if rsvp.status == Rsvp.REMOVED:
+    if rsvp.status == RsvpStatus.REMOVED:
         return rsvp
-    had_something = rsvp.status in (Rsvp.GOING, Rsvp.OFFERED, Rsvp.WAITLISTED, Rsvp.PENDING)
+    had_something = rsvp.status in ASKED_TO_COME
     rsvp.decided_by_id = actor.id
     rsvp.decided_at = now
-    _leave(event, rsvp, Rsvp.REMOVED, now)
+    _leave(event, rsvp, RsvpStatus.REMOVED, now)
     if had_something and now < event.starts_at:
         notify(rsvp, "rsvp_removed", "You are no longer on the list")
     return rsvp
@@ -319,12 +313,12 @@ def promote_by_hand(
     rsvp = _reload(rsvp)
     now = now or utcnow()
     name = rsvp.user.display_name
-    if rsvp.status == Rsvp.GOING:
+    if rsvp.status == RsvpStatus.GOING:
         return rsvp
-    if rsvp.status not in (Rsvp.WAITLISTED, Rsvp.OFFERED, Rsvp.PENDING):
+    if rsvp.status not in (RsvpStatus.WAITLISTED, RsvpStatus.OFFERED, RsvpStatus.PENDING):
         raise RsvpError(f"{name} is not waiting for a seat.")
     _check_open(event, now)
-    if rsvp.status != Rsvp.OFFERED and free_seats(event) == 0:  # an offer already holds its seat
+    if rsvp.status != RsvpStatus.OFFERED and free_seats(event) == 0:  # an offer already holds its seat
         if not raise_capacity:
             raise RsvpError(f"Every seat is taken: add a seat to give {name} one ahead of the line.")
         event.capacity += 1
@@ -368,19 +362,20 @@ def expire_offers(now: datetime | None = None) -> list[Rsvp]:
     runs at once, or a run and a request, cannot deadlock.
     """
     now = now or utcnow()
-    due = select(Rsvp.event_id).where(Rsvp.status == Rsvp.OFFERED, Rsvp.offer_expires_at <= now).distinct()
+    lapsing = (Rsvp.status == RsvpStatus.OFFERED, Rsvp.offer_expires_at <= now)
+    due = select(Rsvp.event_id).where(*lapsing).distinct()
     lapsed: list[Rsvp] = []
     for event_id in sorted(db.session.scalars(due)):
         event = lock_event(event_id)
         statement = (
             select(Rsvp)
-            .where(Rsvp.event_id == event_id, Rsvp.status == Rsvp.OFFERED, Rsvp.offer_expires_at <= now)
+            .where(Rsvp.event_id == event_id, *lapsing)
             .options(selectinload(Rsvp.user))
             .execution_options(populate_existing=True)
         )
         expired = list(db.session.scalars(statement))
         for rsvp in expired:
-            rsvp.status = Rsvp.EXPIRED
+            rsvp.status = RsvpStatus.EXPIRED
         db.session.flush()
         if now < event.starts_at:
             for rsvp in expired:
@@ -393,7 +388,7 @@ def expire_offers(now: datetime | None = None) -> list[Rsvp]:
 # Moving people between states
 
 
-def _insert(event: Event, user: User, status: str, now: datetime) -> tuple[Rsvp, bool]:
+def _insert(event: Event, user: User, status: RsvpStatus, now: datetime) -> tuple[Rsvp, bool]:
     """A new RSVP; if one for this person appeared meanwhile, that one (and False)."""
     rsvp = Rsvp(event_id=event.id, user_id=user.id, status=status, responded_at=now)
     try:
@@ -409,7 +404,7 @@ def _insert(event: Event, user: User, status: str, now: datetime) -> tuple[Rsvp,
     return rsvp, True
 
 
-def _leave(event: Event, rsvp: Rsvp, status: str, now: datetime) -> None:
+def _leave(event: Event, rsvp: Rsvp, status: RsvpStatus, now: datetime) -> None:
     """Move someone out of a seat, an offer, the line or a request; pass on a seat they held."""
     had_seat = rsvp.holds_seat
     rsvp.status = status
@@ -424,7 +419,7 @@ def _claim(event: Event, rsvp: Rsvp, now: datetime) -> Rsvp:
     if now >= rsvp.offer_expires_at:
         local = rsvp.offer_expires_at.astimezone(event.tz).strftime("%H:%M on %a %-d %b")
         raise RsvpError(f"Sorry, this offer ran out at {local}, and the seat has passed on.")
-    rsvp.status = Rsvp.GOING
+    rsvp.status = RsvpStatus.GOING
     rsvp.offer_expires_at = None
     rsvp.responded_at = now
     db.session.flush()
@@ -433,7 +428,7 @@ def _claim(event: Event, rsvp: Rsvp, now: datetime) -> Rsvp:
 
 
 def _give_seat(rsvp: Rsvp, now: datetime) -> None:
-    rsvp.status = Rsvp.GOING
+    rsvp.status = RsvpStatus.GOING
     rsvp.promoted_at = now
     rsvp.waitlisted_at = None
     rsvp.offered_at = rsvp.offer_expires_at = None
@@ -451,7 +446,7 @@ def _fill_free_seats(event: Event, now: datetime) -> list[Rsvp]:
         return []
     statement = (
         select(Rsvp)
-        .where(Rsvp.event_id == event.id, Rsvp.status == Rsvp.WAITLISTED)
+        .where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.WAITLISTED)
         .order_by(*_line_order())
         .options(selectinload(Rsvp.user))
         .execution_options(populate_existing=True)
@@ -462,7 +457,7 @@ def _fill_free_seats(event: Event, now: datetime) -> list[Rsvp]:
     offering = event.offers_seats_at(now)
     for rsvp in moved:
         if offering:
-            rsvp.status = Rsvp.OFFERED
+            rsvp.status = RsvpStatus.OFFERED
             rsvp.offered_at = now
             # Never past the start: the seat is no use after that.
             rsvp.offer_expires_at = min(now + timedelta(hours=event.offer_hold_hours), event.starts_at)

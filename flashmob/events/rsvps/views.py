@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from flashmob.auth import ensure
 from flashmob.events.evenings.detail import render_detail
 from flashmob.events.loading import load_event
-from flashmob.events.models import Event, Rsvp
+from flashmob.events.models import Event, Rsvp, RsvpStatus
 from flashmob.events.permissions import can_manage_rsvps, can_rsvp
 from flashmob.events.routes import bp
 from flashmob.events.rsvps import queries
@@ -70,7 +70,7 @@ def _going_message(rsvp: Rsvp, before: str | None, position: int | None, emailed
     if rsvp.is_going:
         if again:
             return "You're already going."
-        done = "The seat is yours: you're going." if before == Rsvp.OFFERED else "You're going."
+        done = "The seat is yours: you're going." if before == RsvpStatus.OFFERED else "You're going."
         return f"{done} We've emailed you the details." if emailed else done
     if rsvp.is_waitlisted:
         if again:
