@@ -1,4 +1,4 @@
-"""Column types shared by the models."""
+"""Column types shared by the models, and what forms and services read from them (column_length)."""
 
 from __future__ import annotations
 
@@ -67,3 +67,8 @@ class StrEnumType(TypeDecorator):
             return None
         return self.enum_cls(value)
 
+
+def column_length(attribute) -> int:
+    """The length a model's string column holds (`column_length(Event.title)` is 140): the one place a
+    text limit is declared, read by forms and services alike."""
+    return attribute.property.columns[0].type.length

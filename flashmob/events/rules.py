@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flashmob.timezones import is_place_zone
+from flashmob.types import column_length
 
 
 class RuleError(Exception):
@@ -15,10 +16,11 @@ class RuleError(Exception):
         self.field = field
 
 
-def check_length(value: str, limit: int, field: str, error: type[RuleError]) -> str:
-    """The value, or `error` on its field when it is longer than `limit`."""
+def check_length(value: str, column, error: type[RuleError]) -> str:
+    """The value, or `error` at the column's field when it is longer than the column holds."""
+    limit = column_length(column)
     if len(value) > limit:
-        raise error(f"Please keep this to {limit} characters or fewer.", field=field)
+        raise error(f"Please keep this to {limit} characters or fewer.", field=column.key)
     return value
 
 

@@ -9,6 +9,7 @@ from flashmob.events.rules import RuleError, check_length, zone_or_error
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.text import slugify
+from flashmob.types import column_length
 
 # Addresses that the chapter URLs already use for pages of their own.
 RESERVED_SLUGS = frozenset({"new"})
@@ -22,7 +23,7 @@ def _check_chapter_name(name: str, *, exclude_id: int | None = None) -> str:
     name = name.strip()
     if not name:
         raise ChapterError("Please give the chapter a name.", field="name")
-    check_length(name, 80, "name", ChapterError)
+    check_length(name, Chapter.name, ChapterError)
     query = select(Chapter.id).where(func.lower(Chapter.name) == name.lower())
     if exclude_id is not None:
         query = query.where(Chapter.id != exclude_id)
@@ -39,10 +40,10 @@ def create_chapter(
     city = city.strip()
     if not city:
         raise ChapterError("Please say which city the chapter meets in.", field="city")
-    check_length(city, 80, "city", ChapterError)
+    check_length(city, Chapter.city, ChapterError)
     zone_or_error(timezone, ChapterError)
     given = (slug or "").strip()
-    slug = slugify(given or name)
+    slug = slugify(given or name, max_length=column_length(Chapter.slug))
     slug_field = "slug" if given else "name"
     if not slug:
         raise ChapterError("Please give an address made of letters, digits and hyphens.", field="slug")
@@ -66,7 +67,7 @@ def update_chapter(
     city = city.strip()
     if not city:
         raise ChapterError("Please say which city the chapter meets in.", field="city")
-    check_length(city, 80, "city", ChapterError)
+    check_length(city, Chapter.city, ChapterError)
     zone_or_error(timezone, ChapterError)
     chapter.name = name
     chapter.city = city

@@ -103,7 +103,6 @@ class EventDetails:
 PROVISIONAL_AHEAD = timedelta(weeks=8)
 PROVISIONAL_START = time(18, 0)
 PROVISIONAL_LENGTH = timedelta(hours=3)
-DATE_HINT_MAX_LENGTH = 60
 
 
 def _provisional_details(details: EventDetails, now: datetime) -> EventDetails:
@@ -205,15 +204,15 @@ def _checked_details(details: EventDetails) -> EventDetails:
         raise EventError("Capacity must be at least 1, or left empty for no limit.", field="capacity")
     if details.capacity is not None and details.capacity > MAX_CAPACITY:
         raise EventError(f"Capacity can be at most {MAX_CAPACITY:,}.", field="capacity")
-    check_length(title, 140, "title", EventError)
-    check_length(details.venue_name.strip(), 140, "venue_name", EventError)
-    check_length(details.venue_address.strip(), 255, "venue_address", EventError)
+    check_length(title, Event.title, EventError)
+    check_length(details.venue_name.strip(), Event.venue_name, EventError)
+    check_length(details.venue_address.strip(), Event.venue_address, EventError)
     date_hint = " ".join(details.date_hint.split()) if details.date_tbc else ""
     if details.date_tbc and not date_hint:
         raise EventError(
             'Please say roughly when, for example "July 2026" or "Summer 2026".', field="date_hint"
         )
-    check_length(date_hint, DATE_HINT_MAX_LENGTH, "date_hint", EventError)
+    check_length(date_hint, Event.date_hint, EventError)
     if not 0 <= details.offer_window_hours <= MAX_OFFER_WINDOW_HOURS:
         raise EventError(
             f"Please give a whole number of hours from 0 to {MAX_OFFER_WINDOW_HOURS}.",
