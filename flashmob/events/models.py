@@ -225,18 +225,36 @@ class Event(db.Model):
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED
 
+    def has_ended_by(self, now: datetime) -> bool:
+        """Whether the event is over at `now`: the one rule of "is this event past"."""
+        return not self.awaits_date and self.ends_at <= now
+
+    def has_started_by(self, now: datetime) -> bool:
+        """Whether the event has begun at `now`; a save-the-date going ahead has not, placeholder or not."""
+        return not self.awaits_date and self.starts_at <= now
+
     @property
     def is_past(self) -> bool:
-        return not self.awaits_date and self.ends_at <= utcnow()
+        return self.has_ended_by(utcnow())
 
     @property
     def has_started(self) -> bool:
-        return not self.awaits_date and self.starts_at <= utcnow()
+        return self.has_started_by(utcnow())
 
     @property
     def awaits_date(self) -> bool:
         """A save-the-date going ahead: still to come, even once its placeholder time has gone by."""
         return self.date_tbc and not self.is_cancelled
+
+    def seats_left(self, held: int) -> int | None:
+        """Seats nobody holds when `held` are taken or offered; None when the event has no limit.
+
+        The one rule of "how many seats are left": the RSVP rules, the event page and the attendee sheet
+        each count the seats held their own way (one query, or rows already loaded) and ask this.
+        """
+        if self.capacity is None:
+            return None
+        return max(self.capacity - held, 0)
 
     def offers_seats_at(self, now: datetime) -> bool:
         """Whether a seat freed at `now` is offered to the first in line rather than given outright."""

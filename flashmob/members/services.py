@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
+from flashmob.errors import RuleError
 from flashmob.events.models import Chapter, ChapterMembership
 from flashmob.extensions import db
 from flashmob.members import sessions
@@ -37,12 +38,17 @@ RESET_SALT = "flashmob.members.reset-password"
 EMAIL_KIND = "account"
 
 
-class AccountError(Exception):
-    """Something a person asked of their account that cannot be done; the message says why."""
+class AccountError(RuleError):
+    """Something a person asked of their account that cannot be done; the message says why.
+
+    What people type that will not do is bad input (422); the views put each at its field.
+    """
+
+    status = 422
 
 
 class InvalidEmail(AccountError):
-    pass
+    field = "email"
 
 
 class InvalidCredentials(AccountError):
@@ -52,6 +58,8 @@ class InvalidCredentials(AccountError):
 
 
 class EmailNotConfirmed(AccountError):
+    status = 403
+
     def __init__(self, user: User):
         self.user = user
         super().__init__(
@@ -61,6 +69,8 @@ class EmailNotConfirmed(AccountError):
 
 
 class InvalidLink(AccountError):
+    status = 400
+
     def __init__(self, message: str = "That link is not valid. Please ask for a new one."):
         super().__init__(message)
 
@@ -71,11 +81,15 @@ class ExpiredLink(InvalidLink):
 
 
 class WrongPassword(AccountError):
+    field = "current_password"
+
     def __init__(self):
         super().__init__("That is not your current password.")
 
 
 class WeakPassword(AccountError):
+    field = "password"
+
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__(" ".join(problems))
@@ -208,20 +222,23 @@ def resend_confirmation(email: str) -> None:
 
 
 def user_to_confirm(token: str) -> User:
-    """The account a confirmation link belongs to; raises InvalidLink or ExpiredLink."""
+    """The account whose address a confirmation link still confirms; raises InvalidLink or ExpiredLink.
+
+    A link works once: for an address already confirmed it is no good (it signs nobody in).
+    """
     data = _load_token(token, CONFIRM_SALT, "EMAIL_CONFIRM_MAX_AGE")
     user = db.session.get(User, data.get("id"))
     # A link for an address the account no longer has is no good.
     if user is None or user.email != data.get("email"):
         raise InvalidLink()
+    if user.is_confirmed:
+        raise InvalidLink("That address is already confirmed. Please sign in.")
     return user
 
 
 def confirm_email(token: str) -> User:
-    """Confirm the address a link was sent to. A link works once: it signs nobody in after that."""
+    """Confirm the address a link was sent to (user_to_confirm says whether it still can)."""
     user = user_to_confirm(token)
-    if user.is_confirmed:
-        raise InvalidLink("That address is already confirmed. Please sign in.")
     user.email_confirmed_at = utcnow()
     db.session.flush()
     return user

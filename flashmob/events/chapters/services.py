@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from flashmob.errors import RuleError
 from flashmob.events.models import Chapter, ChapterMembership, MembershipRole
-from flashmob.events.rules import RuleError, check_length, zone_or_error
+from flashmob.events.rules import check_length, join_problem, zone_or_error
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.text import slugify
@@ -79,8 +80,9 @@ def update_chapter(
 
 def join_chapter(chapter: Chapter, user: User, *, actor: User) -> ChapterMembership:
     """Make someone a member of a chapter."""
-    if user.is_member_of(chapter.id):
-        raise ChapterError(f"You are already a member of {chapter.name}.")
+    problem = join_problem(user, chapter)
+    if problem:
+        raise ChapterError(problem)
     membership = ChapterMembership(chapter=chapter, user=user, role=MembershipRole.MEMBER)
     db.session.add(membership)
     db.session.flush()

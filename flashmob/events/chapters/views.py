@@ -15,6 +15,7 @@ from flashmob.events.permissions import (
     can_appoint_organisers,
     can_create_chapter,
     can_edit_chapter,
+    can_join_chapter,
     can_leave_chapter,
     can_remove_organiser,
     can_view_drafts,
@@ -25,7 +26,7 @@ from flashmob.forms import ConfirmForm
 from flashmob.members.models import User
 from flashmob.routing import requested_page
 from flashmob.types import utcnow
-from flashmob.web import actor, confirmed_post, form_status, per_page, show_rule_error
+from flashmob.web import actor, confirmed_post, form_status, on_refusal, per_page, show_rule_error
 
 CHAPTER_PAST_PREVIEW = 5
 
@@ -39,7 +40,7 @@ def chapters():
     return render_template("events/chapters.html", summaries=queries.chapter_summaries(utcnow()))
 
 
-def _render_chapter(chapter: Chapter, status: int = 200):
+def _render_chapter(chapter: Chapter):
     now = utcnow()
     upcoming = db.paginate(
         event_queries.upcoming_events(now, chapter), page=requested_page(), per_page=per_page()
@@ -56,8 +57,8 @@ def _render_chapter(chapter: Chapter, status: int = 200):
         upcoming=upcoming,
         past=past,
         drafts=drafts,
-        form=ConfirmForm(),
-    ), status
+        form=ConfirmForm(formdata=None),
+    )
 
 
 @bp.route("/chapters/<slug>")
@@ -86,13 +87,11 @@ def join(slug):
     if not current_user.is_authenticated:
         flash(f"Please sign in or create an account to join {chapter.name}.", "info")
         return redirect(url_for("members.login", next=url_for("events.chapter", slug=chapter.slug)))
-    # Anyone signed in may join; the service refuses a second membership with a message.
+    on_refusal(lambda: _render_chapter(chapter))
+    # A member already in is told so (409), not turned away (can_join_chapter says Refused).
+    ensure(can_join_chapter(current_user, chapter))
     confirmed_post()
-    try:
-        services.join_chapter(chapter, actor(), actor=actor())
-    except services.ChapterError as exc:
-        flash(str(exc), "error")
-        return _render_chapter(chapter, 409)
+    services.join_chapter(chapter, actor(), actor=actor())
     db.session.commit()
     flash(
         f"You joined {chapter.name}. You'll see its events here, and you can leave at any time.",
@@ -107,12 +106,9 @@ def leave(slug):
     """Stop being a member of a chapter."""
     chapter = load_chapter(slug)
     ensure(can_leave_chapter(current_user, chapter))
+    on_refusal(lambda: _render_chapter(chapter))
     confirmed_post()
-    try:
-        services.leave_chapter(chapter, actor(), actor=actor())
-    except services.ChapterError as exc:
-        flash(str(exc), "error")
-        return _render_chapter(chapter, 409)
+    services.leave_chapter(chapter, actor(), actor=actor())
     db.session.commit()
     flash(f"You left {chapter.name}. You're welcome back whenever you like.", "success")
     return redirect(url_for("events.chapter", slug=chapter.slug))
@@ -172,11 +168,15 @@ def edit_chapter(slug):
     return render_template("events/chapter_form.html", form=form, chapter=chapter), form_status(form)
 
 
-def _render_organisers(chapter: Chapter, form: AppointOrganiserForm, status: int = 200):
+def _render_organisers(chapter: Chapter, form: AppointOrganiserForm):
     organisers = queries.organisers_by_chapter([chapter.id]).get(chapter.id, [])
     return render_template(
-        "events/organisers.html", chapter=chapter, organisers=organisers, form=form, confirm=ConfirmForm()
-    ), status
+        "events/organisers.html",
+        chapter=chapter,
+        organisers=organisers,
+        form=form,
+        confirm=ConfirmForm(formdata=None),
+    )
 
 
 @bp.route("/chapters/<slug>/organisers", methods=["GET", "POST"])
@@ -195,7 +195,7 @@ def organisers(slug):
             db.session.commit()
             flash(f"{user.display_name} is now an organiser of {chapter.name}.", "success")
             return redirect(url_for("events.organisers", slug=chapter.slug))
-    return _render_organisers(chapter, form, form_status(form))
+    return _render_organisers(chapter, form), form_status(form)
 
 
 @bp.route("/chapters/<slug>/organisers/<int:user_id>/remove", methods=["POST"])
@@ -205,12 +205,9 @@ def remove_organiser(slug, user_id):
     chapter = load_chapter(slug)
     ensure(can_remove_organiser(current_user, chapter))
     user = db.get_or_404(User, user_id)
+    on_refusal(lambda: _render_organisers(chapter, AppointOrganiserForm(formdata=None)))
     confirmed_post()
-    try:
-        services.remove_organiser(chapter, user, actor=actor())
-    except services.ChapterError as exc:
-        flash(str(exc), "error")
-        return _render_organisers(chapter, AppointOrganiserForm(formdata=None), 409)
+    services.remove_organiser(chapter, user, actor=actor())
     db.session.commit()
     flash(f"{user.display_name} is no longer an organiser of {chapter.name}; they stay a member.", "success")
     return redirect(url_for("events.organisers", slug=chapter.slug))

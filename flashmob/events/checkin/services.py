@@ -20,6 +20,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
+from flashmob.errors import RuleError
 from flashmob.events.models import ASKED_TO_COME, Event, Rsvp, RsvpStatus, WalkIn
 from flashmob.events.rsvps.services import lock_event
 from flashmob.extensions import db
@@ -32,12 +33,8 @@ from flashmob.urls import public_url
 # declined and removed answers are not: those people did not ask us to share their details with organisers.
 
 
-class CheckInError(Exception):
+class CheckInError(RuleError):
     """A rule stopped the check-in; the message says why, for the organiser."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 # What the check-in page shows

@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from flashmob.errors import RuleError
 from flashmob.events.evenings import interests
 from flashmob.events.messaging import emails
 from flashmob.events.models import Chapter, Event, EventStatus, new_ical_uid
 from flashmob.events.rsvps import services as rsvps
-from flashmob.events.rules import RuleError, check_length, zone_or_error
+from flashmob.events.rules import cancellation_problem, check_length, publish_problem, zone_or_error
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.types import utcnow
@@ -331,10 +332,9 @@ def update_event(event: Event, details: EventDetails, *, actor: User, now: datet
 def publish_event(event: Event, *, actor: User, now: datetime | None = None) -> Event:
     """Show a draft to everyone."""
     now = now or utcnow()
-    if event.is_published:
-        raise EventError("This event is already published.")
-    if event.is_cancelled:
-        raise EventError("This event was cancelled and cannot be published again.")
+    problem = publish_problem(event)
+    if problem:
+        raise EventError(problem)
     if not event.date_tbc and event.starts_at <= now:
         raise EventError("This event's start time has passed. Change its date before publishing it.")
     event.status = EventStatus.PUBLISHED
@@ -343,21 +343,12 @@ def publish_event(event: Event, *, actor: User, now: datetime | None = None) -> 
     return event
 
 
-def check_cancellable(event: Event, *, now: datetime | None = None) -> None:
-    """Raise EventError unless the event is published and has not ended."""
-    now = now or utcnow()
-    if event.is_cancelled:
-        raise EventError("This event is already cancelled.")
-    if event.is_draft:
-        raise EventError("A draft has not been announced, so there is nothing to cancel.")
-    if not event.date_tbc and event.ends_at <= now:
-        raise EventError("This event has already taken place, so it cannot be cancelled.")
-
-
 def cancel_event(event: Event, *, actor: User, reason: str = "", now: datetime | None = None) -> Event:
     """Call an event off; it stays visible, marked cancelled, and calendars are told."""
     now = now or utcnow()
-    check_cancellable(event, now=now)
+    problem = cancellation_problem(event, now)
+    if problem:
+        raise EventError(problem)
     event.status = EventStatus.CANCELLED
     event.cancelled_at = now
     event.cancellation_reason = reason.strip()

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
+from flashmob.errors import RuleError
 from flashmob.events.calendars.ical import METHOD_CANCEL, METHOD_REQUEST
 from flashmob.events.calendars.invitations import event_url, invitation
 from flashmob.events.models import ASKED_TO_COME, Event, EventStatus, Rsvp, RsvpStatus
@@ -39,12 +40,8 @@ SUBJECT_MAX = 150
 BODY_MAX = 10_000
 
 
-class MessageError(Exception):
+class MessageError(RuleError):
     """An organiser message cannot be sent that way; `field` names the form field it is about."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _one_line(text: str) -> str:

@@ -20,7 +20,7 @@ from flashmob.events.models import (
     Rsvp,
     RsvpStatus,
 )
-from flashmob.events.rsvps.services import waitlist_position
+from flashmob.events.rsvps.services import rsvps_closed_reason, waitlist_position
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.notifications import has_opted_out
@@ -33,6 +33,8 @@ class RsvpPanel:
 
     event: Event
     counts: dict[RsvpStatus, int]
+    # Why the event takes no answers now (rsvps_closed_reason), shown instead of the buttons; None if open.
+    closed_reason: str | None = None
     mine: Rsvp | None = None
     # The viewer's place in line (1 is next), when they are on the waitlist.
     position: int | None = None
@@ -53,10 +55,7 @@ class RsvpPanel:
     @property
     def seats_left(self) -> int | None:
         """Seats nobody holds; None when there is no limit."""
-        if self.event.capacity is None:
-            return None
-        held = sum(self.counts.get(status, 0) for status in SEAT_HOLDING_STATUSES)
-        return max(self.event.capacity - held, 0)
+        return self.event.seats_left(sum(self.counts.get(status, 0) for status in SEAT_HOLDING_STATUSES))
 
     @property
     def is_full(self) -> bool:
@@ -64,8 +63,8 @@ class RsvpPanel:
 
     @property
     def is_open(self) -> bool:
-        """Whether people can still answer: published, and not started."""
-        return self.event.is_published and not self.event.has_started
+        """Whether people can still answer."""
+        return self.closed_reason is None
 
     @property
     def offers_going(self) -> bool:
@@ -105,7 +104,11 @@ def rsvp_panel(event: Event, viewer: User | None, *, show_people: bool) -> RsvpP
 
     Three queries at most (a fourth for someone on the waitlist: their place), however many answered.
     """
-    panel = RsvpPanel(event=event, counts=counts_by_event([event.id]).get(event.id, {}))
+    panel = RsvpPanel(
+        event=event,
+        counts=counts_by_event([event.id]).get(event.id, {}),
+        closed_reason=rsvps_closed_reason(event, utcnow()),
+    )
     signed_in = viewer is not None and viewer.is_authenticated
     wanted = []
     if signed_in:
@@ -153,9 +156,7 @@ class AttendeeSheet:
 
     @property
     def seats_left(self) -> int | None:
-        if self.event.capacity is None:
-            return None
-        return max(self.event.capacity - len(self.going) - len(self.offered), 0)
+        return self.event.seats_left(len(self.going) + len(self.offered))
 
     @property
     def is_full(self) -> bool:

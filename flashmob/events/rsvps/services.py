@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from flashmob.errors import RuleError
 from flashmob.events.calendars.invitations import rsvp_invitation
 from flashmob.events.models import ASKED_TO_COME, SEAT_HOLDING_STATUSES, Event, Rsvp, RsvpStatus
 from flashmob.extensions import db
@@ -24,7 +25,7 @@ from flashmob.types import utcnow
 from flashmob.urls import public_url
 
 
-class RsvpError(Exception):
+class RsvpError(RuleError):
     """A rule stopped the change; the message says why, for the member or organiser."""
 
 
@@ -88,9 +89,7 @@ def seats_taken(event: Event) -> int:
 
 def free_seats(event: Event) -> int | None:
     """How many seats nobody holds; None when the event has no limit."""
-    if event.capacity is None:
-        return None
-    return max(event.capacity - seats_taken(event), 0)
+    return event.seats_left(seats_taken(event))
 
 
 def _line_order():
@@ -139,15 +138,26 @@ def _seat_for_newcomer(event: Event) -> bool:
     return (free is None or free > 0) and not _anyone_waiting(event)
 
 
-def _check_open(event: Event, now: datetime) -> None:
+def rsvps_closed_reason(event: Event, now: datetime) -> str | None:
+    """Why the event takes no answers at `now`, or None while it does: the one rule the RSVP actions
+    follow and the event page's "Are you going?" panel shows (queries.RsvpPanel.closed_reason)."""
     if event.is_draft:
-        raise RsvpError("This event is not open for RSVPs yet.")
+        return "This event is not open for RSVPs yet: they open when it is published."
     if event.is_cancelled:
-        raise RsvpError("This event has been cancelled.")
+        return "This event has been cancelled. RSVPs are closed."
     if event.date_tbc:
-        raise RsvpError("RSVPs open once the date is set.")
-    if now >= event.starts_at:
-        raise RsvpError("RSVPs closed when the event started.")
+        return "RSVPs open once the date is set."
+    if event.has_ended_by(now):
+        return "This event has taken place."
+    if event.has_started_by(now):
+        return "RSVPs closed when the event started."
+    return None
+
+
+def _check_open(event: Event, now: datetime) -> None:
+    reason = rsvps_closed_reason(event, now)
+    if reason:
+        raise RsvpError(reason)
 
 
 # What members do

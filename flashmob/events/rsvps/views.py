@@ -18,7 +18,7 @@ from flashmob.events.rsvps import services as rsvps
 from flashmob.events.rsvps.forms import PromoteForm
 from flashmob.extensions import db
 from flashmob.forms import ConfirmForm
-from flashmob.web import actor, confirmed_post
+from flashmob.web import actor, confirmed_post, on_refusal
 
 
 def _event_anchor(event: Event) -> str:
@@ -26,20 +26,18 @@ def _event_anchor(event: Event) -> str:
 
 
 def _member_action(event_id: int):
-    """Load the event and check the person may answer it; someone not signed in is sent to sign in first."""
+    """Load the event and check the person may answer it; someone not signed in is sent to sign in first.
+
+    A rule that refuses the answer shows the event page again, with why (status 409).
+    """
     event = load_event(event_id)
     if not current_user.is_authenticated:
         flash("Please sign in or create an account to RSVP.", "info")
         return event, redirect(url_for("members.login", next=url_for("events.detail", event_id=event.id)))
     ensure(can_rsvp(current_user, event))
+    on_refusal(lambda: render_detail(event))
     confirmed_post()
     return event, None
-
-
-def _refused(event: Event, exc: rsvps.RsvpError):
-    db.session.rollback()  # let go of the event's lock before the page is drawn
-    flash(str(exc), "error")
-    return render_detail(event, 409)
 
 
 # What members do
@@ -53,10 +51,7 @@ def rsvp_going(event_id):
         return elsewhere
     before = rsvps.rsvp_for(event, actor())
     before_status = before.status if before else None
-    try:
-        rsvp = rsvps.rsvp_going(event, actor())
-    except rsvps.RsvpError as exc:
-        return _refused(event, exc)
+    rsvp = rsvps.rsvp_going(event, actor())
     position = rsvps.waitlist_position(rsvp)
     emailed = rsvps.emailed(rsvp)
     db.session.commit()
@@ -94,10 +89,7 @@ def rsvp_not_going(event_id):
         return elsewhere
     before = rsvps.rsvp_for(event, actor())
     held_seat = before is not None and before.holds_seat
-    try:
-        rsvps.rsvp_not_going(event, actor())
-    except rsvps.RsvpError as exc:
-        return _refused(event, exc)
+    rsvps.rsvp_not_going(event, actor())
     db.session.commit()
     if held_seat:
         flash("Thanks for letting us know: you're not going, and your seat is free for someone else.",
@@ -109,6 +101,7 @@ def rsvp_not_going(event_id):
 
 
 def _my_offer(event: Event) -> Rsvp:
+    """The signed-in person's RSVP, which the offer is on; refused when they have none."""
     rsvp = rsvps.rsvp_for(event, actor())
     if rsvp is None:
         raise rsvps.RsvpError("You have no seat offered for this event.")
@@ -121,10 +114,7 @@ def claim_offer(event_id):
     event, elsewhere = _member_action(event_id)
     if elsewhere:
         return elsewhere
-    try:
-        rsvp = rsvps.claim_offer(_my_offer(event))
-    except rsvps.RsvpError as exc:
-        return _refused(event, exc)
+    rsvp = rsvps.claim_offer(_my_offer(event))
     emailed = rsvps.emailed(rsvp)
     db.session.commit()
     told = " We've emailed you the details." if emailed else ""
@@ -138,10 +128,7 @@ def decline_offer(event_id):
     event, elsewhere = _member_action(event_id)
     if elsewhere:
         return elsewhere
-    try:
-        rsvps.decline_offer(_my_offer(event))
-    except rsvps.RsvpError as exc:
-        return _refused(event, exc)
+    rsvps.decline_offer(_my_offer(event))
     db.session.commit()
     flash("You turned the seat down, so it goes to the next person in line. Thanks for saying so.", "success")
     return redirect(_event_anchor(event))
@@ -150,13 +137,13 @@ def decline_offer(event_id):
 # What organisers do
 
 
-def _render_attendees(event: Event, status: int = 200):
+def _render_attendees(event: Event):
     return render_template(
         "events/attendees.html",
         event=event,
         sheet=queries.attendee_sheet(event),
-        form=ConfirmForm(),
-    ), status
+        form=ConfirmForm(formdata=None),
+    )
 
 
 @bp.route("/events/<int:event_id>/attendees")
@@ -169,11 +156,16 @@ def attendees(event_id):
 
 
 def _organiser_action(event_id: int, rsvp_id: int, form_class=ConfirmForm):
+    """Load the event and the RSVP on it, check the person runs its attendees, and read the posted form.
+
+    A rule that refuses the change shows the attendee list again, with why (status 409).
+    """
     event = load_event(event_id)
     ensure(can_manage_rsvps(current_user, event))
     rsvp = db.first_or_404(
         select(Rsvp).where(Rsvp.id == rsvp_id, Rsvp.event_id == event.id).options(joinedload(Rsvp.user))
     )
+    on_refusal(lambda: _render_attendees(event))
     return event, rsvp, confirmed_post(form_class)
 
 
@@ -183,22 +175,13 @@ def _done(event: Event, message: str):
     return redirect(url_for("events.attendees", event_id=event.id))
 
 
-def _organiser_refused(event: Event, exc: rsvps.RsvpError):
-    db.session.rollback()
-    flash(str(exc), "error")
-    return _render_attendees(event, 409)
-
-
 @bp.route("/events/<int:event_id>/attendees/<int:rsvp_id>/approve", methods=["POST"])
 @login_required
 def approve_request(event_id, rsvp_id):
     """Accept a request: a seat if one is free, else a place at the end of the line."""
     event, rsvp, _ = _organiser_action(event_id, rsvp_id)
     name = rsvp.user.display_name
-    try:
-        rsvp = rsvps.approve_request(rsvp, actor=actor())
-    except rsvps.RsvpError as exc:
-        return _organiser_refused(event, exc)
+    rsvp = rsvps.approve_request(rsvp, actor=actor())
     told = _told_them(rsvp)
     if rsvp.is_waitlisted:
         position = rsvps.waitlist_position(rsvp)
@@ -212,10 +195,7 @@ def approve_request(event_id, rsvp_id):
 def decline_request(event_id, rsvp_id):
     """Turn a request down."""
     event, rsvp, _ = _organiser_action(event_id, rsvp_id)
-    try:
-        rsvp = rsvps.decline_request(rsvp, actor=actor())
-    except rsvps.RsvpError as exc:
-        return _organiser_refused(event, exc)
+    rsvp = rsvps.decline_request(rsvp, actor=actor())
     told = " We've let them know." if rsvps.emailed(rsvp) else ""
     return _done(event, f"You declined {rsvp.user.display_name}'s request.{told}")
 
@@ -225,10 +205,7 @@ def decline_request(event_id, rsvp_id):
 def remove_attendee(event_id, rsvp_id):
     """Take someone off the event; a seat they held goes to the next in line."""
     event, rsvp, _ = _organiser_action(event_id, rsvp_id)
-    try:
-        rsvps.remove_attendee(rsvp, actor=actor())
-    except rsvps.RsvpError as exc:
-        return _organiser_refused(event, exc)
+    rsvps.remove_attendee(rsvp, actor=actor())
     return _done(event, f"{rsvp.user.display_name} is off the list and cannot RSVP again.")
 
 
@@ -239,10 +216,7 @@ def promote_attendee(event_id, rsvp_id):
     event, rsvp, form = _organiser_action(event_id, rsvp_id, PromoteForm)
     raise_capacity = bool(form.raise_capacity.data)
     capacity_before = event.capacity
-    try:
-        rsvp = rsvps.promote_by_hand(rsvp, actor=actor(), raise_capacity=raise_capacity)
-    except rsvps.RsvpError as exc:
-        return _organiser_refused(event, exc)
+    rsvp = rsvps.promote_by_hand(rsvp, actor=actor(), raise_capacity=raise_capacity)
     name, told = rsvp.user.display_name, _told_them(rsvp)
     if event.capacity != capacity_before:
         return _done(event, f"{name} has a seat: you added one, so the event now has {event.capacity}."
