@@ -52,7 +52,7 @@ def rsvp_count(event: Event) -> int:
 
 
 def going(event, *users, now=None) -> list[Rsvp]:
-    answers = [rsvps.rsvp_going(event, user, now=now) for user in users]
+    answers = [rsvps.rsvp_going(event, user, now=now).rsvp for user in users]
     db.session.commit()
     return answers
 
@@ -98,8 +98,8 @@ def test_going_twice_changes_nothing_and_sends_no_second_email(small_event, peop
 
 
 def test_not_going_without_a_seat_records_the_answer_and_repeats_change_nothing(small_event, people):
-    first = rsvps.rsvp_not_going(small_event, people[0])
-    again = rsvps.rsvp_not_going(small_event, people[0])
+    first = rsvps.rsvp_not_going(small_event, people[0]).rsvp
+    again = rsvps.rsvp_not_going(small_event, people[0]).rsvp
     db.session.commit()
 
     assert first.id == again.id and again.status == RsvpStatus.NOT_GOING
@@ -156,7 +156,7 @@ def test_raising_the_capacity_promotes_people_in_line_in_order(small_event, peop
     ada, ben, cleo, dev, esi = people[:5]
     going(small_event, ada, ben, cleo, dev, esi)
 
-    moved = rsvps.set_capacity(small_event, 4, actor=organiser)
+    moved = rsvps.set_capacity(small_event, 4, actor=organiser).seated
     db.session.commit()
 
     assert [r.user for r in moved] == [cleo, dev]
@@ -281,7 +281,8 @@ def test_claiming_an_offer_in_time_gives_the_seat(soon_event, people):
     rsvps.rsvp_not_going(soon_event, ada, now=now)
     db.session.commit()
 
-    claimed = rsvps.claim_offer(rsvps.rsvp_for(soon_event, cleo), now=now + timedelta(hours=3, minutes=59))
+    offer = rsvps.rsvp_for(soon_event, cleo)
+    claimed = rsvps.claim_offer(offer, now=now + timedelta(hours=3, minutes=59)).rsvp
     db.session.commit()
 
     assert claimed.status == RsvpStatus.GOING
@@ -394,8 +395,8 @@ def test_with_approval_going_makes_a_request_that_waits_for_an_organiser(approva
 def test_approving_gives_a_seat_while_one_is_free_then_a_place_in_line(approval_event, people, organiser):
     ada_request, ben_request = going(approval_event, people[0], people[1])
 
-    ada_rsvp = rsvps.approve_request(ada_request, actor=organiser)
-    ben_rsvp = rsvps.approve_request(ben_request, actor=organiser)
+    ada_rsvp = rsvps.approve_request(ada_request, actor=organiser).rsvp
+    ben_rsvp = rsvps.approve_request(ben_request, actor=organiser).rsvp
     db.session.commit()
 
     assert ada_rsvp.status == RsvpStatus.GOING and ada_rsvp.decided_by == organiser
@@ -475,7 +476,7 @@ def test_promoting_by_hand_uses_a_free_seat_without_raising_capacity(create_even
 
 
 def test_promoting_someone_who_is_not_waiting_is_refused(small_event, people, organiser):
-    (ada_rsvp,) = [rsvps.rsvp_not_going(small_event, people[0])]
+    ada_rsvp = rsvps.rsvp_not_going(small_event, people[0]).rsvp
 
     with pytest.raises(RsvpError, match="not waiting for a seat"):
         rsvps.promote_by_hand(ada_rsvp, actor=organiser)

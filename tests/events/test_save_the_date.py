@@ -485,7 +485,7 @@ def test_the_page_opens_rsvps_once_the_date_is_set(client, roles, login, save_th
         actor=roles["organiser"],
     )
     db.session.commit()
-    rsvp = rsvps.rsvp_going(save_the_date, roles["member"])
+    rsvp = rsvps.rsvp_going(save_the_date, roles["member"]).rsvp
     assert rsvp.is_going
     page = client.get(f"/events/{save_the_date.id}").get_data(as_text=True)
     assert "Date to be confirmed" not in page and "RSVPs open once the date is set" not in page

@@ -261,10 +261,9 @@ def reset_calendar_address():
     user: User = actor()
     ensure(can_reset_calendar_address(current_user, user))
     confirmed_post()
-    had_one = bool(user.calendar_token)
-    feeds.reset_calendar_token(user, actor=user)
+    address = feeds.reset_calendar_token(user, actor=user)
     db.session.commit()
-    if had_one:
+    if address.replaced:
         flash(
             "Your calendar has a new address. The old one no longer works: "
             "subscribe again with the new address below.",

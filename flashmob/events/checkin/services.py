@@ -26,6 +26,7 @@ from flashmob.events.rsvps.services import lock_event
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.outbox import queue_email
+from flashmob.results import Outcome
 from flashmob.types import utcnow
 from flashmob.urls import public_url
 
@@ -241,7 +242,18 @@ def _tick(rsvp: Rsvp, actor: User, now: datetime) -> None:
         rsvp.checked_in_by_id = actor.id
 
 
-def check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
+@dataclass(frozen=True)
+class CheckInOutcome(Outcome):
+    """What ticking someone in (or undoing it) did: whether they are checked in now, whether this changed
+    it (a second tap does not), and whether it claimed the seat offered to them."""
+
+    rsvp: Rsvp
+    checked_in: bool
+    changed: bool
+    claimed_offer: bool = False
+
+
+def check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> CheckInOutcome:
     """Tick someone with a seat in; doing it again keeps the first time.
 
     Checking in an offered seat claims it, so this takes the event's lock and reads the RSVP again after
@@ -254,24 +266,26 @@ def check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
     problem = _no_seat(event, rsvp, now)
     if problem:
         raise CheckInError(problem)
+    was_in, was_offered = rsvp.checked_in_at is not None, rsvp.is_offered
     _tick(rsvp, actor, now)
     db.session.flush()
-    return rsvp
+    return CheckInOutcome(rsvp, checked_in=True, changed=not was_in, claimed_offer=was_offered)
 
 
-def undo_check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
+def undo_check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> CheckInOutcome:
     """Take back a check-in made by mistake; they keep their seat."""
     event = lock_event(rsvp.event_id)
     rsvp = _current(rsvp)
     _check_open(event, now or utcnow())
+    was_in = rsvp.checked_in_at is not None
     rsvp.checked_in_at = None
     rsvp.checked_in_by_id = None
     db.session.flush()
-    return rsvp
+    return CheckInOutcome(rsvp, checked_in=False, changed=was_in)
 
 
-@dataclass
-class WalkInResult:
+@dataclass(frozen=True)
+class WalkInResult(Outcome):
     """What adding a walk-in did: the walk-in on the list, and whether it is new or was there already."""
 
     walk_in: WalkIn

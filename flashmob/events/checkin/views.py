@@ -62,9 +62,9 @@ def _change_rsvp(event_id: int, rsvp_id: int, change, message: str):
     rsvp = checkins.rsvp_of(event, rsvp_id) or abort(404)
     _on_refusal_check_in(event)
     confirmed_post()
-    change(rsvp, actor=actor())
+    outcome = change(rsvp, actor=actor())
     db.session.commit()
-    flash(message.format(name=rsvp.user.display_name), "success")
+    flash(message.format(name=outcome.rsvp.user.display_name), "success")
     return _back_to_check_in(event)
 
 

@@ -11,11 +11,12 @@ from flask import current_app
 from flashmob.errors import RuleError
 from flashmob.events.evenings import interests
 from flashmob.events.messaging import emails
-from flashmob.events.models import Chapter, Event, EventStatus, new_ical_uid
+from flashmob.events.models import Chapter, Event, EventStatus, Rsvp, new_ical_uid
 from flashmob.events.rsvps import services as rsvps
 from flashmob.events.rules import cancellation_problem, check_length, publish_problem, zone_or_error
 from flashmob.extensions import db
 from flashmob.members.models import User
+from flashmob.results import Outcome
 from flashmob.types import utcnow
 
 MAX_CAPACITY = 100_000
@@ -277,7 +278,24 @@ def create_event(
     return event
 
 
-def update_event(event: Event, details: EventDetails, *, actor: User, now: datetime | None = None) -> Event:
+@dataclass(frozen=True)
+class EventUpdate(Outcome):
+    """What changing an event did."""
+
+    event: Event
+    # Its time or place changed (calendars update), and how many emails told the people concerned.
+    moved: bool
+    told: int
+    # A save-the-date got its date, and how many of the members waiting to hear were emailed.
+    date_set: bool
+    announced: int
+    # Who got a seat or an offer from a larger capacity.
+    seated: tuple[Rsvp, ...] = ()
+
+
+def update_event(
+    event: Event, details: EventDetails, *, actor: User, now: datetime | None = None
+) -> EventUpdate:
     """Change an event's details; a new time or place raises its sequence so calendars update."""
     now = now or utcnow()
     details = _checked_details(details)
@@ -314,19 +332,23 @@ def update_event(event: Event, details: EventDetails, *, actor: User, now: datet
     if moved:
         event.sequence += 1
     db.session.flush()
+    told = announced = 0
+    seated: tuple[Rsvp, ...] = ()
     if moved and event.is_published:
         # Everyone with a seat, an offer, a place in line or a request hears, with the new invitation.
-        emails.tell_event_changed(event)
+        told = emails.tell_event_changed(event)
     if details.capacity != event.capacity:
         # Through the RSVP rules: never below the seats held, and new seats go to the waitlist at once.
         try:
-            rsvps.set_capacity(event, details.capacity, actor=actor, now=now)
+            seated = rsvps.set_capacity(event, details.capacity, actor=actor, now=now).seated
         except rsvps.RsvpError as exc:
             raise EventError(str(exc), field="capacity") from None
     if date_set:
         # The members who asked to be told hear now, in this same transaction.
-        interests.announce_date(event, now=now)
-    return event
+        announced = interests.announce_date(event, now=now)
+    return EventUpdate(
+        event=event, moved=moved, told=told, date_set=date_set, announced=announced, seated=seated
+    )
 
 
 def publish_event(event: Event, *, actor: User, now: datetime | None = None) -> Event:
@@ -343,7 +365,19 @@ def publish_event(event: Event, *, actor: User, now: datetime | None = None) -> 
     return event
 
 
-def cancel_event(event: Event, *, actor: User, reason: str = "", now: datetime | None = None) -> Event:
+@dataclass(frozen=True)
+class EventCancellation(Outcome):
+    """What calling an event off did: how many people concerned were emailed, and how many members
+    waiting for a save-the-date's date were told there will be none."""
+
+    event: Event
+    told: int
+    told_no_date: int
+
+
+def cancel_event(
+    event: Event, *, actor: User, reason: str = "", now: datetime | None = None
+) -> EventCancellation:
     """Call an event off; it stays visible, marked cancelled, and calendars are told."""
     now = now or utcnow()
     problem = cancellation_problem(event, now)
@@ -355,7 +389,7 @@ def cancel_event(event: Event, *, actor: User, reason: str = "", now: datetime |
     event.sequence += 1
     db.session.flush()
     # METHOD:CANCEL at the raised sequence, so the event leaves people's calendars.
-    emails.tell_event_cancelled(event)
+    told = emails.tell_event_cancelled(event)
     # A save-the-date: the members waiting to hear its date hear that there will be none.
-    interests.tell_date_cancelled(event, now=now)
-    return event
+    told_no_date = interests.tell_date_cancelled(event, now=now)
+    return EventCancellation(event=event, told=told, told_no_date=told_no_date)

@@ -118,9 +118,8 @@ def edit_event(event_id):
     if form.validate_on_submit():
         # "Save and publish" is offered, and done, only where the publish button may be.
         publish = bool(form.publish.data) and bool(can_publish_event(current_user, event))
-        date_set = event.date_tbc and not form.date_tbc.data
         try:
-            services.update_event(event, form.details(), actor=actor())
+            update = services.update_event(event, form.details(), actor=actor())
             if publish:
                 services.publish_event(event, actor=actor())
         except services.EventError as exc:
@@ -130,7 +129,7 @@ def edit_event(event_id):
             db.session.commit()
             if publish:
                 flash(f"{event.title} is published: everyone can see it now.", "success")
-            elif date_set:
+            elif update.date_set:
                 flash("The date is set and RSVPs are open. Everyone who asked to be told is being emailed.",
                       "success")
             else:
