@@ -26,7 +26,7 @@ from sqlalchemy import func, insert, select
 from bench import report
 from bench.database import fresh_database, machine, make_app
 from bench.pages import percentile
-from flashmob.events.models import Chapter, Event, Rsvp
+from flashmob.events.models import Chapter, Event, EventStatus, Rsvp
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.members.models import User
@@ -54,7 +54,7 @@ def create_event_and_members(app: Flask, members: int, capacity: int) -> tuple[i
         event = Event(
             chapter_id=chapter.id, title="A very popular evening", starts_at=starts,
             ends_at=starts + timedelta(hours=2), timezone="Europe/London", capacity=capacity,
-            status=Event.STATUS_PUBLISHED, published_at=now, ical_uid="event-load@bench.flashmob.example.org",
+            status=EventStatus.PUBLISHED, published_at=now, ical_uid="event-load@bench.flashmob.example.org",
         )
         db.session.add(event)
         db.session.commit()

@@ -63,6 +63,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     init_security_headers(app)
     _register_error_pages(app)
+
+    from flashmob.errors import register_rule_errors
+
+    register_rule_errors(app)
     return app
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import abort, request
 from flask_login import current_user
 
+from flashmob.errors import Refused, RuleError
 from flashmob.extensions import login_manager
 from flashmob.members import sessions
 from flashmob.members.models import User
@@ -32,10 +33,17 @@ def deny() -> NoReturn:
     abort(403)
 
 
-def ensure(allowed: bool) -> None:
-    """Stop the request unless the permission predicate said yes."""
-    if not allowed:
-        deny()
+def ensure(allowed: bool | Refused) -> None:
+    """Stop the request unless the permission predicate said yes.
+
+    A predicate that says no because of the thing's state (errors.Refused) raises a RuleError with its
+    message: a 409 and the reason, not a 403, for someone who may otherwise do it.
+    """
+    if allowed:
+        return
+    if isinstance(allowed, Refused):
+        raise RuleError(allowed.message)
+    deny()
 
 
 def is_safe_next(target: str | None) -> bool:

@@ -15,7 +15,15 @@ from flask import current_app
 from sqlalchemy import select
 
 from flashmob import demo_content as content
-from flashmob.events.models import Chapter, ChapterMembership, Event, EventInterest, Rsvp
+from flashmob.events.models import (
+    Chapter,
+    ChapterMembership,
+    Event,
+    EventInterest,
+    EventStatus,
+    Rsvp,
+    RsvpStatus,
+)
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.members.passwords import hash_password
@@ -127,10 +135,10 @@ def seed_events() -> int:
             day = thursday_from_today(item["days_from_today"])
         starts_at = _utc(day, item["starts"], chapter.timezone)
         ends_at = _utc(day, item["ends"], chapter.timezone)
-        is_draft = item["status"] == Event.STATUS_DRAFT
+        is_draft = item["status"] == EventStatus.DRAFT
         announced_at = min(starts_at - ANNOUNCED_BEFORE, now)
         created_at = now if is_draft else announced_at
-        is_cancelled = item["status"] == Event.STATUS_CANCELLED
+        is_cancelled = item["status"] == EventStatus.CANCELLED
         db.session.add(
             Event(
                 chapter=chapter,
@@ -198,9 +206,9 @@ def seed_rsvps() -> int:
         event = events.get(uids[item["event"]])
         if event is None:
             continue
-        answers = [(email, Rsvp.GOING) for email in _demo_going(item, event)]
-        answers += [(email, Rsvp.WAITLISTED) for email in item.get("waitlisted", ())]
-        answers += [(email, Rsvp.NOT_GOING) for email in item.get("not_going", ())]
+        answers = [(email, RsvpStatus.GOING) for email in _demo_going(item, event)]
+        answers += [(email, RsvpStatus.WAITLISTED) for email in item.get("waitlisted", ())]
+        answers += [(email, RsvpStatus.NOT_GOING) for email in item.get("not_going", ())]
         came = set(item.get("came", ()))
         # Answers arrive in the days after the announcement, an hour apart, never in the future.
         first = event.published_at or event.created_at
@@ -217,7 +225,7 @@ def seed_rsvps() -> int:
                     created_at=at,
                     responded_at=at,
                     updated_at=at,
-                    waitlisted_at=at if status == Rsvp.WAITLISTED else None,
+                    waitlisted_at=at if status == RsvpStatus.WAITLISTED else None,
                     checked_in_at=event.starts_at + timedelta(minutes=10 + number) if email in came else None,
                 )
             )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from flashmob.events.models import EventStatus, MembershipRole
+
 # Published in README.md: demo accounts exist only in demo databases.
 DEMO_PASSWORD = "flashmob-demo"  # noqa: S105
 # Every demo chapter meets in Great Britain; event times below are local to it.
@@ -73,8 +75,8 @@ CHAPTERS: list[dict] = [
     },
 ]
 
-MEMBER = "member"
-ORGANISER = "organiser"
+MEMBER = MembershipRole.MEMBER
+ORGANISER = MembershipRole.ORGANISER
 
 # The people. `since` is the year they found the network; `chapters` maps a chapter slug to their role.
 PEOPLE: list[dict] = [
@@ -475,7 +477,7 @@ EVENTS: list[dict] = [
         "venue_name": "The Counting House",
         "venue_address": "50 Cornhill, London EC3V 3PD",
         "capacity": 15,
-        "status": "published",
+        "status": EventStatus.PUBLISHED,
         "by": "organiser@example.org",
         "description": (
             "An experiment: an evening for PMO people, with no agenda and no speakers. We will book a "
@@ -493,7 +495,7 @@ EVENTS: list[dict] = [
         "venue_name": "The Old Bank of England",
         "venue_address": "194 Fleet Street, London EC4A 2LT",
         "capacity": 40,
-        "status": "published",
+        "status": EventStatus.PUBLISHED,
         "by": "organiser@example.org",
         "description": (
             "Our biggest evening so far. The question we will start with: which of the reports you "
@@ -511,7 +513,7 @@ EVENTS: list[dict] = [
         "venue_name": "The Anthologist",
         "venue_address": "58 Gresham Street, London EC2V 7BB",
         "capacity": 40,
-        "status": "published",
+        "status": EventStatus.PUBLISHED,
         "by": "nadia.rahman@example.org",
         "description": (
             "Lessons learnt logs fill up and are never opened again. The people who have supported "
@@ -530,7 +532,7 @@ EVENTS: list[dict] = [
         "venue_name": "The Anchor Bankside",
         "venue_address": "34 Park Street, London SE1 9EF",
         "capacity": 40,
-        "status": "published",
+        "status": EventStatus.PUBLISHED,
         "by": "nadia.rahman@example.org",
         "description": (
             "A longer summer evening on the terrace, weather permitting. No theme: come and meet "
@@ -547,7 +549,7 @@ EVENTS: list[dict] = [
         "venue_name": "The Lamb Tavern",
         "venue_address": "10-12 Leadenhall Market, London EC3V 1LR",
         "capacity": 35,
-        "status": "published",
+        "status": EventStatus.PUBLISHED,
         "by": "organiser@example.org",
         "description": (
             "Portfolio prioritisation: scoring models, gut feel, and the executive who wants their "
@@ -564,7 +566,7 @@ EVENTS: list[dict] = [
         "venue_name": "The Jamaica Wine House",
         "venue_address": "St Michael's Alley, Cornhill, London EC3V 9DS",
         "capacity": 30,
-        "status": "published",
+        "status": EventStatus.PUBLISHED,
         "by": "nadia.rahman@example.org",
         "description": (
             "From project support to portfolio director, and sideways into consultancy, training "
@@ -581,7 +583,7 @@ EVENTS: list[dict] = [
         "venue_name": "The Old Joint Stock",
         "venue_address": "4 Temple Row West, Birmingham B2 5NY",
         "capacity": 20,
-        "status": "published",
+        "status": EventStatus.PUBLISHED,
         "by": "organiser@example.org",
         "description": (
             "The Flashmob comes to the Midlands. A small first evening, so we expect to talk as one "
@@ -600,7 +602,7 @@ EVENTS: list[dict] = [
         "venue_name": "The Canal House",
         "venue_address": "12 Bridge Street, Birmingham B1 2JR",
         "capacity": 30,
-        "status": "published",
+        "status": EventStatus.PUBLISHED,
         "by": "organiser@example.org",
         "description": (
             "Our second Birmingham evening, by the canal this time so that we can sit outside. "
@@ -618,7 +620,7 @@ EVENTS: list[dict] = [
         "venue_name": "The Old Bank of England",
         "venue_address": "194 Fleet Street, London EC4A 2LT",
         "capacity": 40,
-        "status": "published",
+        "status": EventStatus.PUBLISHED,
         "by": "organiser@example.org",
         "description": (
             "If you could put only one measure in front of the board, what would it be? We will "
@@ -636,7 +638,7 @@ EVENTS: list[dict] = [
         "venue_name": "The Counting House",
         "venue_address": "50 Cornhill, London EC3V 3PD",
         "capacity": 30,
-        "status": "cancelled",
+        "status": EventStatus.CANCELLED,
         "by": "nadia.rahman@example.org",
         "description": (
             "Budgets are being set and portfolios re-planned: how does your PMO get ready for April, "
@@ -657,7 +659,7 @@ EVENTS: list[dict] = [
         "venue_name": "The Old Joint Stock",
         "venue_address": "4 Temple Row West, Birmingham B2 5NY",
         "capacity": 25,
-        "status": "published",
+        "status": EventStatus.PUBLISHED,
         "by": "organiser@example.org",
         "description": (
             "Spreadsheets, PPM suites, planners and the odd whiteboard. Bring the tool that saved "
@@ -678,7 +680,7 @@ EVENTS: list[dict] = [
         "venue_name": "",
         "venue_address": "",
         "capacity": 30,
-        "status": "published",
+        "status": EventStatus.PUBLISHED,
         "by": "organiser@example.org",
         "description": (
             "We'll be holding another PMO Flashmob in Birmingham in July: watch out for the new date, "
@@ -703,7 +705,7 @@ EVENTS: list[dict] = [
         "venue_name": "The Wellington",
         "venue_address": "37 Bennetts Hill, Birmingham B2 5SN",
         "capacity": 25,
-        "status": "draft",
+        "status": EventStatus.DRAFT,
         "by": "organiser@example.org",
         "description": (
             "Draft: venue to be confirmed. An evening about the parts of the job where the PMO has "
@@ -720,7 +722,7 @@ EVENTS: list[dict] = [
         "venue_name": "The Briton's Protection",
         "venue_address": "50 Great Bridgewater Street, Manchester M1 5LE",
         "capacity": 20,
-        "status": "published",
+        "status": EventStatus.PUBLISHED,
         "by": "michael.turner@example.org",
         "description": (
             "Manchester's first evening. Small and friendly: come and tell us what you would like "
@@ -737,7 +739,7 @@ EVENTS: list[dict] = [
         "venue_name": "The Llandoger Trow",
         "venue_address": "King Street, Bristol BS1 4ER",
         "capacity": 15,
-        "status": "published",
+        "status": EventStatus.PUBLISHED,
         "by": "megan.lloyd@example.org",
         "description": (
             "A first get-together for PMO people in Bristol, in one of the oldest pubs on the "

@@ -1,4 +1,5 @@
-"""Jinja filters and globals: formatting only, so that templates compute nothing."""
+"""Jinja filters and globals: formatting only, so that templates compute nothing; and the vocabularies
+(EventStatus, RsvpStatus, MembershipRole), so that templates compare with them, never a literal."""
 
 from __future__ import annotations
 
@@ -54,7 +55,11 @@ def register_template_helpers(app: Flask) -> None:
         tzabbrev=format_tz_abbrev,
         isodatetime=iso_datetime,
     )
-    app.jinja_env.globals.update(page_url=page_url)
+    from flashmob.events.models import EventStatus, MembershipRole, RsvpStatus
+
+    app.jinja_env.globals.update(
+        page_url=page_url, EventStatus=EventStatus, RsvpStatus=RsvpStatus, MembershipRole=MembershipRole
+    )
 
     from flashmob.events import permissions as event_permissions
     from flashmob.members import permissions as member_permissions

@@ -1,10 +1,11 @@
-"""Column types shared by the models."""
+"""Column types shared by the models, and what forms and services read from them (column_length)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, String
 from sqlalchemy.types import TypeDecorator
 
 
@@ -39,3 +40,35 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """The current moment, in UTC."""
     return datetime.now(UTC)
+
+
+class StrEnumType(TypeDecorator):
+    """A vocabulary (a StrEnum) stored as its plain string, and read back as the enum's member.
+
+    The column stays a VARCHAR of `length`, so the schema does not change; the database's CHECK
+    constraint keeps out anything else. Writing a string the enum does not know fails before the query.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_cls: type[StrEnum], length: int):
+        super().__init__(length)
+        self.enum_cls = enum_cls
+        self.length = length
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return self.enum_cls(value).value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return self.enum_cls(value)
+
+
+def column_length(attribute) -> int:
+    """The length a model's string column holds (`column_length(Event.title)` is 140): the one place a
+    text limit is declared, read by forms and services alike."""
+    return attribute.property.columns[0].type.length

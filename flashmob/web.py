@@ -1,10 +1,12 @@
-"""What views do alike: who acts, the posted one-button form, a rule error at its field, the status."""
+"""What views do alike: who acts, the posted one-button form, the page a refusal shows, a rule error at its
+field, the status."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from flask import abort, current_app
+from flask import abort, current_app, g
 from flask_login import current_user
 
 from flashmob.forms import ConfirmForm
@@ -24,6 +26,20 @@ def confirmed_post(form_class=ConfirmForm):
     if not form.validate_on_submit():
         abort(400)
     return form
+
+
+def on_refusal(render: Callable[[], object]) -> None:
+    """Name the page to draw again when a rule says no later in this request: `render()` returns it (as a
+    view would), and errors.answer_rule_error gives it the error's status with the message flashed.
+
+    A view calls it once it has loaded what the page needs; without it a refusal shows the error page.
+    """
+    g.refusal_page = render
+
+
+def refusal_page() -> Callable[[], object] | None:
+    """The page this request's view registered with on_refusal(), if any."""
+    return g.get("refusal_page")
 
 
 def show_rule_error(form, exc) -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from flashmob.events.models import Chapter, ChapterMembership, Event, new_ical_uid
+from flashmob.events.models import (
+    Chapter,
+    ChapterMembership,
+    Event,
+    EventStatus,
+    MembershipRole,
+    new_ical_uid,
+)
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.members.passwords import hash_password
@@ -52,7 +59,7 @@ def create_chapter(
     return chapter
 
 
-def add_member(chapter: Chapter, user: User, role: str = ChapterMembership.ROLE_MEMBER) -> ChapterMembership:
+def add_member(chapter: Chapter, user: User, role: str = MembershipRole.MEMBER) -> ChapterMembership:
     membership = ChapterMembership(chapter=chapter, user=user, role=role)
     db.session.add(membership)
     db.session.commit()
@@ -64,7 +71,7 @@ def create_event(
     title: str | None = None,
     starts_at: datetime | None = None,
     duration: timedelta = timedelta(hours=2, minutes=30),
-    status: str = Event.STATUS_PUBLISHED,
+    status: str = EventStatus.PUBLISHED,
     **fields,
 ) -> Event:
     n = next(_sequence)
@@ -85,7 +92,7 @@ def create_event(
         status=status,
         ical_uid=new_ical_uid("test.flashmob.example.org"),
         published_at=fields.pop(
-            "published_at", None if status == Event.STATUS_DRAFT else starts_at - timedelta(days=30)
+            "published_at", None if status == EventStatus.DRAFT else starts_at - timedelta(days=30)
         ),
         **fields,
     )
@@ -101,9 +108,9 @@ def create_role_matrix() -> dict:
     member = create_user("Mina Member")
     add_member(chapter, member)
     organiser = create_user("Olu Organiser")
-    add_member(chapter, organiser, ChapterMembership.ROLE_ORGANISER)
+    add_member(chapter, organiser, MembershipRole.ORGANISER)
     other_organiser = create_user("Otto Otherorganiser")
-    add_member(other_chapter, other_organiser, ChapterMembership.ROLE_ORGANISER)
+    add_member(other_chapter, other_organiser, MembershipRole.ORGANISER)
     admin = create_user("Ada Admin", is_admin=True)
     return {
         "chapter": chapter,

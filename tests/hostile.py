@@ -22,7 +22,7 @@ from werkzeug.routing import IntegerConverter, PathConverter, Rule, UnicodeConve
 from wtforms.fields import DateField, DateTimeField, SelectFieldBase, TimeField
 
 from flashmob import notifications
-from flashmob.events.models import ChapterMembership, Rsvp, WalkIn
+from flashmob.events.models import ChapterMembership, MembershipRole, Rsvp, RsvpStatus, WalkIn
 from flashmob.extensions import db
 from flashmob.forms import Form
 from flashmob.members import services as member_services
@@ -152,14 +152,14 @@ def build_world() -> World:
 
     member, organiser, other_organiser = person("Mina"), person("Olu"), person("Otto")
     admin, unconfirmed = person("Ada", is_admin=True), person("Una", confirmed=False)
-    rsvp = Rsvp(event=event, user=member, status=Rsvp.GOING)
+    rsvp = Rsvp(event=event, user=member, status=RsvpStatus.GOING)
     walk_in = WalkIn(event=event, name="Wanda Walkin", added_by=organiser)
     member.reset_calendar_token()
     db.session.add_all([
         admin, unconfirmed, rsvp, walk_in,
-        ChapterMembership(chapter=chapter, user=member, role=ChapterMembership.ROLE_MEMBER),
-        ChapterMembership(chapter=chapter, user=organiser, role=ChapterMembership.ROLE_ORGANISER),
-        ChapterMembership(chapter=other_chapter, user=other_organiser, role=ChapterMembership.ROLE_ORGANISER),
+        ChapterMembership(chapter=chapter, user=member, role=MembershipRole.MEMBER),
+        ChapterMembership(chapter=chapter, user=organiser, role=MembershipRole.ORGANISER),
+        ChapterMembership(chapter=other_chapter, user=other_organiser, role=MembershipRole.ORGANISER),
     ])
     db.session.commit()
     starts = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%d")

@@ -8,7 +8,15 @@ import pytest
 from sqlalchemy import delete, func, or_, select
 
 from flashmob import demo
-from flashmob.events.models import Chapter, ChapterMembership, Event, EventInterest, Rsvp
+from flashmob.events.models import (
+    Chapter,
+    ChapterMembership,
+    Event,
+    EventInterest,
+    EventStatus,
+    MembershipRole,
+    Rsvp,
+)
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.members.passwords import verify_password
@@ -96,7 +104,7 @@ def test_other_chapters_have_organisers_of_their_own(seeded):
     organisers = db.session.scalars(
         select(User.email)
         .join(ChapterMembership)
-        .where(ChapterMembership.role == ChapterMembership.ROLE_ORGANISER)
+        .where(ChapterMembership.role == MembershipRole.ORGANISER)
         .distinct()
     ).all()
     assert "organiser@example.org" in organisers
@@ -121,7 +129,7 @@ def test_there_are_upcoming_published_events_in_london_and_birmingham(seeded):
     upcoming = db.session.scalars(
         select(Chapter.slug)
         .join(Event)
-        .where(Event.status == Event.STATUS_PUBLISHED, Event.starts_at > utcnow())
+        .where(Event.status == EventStatus.PUBLISHED, Event.starts_at > utcnow())
     ).all()
     assert "london" in upcoming and "birmingham" in upcoming
 
@@ -176,7 +184,7 @@ def test_birmingham_has_a_summer_save_the_date_with_members_waiting_to_hear(seed
 
 
 def test_a_published_event_was_announced_no_later_than_now(seeded):
-    for event in db.session.scalars(select(Event).where(Event.status != Event.STATUS_DRAFT)):
+    for event in db.session.scalars(select(Event).where(Event.status != EventStatus.DRAFT)):
         assert event.published_at is not None
         assert event.published_at <= utcnow()
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from flashmob.events.models import Chapter, ChapterMembership, Event, EventInterest, Rsvp, WalkIn
+from flashmob.events.models import Chapter, ChapterMembership, Event, EventInterest, Rsvp, RsvpStatus, WalkIn
 from flashmob.extensions import db
 from flashmob.members import sessions
 from flashmob.members.models import EmailOptOut, User, UserSession
@@ -36,7 +36,7 @@ def evening(create_chapter, create_event, create_user):
     chapter = create_chapter("Leeds")
     event = create_event(chapter)
     ada = create_user("Ada")
-    db.session.add(Rsvp(event=event, user=ada, status=Rsvp.GOING))
+    db.session.add(Rsvp(event=event, user=ada, status=RsvpStatus.GOING))
     db.session.commit()
     return chapter, event, ada
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import datetime, timedelta, tzinfo
+from enum import StrEnum
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,64 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flashmob.extensions import db
 from flashmob.members.models import User
-from flashmob.types import UTCDateTime, utcnow
+from flashmob.types import StrEnumType, UTCDateTime, utcnow
+
+# The vocabularies, stored as their strings (the CHECK constraints below and in the migration list them).
+
+
+class MembershipRole(StrEnum):
+    """A person's place in a chapter."""
+
+    MEMBER = "member"
+    ORGANISER = "organiser"
+
+
+class EventStatus(StrEnum):
+    """Where an event is in its life: planned, announced, or called off."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+# Events the public sees, in lists and feeds: drafts never, cancelled ones marked as such.
+PUBLIC_EVENT_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+
+
+class RsvpStatus(StrEnum):
+    """Where someone's answer to an event left them."""
+
+    GOING = "going"
+    WAITLISTED = "waitlisted"
+    OFFERED = "offered"  # a seat held for them until offer_expires_at
+    PENDING = "pending"  # waiting for an organiser's approval
+    NOT_GOING = "not_going"
+    EXPIRED = "expired"  # an offer ran out unclaimed and passed on
+    DECLINED = "declined"  # an organiser turned the request down
+    REMOVED = "removed"  # an organiser took them off the event
+
+
+# Statuses that hold a seat: capacity counts these.
+SEAT_HOLDING_STATUSES = (RsvpStatus.GOING, RsvpStatus.OFFERED)
+# Someone still waiting: in line, offered a seat, or for an organiser's approval.
+WAITING_STATUSES = (RsvpStatus.WAITLISTED, RsvpStatus.OFFERED, RsvpStatus.PENDING)
+# Someone who said going and still stands: a seat, an offer, a place in line or a request. They are on the
+# attendee list, and hear of changes; not-going, expired, declined and removed answers are not.
+ASKED_TO_COME = (RsvpStatus.GOING, RsvpStatus.OFFERED, RsvpStatus.WAITLISTED, RsvpStatus.PENDING)
+# How a member's own answer reads in a list of their evenings.
+OWN_ANSWER_LABELS = {
+    RsvpStatus.GOING: "Going",
+    RsvpStatus.WAITLISTED: "On the waitlist",
+    RsvpStatus.OFFERED: "Seat offered: claim it",
+    RsvpStatus.PENDING: "Waiting for approval",
+}
+# Why someone is in the "Not going" part of the attendee sheet, for the organisers.
+NOT_GOING_REASONS = {
+    RsvpStatus.NOT_GOING: "Said not going",
+    RsvpStatus.EXPIRED: "Let an offered seat run out",
+    RsvpStatus.DECLINED: "Request declined",
+    RsvpStatus.REMOVED: "Removed by an organiser",
+}
 
 
 class Chapter(db.Model):
@@ -72,13 +130,12 @@ class ChapterMembership(db.Model):
         CheckConstraint("role IN ('member', 'organiser')", name="role"),
     )
 
-    ROLE_MEMBER = "member"
-    ROLE_ORGANISER = "organiser"
-
     id: Mapped[int] = mapped_column(primary_key=True)
     chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(20), default=ROLE_MEMBER)
+    role: Mapped[MembershipRole] = mapped_column(
+        StrEnumType(MembershipRole, 20), default=MembershipRole.MEMBER
+    )
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     chapter: Mapped[Chapter] = relationship(back_populates="memberships")
@@ -86,7 +143,7 @@ class ChapterMembership(db.Model):
 
     @property
     def is_organiser(self) -> bool:
-        return self.role == self.ROLE_ORGANISER
+        return self.role == MembershipRole.ORGANISER
 
 
 def new_ical_uid(domain: str) -> str:
@@ -108,10 +165,6 @@ class Event(db.Model):
         Index("ix_events_status_starts_at", "status", "starts_at"),
     )
 
-    STATUS_DRAFT = "draft"
-    STATUS_PUBLISHED = "published"
-    STATUS_CANCELLED = "cancelled"
-
     id: Mapped[int] = mapped_column(primary_key=True)
     # RESTRICT: a chapter with events is archived, never deleted (its evenings are the network's history).
     chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id", ondelete="RESTRICT"))
@@ -125,7 +178,7 @@ class Event(db.Model):
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     # None means no limit.
     capacity: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20), default=STATUS_DRAFT)
+    status: Mapped[EventStatus] = mapped_column(StrEnumType(EventStatus, 20), default=EventStatus.DRAFT)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -171,28 +224,46 @@ class Event(db.Model):
 
     @property
     def is_draft(self) -> bool:
-        return self.status == self.STATUS_DRAFT
+        return self.status == EventStatus.DRAFT
 
     @property
     def is_published(self) -> bool:
-        return self.status == self.STATUS_PUBLISHED
+        return self.status == EventStatus.PUBLISHED
 
     @property
     def is_cancelled(self) -> bool:
-        return self.status == self.STATUS_CANCELLED
+        return self.status == EventStatus.CANCELLED
+
+    def has_ended_by(self, now: datetime) -> bool:
+        """Whether the event is over at `now`: the one rule of "is this event past"."""
+        return not self.awaits_date and self.ends_at <= now
+
+    def has_started_by(self, now: datetime) -> bool:
+        """Whether the event has begun at `now`; a save-the-date going ahead has not, placeholder or not."""
+        return not self.awaits_date and self.starts_at <= now
 
     @property
     def is_past(self) -> bool:
-        return not self.awaits_date and self.ends_at <= utcnow()
+        return self.has_ended_by(utcnow())
 
     @property
     def has_started(self) -> bool:
-        return not self.awaits_date and self.starts_at <= utcnow()
+        return self.has_started_by(utcnow())
 
     @property
     def awaits_date(self) -> bool:
         """A save-the-date going ahead: still to come, even once its placeholder time has gone by."""
         return self.date_tbc and not self.is_cancelled
+
+    def seats_left(self, held: int) -> int | None:
+        """Seats nobody holds when `held` are taken or offered; None when the event has no limit.
+
+        The one rule of "how many seats are left": the RSVP rules, the event page and the attendee sheet
+        each count the seats held their own way (one query, or rows already loaded) and ask this.
+        """
+        if self.capacity is None:
+            return None
+        return max(self.capacity - held, 0)
 
     def offers_seats_at(self, now: datetime) -> bool:
         """Whether a seat freed at `now` is offered to the first in line rather than given outright."""
@@ -233,23 +304,12 @@ class Rsvp(db.Model):
         Index("ix_rsvps_status_offer_expires_at", "status", "offer_expires_at"),
     )
 
-    GOING = "going"
-    WAITLISTED = "waitlisted"
-    OFFERED = "offered"  # a seat held for them until offer_expires_at
-    PENDING = "pending"  # waiting for an organiser's approval
-    NOT_GOING = "not_going"
-    EXPIRED = "expired"  # an offer ran out unclaimed and passed on
-    DECLINED = "declined"  # an organiser turned the request down
-    REMOVED = "removed"  # an organiser took them off the event
-    # Statuses that hold a seat: capacity counts these.
-    SEAT_HOLDING = (GOING, OFFERED)
-
     id: Mapped[int] = mapped_column(primary_key=True)
     # RESTRICT both ways: who went where is what attendance figures and lessons are made of. A deleted
     # account keeps its past RSVPs (members.services.delete_account); a raw DELETE is refused.
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="RESTRICT"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[RsvpStatus] = mapped_column(StrEnumType(RsvpStatus, 20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the person last answered going or not going.
     responded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -279,35 +339,33 @@ class Rsvp(db.Model):
 
     @property
     def is_going(self) -> bool:
-        return self.status == self.GOING
+        return self.status == RsvpStatus.GOING
 
     @property
     def is_waitlisted(self) -> bool:
-        return self.status == self.WAITLISTED
+        return self.status == RsvpStatus.WAITLISTED
 
     @property
     def is_offered(self) -> bool:
-        return self.status == self.OFFERED
+        return self.status == RsvpStatus.OFFERED
 
     @property
     def is_pending(self) -> bool:
-        return self.status == self.PENDING
+        return self.status == RsvpStatus.PENDING
 
     @property
     def holds_seat(self) -> bool:
-        return self.status in self.SEAT_HOLDING
-
-    # How a member's own answer reads in a list of their events.
-    STATUS_LABELS = {
-        GOING: "Going",
-        WAITLISTED: "On the waitlist",
-        OFFERED: "Seat offered: claim it",
-        PENDING: "Waiting for approval",
-    }
+        return self.status in SEAT_HOLDING_STATUSES
 
     @property
     def status_label(self) -> str:
-        return self.STATUS_LABELS.get(self.status, "")
+        """How the member's own answer reads in a list of their evenings (OWN_ANSWER_LABELS)."""
+        return OWN_ANSWER_LABELS.get(self.status, "")
+
+    @property
+    def not_going_reason(self) -> str:
+        """Why they are not coming, for the organisers' attendee sheet (NOT_GOING_REASONS)."""
+        return NOT_GOING_REASONS.get(self.status, "")
 
     def __repr__(self) -> str:
         return f"<Rsvp {self.id} event={self.event_id} user={self.user_id} {self.status}>"

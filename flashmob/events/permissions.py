@@ -1,8 +1,16 @@
-"""Who may do what with chapters and events: one predicate per rule, used by views and templates."""
+"""Who may do what with chapters and events: one predicate per rule, used by views and templates.
+
+A predicate whose answer also depends on the thing's state (a cancelled event cannot be cancelled) says no
+with errors.Refused and the rule's reason (events.rules): falsy for a template, a 409 with that reason
+through auth.ensure().
+"""
 
 from __future__ import annotations
 
+from flashmob.errors import Refused
 from flashmob.events.models import Chapter, Event, Rsvp
+from flashmob.events.rules import cancellation_problem, join_problem, publish_problem
+from flashmob.types import utcnow
 
 
 def _is_signed_in(user) -> bool:
@@ -35,8 +43,13 @@ def can_manage_chapter(user, chapter: Chapter) -> bool:
     return is_admin(user) or (_is_signed_in(user) and user.is_organiser_of(chapter.id))
 
 
-def can_join_chapter(user, chapter: Chapter) -> bool:
-    return _is_signed_in(user) and not user.is_member_of(chapter.id)
+def _unless(problem: str | None) -> bool | Refused:
+    return Refused(problem) if problem else True
+
+
+def can_join_chapter(user, chapter: Chapter) -> bool | Refused:
+    """Anyone signed in who is not a member yet."""
+    return _is_signed_in(user) and _unless(join_problem(user, chapter))
 
 
 def can_leave_chapter(user, chapter: Chapter) -> bool:
@@ -52,13 +65,15 @@ def can_edit_event(user, event: Event) -> bool:
     return can_manage_chapter(user, event.chapter)
 
 
-def can_publish_event(user, event: Event) -> bool:
-    return event.is_draft and can_edit_event(user, event)
+def can_publish_event(user, event: Event) -> bool | Refused:
+    """The chapter's organisers and admins publish a draft (rules.publish_problem)."""
+    return can_edit_event(user, event) and _unless(publish_problem(event))
 
 
-def can_cancel_event(user, event: Event) -> bool:
-    """Only a published event that has not ended can be called off; a draft was never announced."""
-    return event.is_published and not event.is_past and can_edit_event(user, event)
+def can_cancel_event(user, event: Event) -> bool | Refused:
+    """The chapter's organisers and admins call off an event that is published and has not ended
+    (rules.cancellation_problem)."""
+    return can_edit_event(user, event) and _unless(cancellation_problem(event, utcnow()))
 
 
 def can_view_event(user, event: Event) -> bool:

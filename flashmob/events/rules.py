@@ -1,24 +1,31 @@
-"""What chapters and events check alike: the error a broken rule raises, text lengths, time zones."""
+"""Rules that permissions and services share, each written once: text lengths, time zones, and why a
+chapter or an event cannot be joined, published or cancelled now.
+
+A state rule answers with the reason, or None: the service raises its error with that message, and the
+permission predicate turns it into errors.Refused, so a page hides the button and a stale press of it
+is told the same thing.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from flashmob.errors import RuleError
 from flashmob.timezones import is_place_zone
+from flashmob.types import column_length
+
+if TYPE_CHECKING:
+    from flashmob.events.models import Chapter, Event
+    from flashmob.members.models import User
 
 
-class RuleError(Exception):
-    """A request that breaks a rule; `field` names the form field the message belongs to, if any."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-def check_length(value: str, limit: int, field: str, error: type[RuleError]) -> str:
-    """The value, or `error` on its field when it is longer than `limit`."""
+def check_length(value: str, column, error: type[RuleError]) -> str:
+    """The value, or `error` at the column's field when it is longer than the column holds."""
+    limit = column_length(column)
     if len(value) > limit:
-        raise error(f"Please keep this to {limit} characters or fewer.", field=field)
+        raise error(f"Please keep this to {limit} characters or fewer.", field=column.key)
     return value
 
 
@@ -28,3 +35,42 @@ def zone_or_error(name: str, error: type[RuleError]) -> ZoneInfo:
     if not is_place_zone(name):
         raise error(f"{name!r} is not a time zone we know.", field="timezone")
     return ZoneInfo(name)
+
+
+def join_problem(user: User, chapter: Chapter) -> str | None:
+    """Why this person cannot join the chapter, or None."""
+    if chapter.is_archived:
+        return f"{chapter.name} is archived: it takes no new members."
+    if user.is_member_of(chapter.id):
+        return f"You are already a member of {chapter.name}."
+    return None
+
+
+def publish_problem(event: Event) -> str | None:
+    """Why the event cannot be published, whatever its date, or None: only a draft can be.
+
+    (A draft whose start has passed is refused by the service, which knows the date being saved.)
+    """
+    if event.is_published:
+        return "This event is already published."
+    if event.is_cancelled:
+        return "This event was cancelled and cannot be published again."
+    return chapter_closed_problem(event.chapter)
+
+
+def chapter_closed_problem(chapter: Chapter) -> str | None:
+    """Why the chapter announces nothing new, or None: an archived chapter has no new events."""
+    if chapter.is_archived:
+        return f"{chapter.name} is archived: a site admin must restore it before it has new events."
+    return None
+
+
+def cancellation_problem(event: Event, now: datetime) -> str | None:
+    """Why the event cannot be called off at `now`, or None: only a published event that has not ended can."""
+    if event.is_cancelled:
+        return "This event is already cancelled."
+    if event.is_draft:
+        return "A draft has not been announced, so there is nothing to cancel."
+    if event.has_ended_by(now):
+        return "This event has already taken place, so it cannot be cancelled."
+    return None

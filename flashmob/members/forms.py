@@ -7,8 +7,12 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 
 from flashmob.forms import Form, strip_text
 from flashmob.members import services
+from flashmob.members.models import User
 from flashmob.members.passwords import MAX_LENGTH, password_problems
 from flashmob.notifications import KINDS
+from flashmob.types import column_length
+
+EMAIL_MAX = column_length(User.email)
 
 
 class ValidEmail:
@@ -27,7 +31,7 @@ def email_field(label: str = "Email address") -> EmailField:
     return EmailField(
         label,
         filters=[strip_text],
-        validators=[DataRequired("Enter your email address."), Length(max=254), ValidEmail()],
+        validators=[DataRequired("Enter your email address."), Length(max=EMAIL_MAX), ValidEmail()],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
 
@@ -52,7 +56,7 @@ def _display_name_field() -> StringField:
     return StringField(
         "Display name",
         filters=[strip_text],
-        validators=[DataRequired("Tell us what to call you."), Length(max=80)],
+        validators=[DataRequired("Tell us what to call you."), Length(max=column_length(User.display_name))],
         render_kw={"autocomplete": "name"},
     )
 
@@ -78,7 +82,7 @@ class LoginForm(Form):
     email = EmailField(
         "Email address",
         filters=[strip_text],
-        validators=[DataRequired("Enter your email address."), Length(max=254)],
+        validators=[DataRequired("Enter your email address."), Length(max=EMAIL_MAX)],
         render_kw={"autocomplete": "username", "spellcheck": "false"},
     )
     password = PasswordField(
@@ -126,12 +130,12 @@ class ProfileForm(Form):
     headline = StringField(
         "Headline",
         filters=[strip_text],
-        validators=[Optional(), Length(max=120)],
+        validators=[Optional(), Length(max=column_length(User.headline))],
     )
     organisation = StringField(
         "Organisation",
         filters=[strip_text],
-        validators=[Optional(), Length(max=120)],
+        validators=[Optional(), Length(max=column_length(User.organisation))],
         render_kw={"autocomplete": "organization"},
     )
     bio = TextAreaField("About you", filters=[strip_text], validators=[Optional(), Length(max=5000)])

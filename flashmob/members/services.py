@@ -16,7 +16,18 @@ from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, contains_eager
 
-from flashmob.events.models import Chapter, ChapterMembership, Event, EventInterest, Rsvp, WalkIn
+from flashmob.errors import RuleError
+from flashmob.events.models import (
+    ASKED_TO_COME,
+    Chapter,
+    ChapterMembership,
+    Event,
+    EventInterest,
+    EventStatus,
+    MembershipRole,
+    Rsvp,
+    WalkIn,
+)
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.members import sessions
@@ -44,12 +55,17 @@ FORMER_MEMBER = "Former member"
 UNUSABLE_PASSWORD_HASH = "!deleted"  # noqa: S105 - a marker that is no hash, not a secret
 
 
-class AccountError(Exception):
-    """Something a person asked of their account that cannot be done; the message says why."""
+class AccountError(RuleError):
+    """Something a person asked of their account that cannot be done; the message says why.
+
+    What people type that will not do is bad input (422); the views put each at its field.
+    """
+
+    status = 422
 
 
 class InvalidEmail(AccountError):
-    pass
+    field = "email"
 
 
 class InvalidCredentials(AccountError):
@@ -59,6 +75,8 @@ class InvalidCredentials(AccountError):
 
 
 class EmailNotConfirmed(AccountError):
+    status = 403
+
     def __init__(self, user: User):
         self.user = user
         super().__init__(
@@ -68,6 +86,8 @@ class EmailNotConfirmed(AccountError):
 
 
 class InvalidLink(AccountError):
+    status = 400
+
     def __init__(self, message: str = "That link is not valid. Please ask for a new one."):
         super().__init__(message)
 
@@ -78,6 +98,8 @@ class ExpiredLink(InvalidLink):
 
 
 class WrongPassword(AccountError):
+    field = "current_password"
+
     def __init__(self):
         super().__init__("That is not your current password.")
 
@@ -101,6 +123,8 @@ def _names(names) -> str:
 
 
 class WeakPassword(AccountError):
+    field = "password"
+
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__(" ".join(problems))
@@ -233,20 +257,23 @@ def resend_confirmation(email: str) -> None:
 
 
 def user_to_confirm(token: str) -> User:
-    """The account a confirmation link belongs to; raises InvalidLink or ExpiredLink."""
+    """The account whose address a confirmation link still confirms; raises InvalidLink or ExpiredLink.
+
+    A link works once: for an address already confirmed it is no good (it signs nobody in).
+    """
     data = _load_token(token, CONFIRM_SALT, "EMAIL_CONFIRM_MAX_AGE")
     user = db.session.get(User, data.get("id"))
     # A link for an address the account no longer has is no good.
     if user is None or user.email != data.get("email"):
         raise InvalidLink()
+    if user.is_confirmed:
+        raise InvalidLink("That address is already confirmed. Please sign in.")
     return user
 
 
 def confirm_email(token: str) -> User:
-    """Confirm the address a link was sent to. A link works once: it signs nobody in after that."""
+    """Confirm the address a link was sent to (user_to_confirm says whether it still can)."""
     user = user_to_confirm(token)
-    if user.is_confirmed:
-        raise InvalidLink("That address is already confirmed. Please sign in.")
     user.email_confirmed_at = utcnow()
     db.session.flush()
     return user
@@ -386,7 +413,7 @@ def chapters_run_alone(user: User) -> list[Chapter]:
     others = aliased(ChapterMembership)
     another_organiser = exists().where(
         others.chapter_id == ChapterMembership.chapter_id,
-        others.role == ChapterMembership.ROLE_ORGANISER,
+        others.role == MembershipRole.ORGANISER,
         others.user_id != user.id,
     )
     return list(
@@ -395,7 +422,7 @@ def chapters_run_alone(user: User) -> list[Chapter]:
             .join(ChapterMembership, ChapterMembership.chapter_id == Chapter.id)
             .where(
                 ChapterMembership.user_id == user.id,
-                ChapterMembership.role == ChapterMembership.ROLE_ORGANISER,
+                ChapterMembership.role == MembershipRole.ORGANISER,
                 Chapter.archived_at.is_(None),
                 ~another_organiser,
             )
@@ -422,8 +449,8 @@ def _give_up_places(user: User, now: datetime) -> None:
         .join(Rsvp, Rsvp.event_id == Event.id)
         .where(
             Rsvp.user_id == user.id,
-            Rsvp.status.in_((Rsvp.GOING, Rsvp.OFFERED, Rsvp.WAITLISTED, Rsvp.PENDING)),
-            Event.status == Event.STATUS_PUBLISHED,
+            Rsvp.status.in_(ASKED_TO_COME),
+            Event.status == EventStatus.PUBLISHED,
             Event.date_tbc.is_(False),
             Event.starts_at > now,
         )

@@ -19,13 +19,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from flashmob.extensions import db
 from flashmob.members.models import User, UserSession, new_token
-from flashmob.types import utcnow
+from flashmob.types import column_length, utcnow
 
 # How stale last_seen_at may get before a request moves it on: a write every few minutes per
 # browser, not one per page.
 SEEN_EVERY = timedelta(minutes=5)
 
-DEVICE_MAX_LENGTH = 80
+DEVICE_MAX_LENGTH = column_length(UserSession.device)
 
 # The first name found wins, so the browsers that also say "Chrome" or "Safari" come first.
 _BROWSERS = [

@@ -129,8 +129,6 @@ def confirm_email(token):
     form = ConfirmForm()
     try:
         user = services.user_to_confirm(token)
-        if user.is_confirmed:
-            raise services.InvalidLink("That address is already confirmed. Please sign in.")
         if form.validate_on_submit():
             user = services.confirm_email(token)
             _start_session(user)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flashmob.events.models import RsvpStatus
 from tests.browser.site import Site
 
 ANYONE = frozenset({"anonymous", "member", "organiser"})
@@ -151,7 +152,7 @@ def _ticket_code(site):
     db.session.rollback()
     rsvp = db.session.query(Rsvp).filter_by(event_id=site.upcoming.id, user_id=site.member.id).one_or_none()
     if rsvp is None:
-        rsvp = Rsvp(event_id=site.upcoming.id, user_id=site.member.id, status=Rsvp.GOING)
+        rsvp = Rsvp(event_id=site.upcoming.id, user_id=site.member.id, status=RsvpStatus.GOING)
         db.session.add(rsvp)
         db.session.commit()
     return rsvp.ticket_code
@@ -176,7 +177,7 @@ def _tonight(site):
     if event is None:
         start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(hours=2)
         event = create_event(site.birmingham, title=title, starts_at=start)
-        db.session.add(Rsvp(event_id=event.id, user_id=site.member.id, status=Rsvp.GOING))
+        db.session.add(Rsvp(event_id=event.id, user_id=site.member.id, status=RsvpStatus.GOING))
         db.session.commit()
     return event
 
@@ -204,14 +205,14 @@ def _crowded_event(site):
 
     db.session.rollback()
     wanted = {
-        site.other_organiser.id: Rsvp.GOING,
-        site.admin.id: Rsvp.WAITLISTED,
-        site.newcomer.id: Rsvp.PENDING,
+        site.other_organiser.id: RsvpStatus.GOING,
+        site.admin.id: RsvpStatus.WAITLISTED,
+        site.newcomer.id: RsvpStatus.PENDING,
     }
     answered = set(db.session.scalars(select(Rsvp.user_id).where(Rsvp.event_id == site.upcoming.id)))
     for user_id, status in wanted.items():
         if user_id not in answered:
-            waitlisted_at = utcnow() if status == Rsvp.WAITLISTED else None
+            waitlisted_at = utcnow() if status == RsvpStatus.WAITLISTED else None
             db.session.add(
                 Rsvp(event_id=site.upcoming.id, user_id=user_id, status=status, waitlisted_at=waitlisted_at)
             )

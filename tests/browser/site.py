@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from flashmob.events.models import Chapter, Event
+from flashmob.events.models import Chapter, Event, EventStatus
 from flashmob.extensions import db
 from flashmob.members.models import User
 from tests import factories
@@ -68,7 +68,7 @@ def build_site() -> Site:
         birmingham,
         title="Benefits realisation, honestly",
         starts_at=(now + timedelta(days=40)).replace(hour=17, minute=30),
-        status=Event.STATUS_DRAFT,
+        status=EventStatus.DRAFT,
         created_by=roles["organiser"],
     )
     save_the_date = factories.create_event(

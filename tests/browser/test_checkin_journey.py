@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from flashmob.events.models import Rsvp
+from flashmob.events.models import Rsvp, RsvpStatus
 from flashmob.extensions import db
 from tests.browser.checks import axe_violations, describe_violations
 from tests.browser.conftest import PHONE
@@ -27,7 +27,7 @@ def _tonight(site):
 
 
 def _going(event, user) -> Rsvp:
-    rsvp = Rsvp(event_id=event.id, user_id=user.id, status=Rsvp.GOING)
+    rsvp = Rsvp(event_id=event.id, user_id=user.id, status=RsvpStatus.GOING)
     db.session.add(rsvp)
     db.session.commit()
     return rsvp

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from flashmob.events.models import ChapterMembership, Event, Rsvp
+from flashmob.events.models import ChapterMembership, Event, EventStatus, Rsvp, RsvpStatus
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.outbox import OutboxMessage
@@ -94,7 +94,7 @@ def test_organiser_creates_and_publishes_an_event_and_sees_it_on_the_chapter_pag
 
     _fresh()
     event = db.session.scalars(select(Event).where(Event.title == "Estimating with reference classes")).one()
-    assert event.status == Event.STATUS_PUBLISHED
+    assert event.status == EventStatus.PUBLISHED
     assert event.chapter_id == site.birmingham.id
 
 
@@ -191,7 +191,7 @@ def test_invalid_registration_shows_each_message_at_its_field_and_creates_no_acc
 
 def test_member_deletes_their_account_and_a_past_evening_shows_a_former_member(page, server, sign_in):
     site = build_site()
-    db.session.add(Rsvp(event_id=site.past.id, user_id=site.member.id, status=Rsvp.GOING))
+    db.session.add(Rsvp(event_id=site.past.id, user_id=site.member.id, status=RsvpStatus.GOING))
     db.session.commit()
     name = site.member.display_name
     sign_in(page, site.member)

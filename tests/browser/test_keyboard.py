@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from flashmob.events.models import ChapterMembership
+from flashmob.events.models import ChapterMembership, RsvpStatus
 from flashmob.extensions import db
 from tests.browser.checks import focus_is_visible, focused, tab_to
 from tests.browser.site import build_site
@@ -98,4 +98,4 @@ def test_member_says_going_to_an_event_by_keyboard_alone(page, server, sign_in):
     rsvp = db.session.scalars(
         select(Rsvp).where(Rsvp.event_id == site.upcoming.id, Rsvp.user_id == site.member.id)
     ).one_or_none()
-    assert rsvp is not None and rsvp.status == Rsvp.GOING
+    assert rsvp is not None and rsvp.status == RsvpStatus.GOING

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from flashmob.events.models import Rsvp
+from flashmob.events.models import Rsvp, RsvpStatus
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage
@@ -65,4 +65,4 @@ def test_member_waits_in_line_for_a_full_event_and_is_promoted_when_someone_canc
     assert len(promoted) == 1
     rows = db.session.execute(select(Rsvp.user_id, Rsvp.status).where(Rsvp.event_id == event.id))
     statuses = {user_id: status for user_id, status in rows}
-    assert statuses == {site.member.id: Rsvp.GOING, bea.id: Rsvp.NOT_GOING}
+    assert statuses == {site.member.id: RsvpStatus.GOING, bea.id: RsvpStatus.NOT_GOING}

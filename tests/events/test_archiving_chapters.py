@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from flashmob.events.chapters import services as chapters
 from flashmob.events.evenings import services as evenings
 from flashmob.events.evenings.services import EventDetails
-from flashmob.events.models import Chapter, ChapterMembership, Event
+from flashmob.events.models import Chapter, ChapterMembership, Event, EventStatus
 from flashmob.extensions import db
 from tests.conftest import ROLE_NAMES
 from tests.events.conftest import signs_in
@@ -45,7 +45,7 @@ def history(roles, create_event):
             chapter,
             title="The one that never was",
             starts_at=days(-10),
-            status=Event.STATUS_CANCELLED,
+            status=EventStatus.CANCELLED,
             cancelled_at=days(-12),
         ),
     }
@@ -93,7 +93,7 @@ def test_a_save_the_date_and_an_evening_under_way_count_as_still_to_come(roles, 
 
 
 def test_drafts_do_not_stop_archiving_but_cannot_be_published_after(roles, create_event):
-    draft = create_event(roles["chapter"], status=Event.STATUS_DRAFT)
+    draft = create_event(roles["chapter"], status=EventStatus.DRAFT)
     chapters.archive_chapter(roles["chapter"], actor=roles["admin"])
     with pytest.raises(evenings.EventError, match="Birmingham is archived"):
         evenings.publish_event(draft, actor=roles["organiser"])

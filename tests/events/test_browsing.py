@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from flashmob.events.models import ChapterMembership, Event
+from flashmob.events.models import EventStatus, MembershipRole
 from tests.conftest import ROLE_NAMES
 
 
@@ -23,7 +23,7 @@ def ago(days: int) -> datetime:
 
 def test_home_page_welcomes_and_shows_chapters_and_next_events(client, roles, create_event):
     create_event(roles["chapter"], title="Lessons from a difficult gateway", starts_at=soon(5))
-    create_event(roles["chapter"], title="Secret draft", starts_at=soon(6), status=Event.STATUS_DRAFT)
+    create_event(roles["chapter"], title="Secret draft", starts_at=soon(6), status=EventStatus.DRAFT)
     page = client.get("/").get_data(as_text=True)
     assert "walking, talking lessons learnt" in page
     assert "Birmingham" in page and "London" in page
@@ -41,7 +41,7 @@ def test_home_page_empty_states(client):
 def test_home_page_shows_a_chapters_next_event_not_a_later_one(client, roles, create_event):
     create_event(roles["chapter"], title="Later evening", starts_at=soon(20))
     create_event(
-        roles["chapter"], title="Cancelled evening", starts_at=soon(2), status=Event.STATUS_CANCELLED
+        roles["chapter"], title="Cancelled evening", starts_at=soon(2), status=EventStatus.CANCELLED
     )
     create_event(roles["chapter"], title="Next evening", starts_at=soon(4))
     page = client.get("/chapters").get_data(as_text=True)
@@ -79,7 +79,7 @@ def test_chapters_list_runs_the_same_queries_for_two_or_twenty_chapters(
     def add_chapters(n):
         for _ in range(n):
             chapter = create_chapter()
-            add_member(chapter, create_user(), ChapterMembership.ROLE_ORGANISER)
+            add_member(chapter, create_user(), MembershipRole.ORGANISER)
             add_member(chapter, create_user())
             create_event(chapter, starts_at=soon(3))
             create_event(chapter, starts_at=soon(9))
@@ -121,7 +121,7 @@ def test_unknown_chapter_is_not_found(client):
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
 def test_chapter_page_buttons_follow_the_role(client, roles, as_role, create_event, role):
-    create_event(roles["chapter"], title="Unannounced idea", status=Event.STATUS_DRAFT)
+    create_event(roles["chapter"], title="Unannounced idea", status=EventStatus.DRAFT)
     as_role(role)
     page = client.get("/chapters/birmingham").get_data(as_text=True)
     manages = role in ("organiser", "admin")
@@ -166,13 +166,13 @@ def test_chapter_page_query_count_does_not_grow_with_events(
     for n in range(2):
         create_event(roles["chapter"], starts_at=soon(2 + n))
         create_event(roles["chapter"], starts_at=ago(2 + n))
-        create_event(roles["chapter"], starts_at=soon(2 + n), status=Event.STATUS_DRAFT)
+        create_event(roles["chapter"], starts_at=soon(2 + n), status=EventStatus.DRAFT)
     with count_queries() as few:
         client.get("/chapters/birmingham")
     for n in range(12):
         create_event(roles["chapter"], starts_at=soon(5 + n))
         create_event(roles["chapter"], starts_at=ago(5 + n))
-        create_event(roles["chapter"], starts_at=soon(5 + n), status=Event.STATUS_DRAFT)
+        create_event(roles["chapter"], starts_at=soon(5 + n), status=EventStatus.DRAFT)
     login(roles["organiser"])  # a fresh request, as the first one was
     with count_queries() as many:
         client.get("/chapters/birmingham")
@@ -185,8 +185,8 @@ def test_chapter_page_query_count_does_not_grow_with_events(
 def test_upcoming_lists_published_and_cancelled_soonest_first_never_drafts(client, roles, create_event):
     create_event(roles["other_chapter"], title="Second up", starts_at=soon(6))
     create_event(roles["chapter"], title="First up", starts_at=soon(2))
-    create_event(roles["chapter"], title="Called off", starts_at=soon(4), status=Event.STATUS_CANCELLED)
-    create_event(roles["chapter"], title="Still a draft", starts_at=soon(3), status=Event.STATUS_DRAFT)
+    create_event(roles["chapter"], title="Called off", starts_at=soon(4), status=EventStatus.CANCELLED)
+    create_event(roles["chapter"], title="Still a draft", starts_at=soon(3), status=EventStatus.DRAFT)
     create_event(roles["chapter"], title="Long gone", starts_at=ago(3))
     page = client.get("/events").get_data(as_text=True)
     assert page.index("First up") < page.index("Called off") < page.index("Second up")
@@ -198,7 +198,7 @@ def test_upcoming_lists_published_and_cancelled_soonest_first_never_drafts(clien
 def test_past_lists_most_recent_first(client, roles, create_event):
     create_event(roles["chapter"], title="Last month", starts_at=ago(30))
     create_event(roles["chapter"], title="Last week", starts_at=ago(7))
-    create_event(roles["chapter"], title="Past draft", starts_at=ago(8), status=Event.STATUS_DRAFT)
+    create_event(roles["chapter"], title="Past draft", starts_at=ago(8), status=EventStatus.DRAFT)
     create_event(roles["chapter"], title="Next week", starts_at=soon(7))
     page = client.get("/events/past").get_data(as_text=True)
     assert page.index("Last week") < page.index("Last month")
@@ -262,7 +262,7 @@ def test_unknown_event_is_not_found(client):
 def test_cancelled_event_shows_a_banner_and_reason(client, roles, create_event):
     event = create_event(
         roles["chapter"],
-        status=Event.STATUS_CANCELLED,
+        status=EventStatus.CANCELLED,
         cancelled_at=datetime.now(UTC),
         cancellation_reason="The venue flooded.",
     )
@@ -275,7 +275,7 @@ def test_cancelled_event_shows_a_banner_and_reason(client, roles, create_event):
 def test_drafts_are_not_found_except_by_their_chapters_organisers_and_admins(
     client, roles, as_role, create_event, role
 ):
-    draft = create_event(roles["chapter"], title="Hush hush", status=Event.STATUS_DRAFT)
+    draft = create_event(roles["chapter"], title="Hush hush", status=EventStatus.DRAFT)
     as_role(role)
     response = client.get(f"/events/{draft.id}")
     if role in ("organiser", "admin"):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from flashmob import notifications, urls
 from flashmob.events.evenings import interests
 from flashmob.events.messaging import emails
-from flashmob.events.models import Event, EventInterest, Rsvp
+from flashmob.events.models import Event, EventInterest, EventStatus, Rsvp, RsvpStatus
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage
 from flashmob.types import utcnow
@@ -27,7 +27,7 @@ def recipients(create_user, count: int, kind: str):
 
 def going(event: Event, people) -> None:
     for person in people:
-        db.session.add(Rsvp(event_id=event.id, user_id=person.id, status=Rsvp.GOING))
+        db.session.add(Rsvp(event_id=event.id, user_id=person.id, status=RsvpStatus.GOING))
     db.session.commit()
 
 
@@ -45,7 +45,7 @@ def changed(create_event, create_user, count):
 def cancelled(create_event, create_user, count):
     event = create_event()
     going(event, recipients(create_user, count, "event_changes"))
-    event.status, event.sequence = Event.STATUS_CANCELLED, event.sequence + 1
+    event.status, event.sequence = EventStatus.CANCELLED, event.sequence + 1
     return lambda: emails.tell_event_cancelled(event), "event_cancelled"
 
 
@@ -81,7 +81,7 @@ def date_announced(create_event, create_user, count):
 
 def date_cancelled(create_event, create_user, count):
     event = save_the_date(create_event, create_user, count)
-    event.status = Event.STATUS_CANCELLED
+    event.status = EventStatus.CANCELLED
     return lambda: interests.tell_date_cancelled(event), "date_cancelled"
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from flashmob.events.checkin import services as checkins
-from flashmob.events.models import Event, Rsvp, WalkIn
+from flashmob.events.models import Event, EventStatus, Rsvp, RsvpStatus, WalkIn
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from tests.conftest import ROLE_NAMES
@@ -24,10 +24,10 @@ def refused(response, role) -> bool:
     return signs_in(response) if role == "anonymous" else response.status_code == 403
 
 
-def seat(event: Event, user, status: str = Rsvp.GOING, **fields) -> Rsvp:
+def seat(event: Event, user, status: str = RsvpStatus.GOING, **fields) -> Rsvp:
     """An RSVP as the rules would have left it, made directly so that past events can have them too."""
     rsvp = Rsvp(event_id=event.id, user_id=user.id, status=status, **fields)
-    if status == Rsvp.WAITLISTED:
+    if status == RsvpStatus.WAITLISTED:
         rsvp.waitlisted_at = fields.get("waitlisted_at") or datetime.now(UTC)
     db.session.add(rsvp)
     db.session.commit()
@@ -87,7 +87,7 @@ def test_check_in_page_is_for_the_chapters_organisers_and_admins(client, as_role
 
 
 def test_check_in_page_of_a_draft_is_not_found_for_other_organisers(client, as_role, roles, create_event):
-    draft = create_event(roles["chapter"], status=Event.STATUS_DRAFT)
+    draft = create_event(roles["chapter"], status=EventStatus.DRAFT)
     as_role("other_organiser")
     assert client.get(f"/events/{draft.id}/check-in").status_code == 404
     as_role("organiser")
@@ -126,8 +126,8 @@ def test_a_search_too_long_is_refused_at_the_field(client, as_role, tonight, ada
 
 
 def test_people_without_a_seat_are_not_on_the_door_list(client, as_role, tonight, ada, create_user):
-    seat(tonight, create_user("Wendy Waitlisted"), Rsvp.WAITLISTED)
-    seat(tonight, create_user("Nora Notgoing"), Rsvp.NOT_GOING)
+    seat(tonight, create_user("Wendy Waitlisted"), RsvpStatus.WAITLISTED)
+    seat(tonight, create_user("Nora Notgoing"), RsvpStatus.NOT_GOING)
     as_role("organiser")
     page = page_of(client.get(f"/events/{tonight.id}/check-in"))
     assert "Ada Lovelace" in page
@@ -204,7 +204,7 @@ def test_undoing_a_check_in_follows_the_role(client, as_role, roles, tonight, ad
     if role in MANAGERS:
         assert response.status_code == 302
         assert rsvp.checked_in_at is None
-        assert rsvp.status == Rsvp.GOING
+        assert rsvp.status == RsvpStatus.GOING
     else:
         assert refused(response, role)
         assert rsvp.checked_in_at is not None
@@ -220,7 +220,7 @@ def test_undo_leaves_them_on_the_list_to_check_in_again(client, as_role, tonight
 
 
 def test_someone_without_a_seat_cannot_be_ticked_in(client, as_role, tonight, create_user):
-    waiting = seat(tonight, create_user("Wendy Waitlisted"), Rsvp.WAITLISTED)
+    waiting = seat(tonight, create_user("Wendy Waitlisted"), RsvpStatus.WAITLISTED)
     as_role("organiser")
     response = client.post(f"/events/{tonight.id}/check-in/rsvps/{waiting.id}")
     assert response.status_code == 409
@@ -230,17 +230,17 @@ def test_someone_without_a_seat_cannot_be_ticked_in(client, as_role, tonight, cr
 
 def test_someone_holding_an_offer_is_checked_in_and_keeps_the_seat(client, as_role, tonight, create_user):
     offered = seat(
-        tonight, create_user("Olga Offered"), Rsvp.OFFERED, offer_expires_at=tonight.starts_at
+        tonight, create_user("Olga Offered"), RsvpStatus.OFFERED, offer_expires_at=tonight.starts_at
     )
     as_role("organiser")
     client.post(f"/events/{tonight.id}/check-in/rsvps/{offered.id}")
     rsvp = fresh(offered)
-    assert rsvp.status == Rsvp.GOING
+    assert rsvp.status == RsvpStatus.GOING
     assert rsvp.checked_in_at is not None
 
 
 def test_nobody_is_checked_in_to_a_cancelled_event(client, as_role, tonight, ada):
-    tonight.status = Event.STATUS_CANCELLED
+    tonight.status = EventStatus.CANCELLED
     db.session.commit()
     as_role("organiser")
     assert "This event is cancelled" in page_of(client.get(f"/events/{tonight.id}/check-in"))
@@ -327,7 +327,7 @@ def test_a_member_who_walks_in_to_a_full_event_is_a_walk_in_and_takes_no_seat(
     assert response.status_code == 302
     rsvp = rsvps.rsvp_for(tonight, waiting)
     # Not overbooked: she is in the room as a walk-in, and her place in line is hers to keep or give up.
-    assert rsvp.status == Rsvp.WAITLISTED
+    assert rsvp.status == RsvpStatus.WAITLISTED
     assert rsvp.checked_in_at is None
     assert rsvps.seats_taken(tonight) == 1
     walk_in = db.session.scalar(select(WalkIn))
@@ -427,7 +427,7 @@ def test_a_member_going_sees_their_ticket_with_a_qr_code_of_the_check_in_address
 def test_the_rsvp_panel_links_to_the_ticket_for_people_going(client, login, tonight, ada, create_user):
     login(ada.user)
     assert "Show my ticket" in page_of(client.get(f"/events/{tonight.id}"))
-    waiting = seat(tonight, create_user(), Rsvp.WAITLISTED)
+    waiting = seat(tonight, create_user(), RsvpStatus.WAITLISTED)
     login(waiting.user)
     assert "Show my ticket" not in page_of(client.get(f"/events/{tonight.id}"))
 
@@ -435,7 +435,7 @@ def test_the_rsvp_panel_links_to_the_ticket_for_people_going(client, login, toni
 def test_someone_without_a_seat_is_sent_back_to_the_event_instead_of_a_ticket(
     client, login, tonight, create_user
 ):
-    waiting = seat(tonight, create_user(), Rsvp.WAITLISTED)
+    waiting = seat(tonight, create_user(), RsvpStatus.WAITLISTED)
     login(waiting.user)
     response = client.get(f"/events/{tonight.id}/ticket", follow_redirects=True)
     assert response.request.path == f"/events/{tonight.id}"
@@ -512,7 +512,7 @@ def test_scanning_another_events_ticket_is_not_found(
 
 
 def test_scanning_the_ticket_of_someone_without_a_seat_says_so(client, as_role, tonight, create_user):
-    gone = seat(tonight, create_user("Nora Notgoing"), Rsvp.NOT_GOING)
+    gone = seat(tonight, create_user("Nora Notgoing"), RsvpStatus.NOT_GOING)
     as_role("organiser")
     page = page_of(client.get(f"/events/{tonight.id}/check-in/{gone.ticket_code}"))
     assert "No seat: their RSVP says not going" in page
@@ -590,10 +590,10 @@ def test_attendee_csv_lists_everyone_who_asked_to_come_with_times_in_the_events_
         responded_at=datetime(start.year, 6, 1, 11, 5, tzinfo=UTC),
         checked_in_at=datetime(start.year, 7, 9, 17, 41, tzinfo=UTC),
     )
-    seat(event, create_user("Cleo Second"), Rsvp.WAITLISTED, waitlisted_at=start - timedelta(days=2))
-    seat(event, create_user("Ben First"), Rsvp.WAITLISTED, waitlisted_at=start - timedelta(days=3))
-    seat(event, create_user("Nora Notgoing"), Rsvp.NOT_GOING)
-    seat(event, create_user("Rex Removed"), Rsvp.REMOVED)
+    seat(event, create_user("Cleo Second"), RsvpStatus.WAITLISTED, waitlisted_at=start - timedelta(days=2))
+    seat(event, create_user("Ben First"), RsvpStatus.WAITLISTED, waitlisted_at=start - timedelta(days=3))
+    seat(event, create_user("Nora Notgoing"), RsvpStatus.NOT_GOING)
+    seat(event, create_user("Rex Removed"), RsvpStatus.REMOVED)
     walk_in_at = start + timedelta(minutes=20)
     db.session.add(WalkIn(event_id=event.id, name="Wanda Walkin", checked_in_at=walk_in_at))
     db.session.commit()
@@ -643,7 +643,7 @@ def test_attendee_csv_takes_the_same_number_of_queries_however_many_attend(
     def add(n):
         for _ in range(n):
             seat(tonight, create_user())
-            seat(tonight, create_user(), Rsvp.WAITLISTED)
+            seat(tonight, create_user(), RsvpStatus.WAITLISTED)
             checkins.add_walk_in(tonight, "Guest", actor=create_user())
         db.session.commit()
 

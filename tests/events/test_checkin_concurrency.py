@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from flashmob.events.checkin import services as checkins
 from flashmob.events.checkin.services import CheckInError
-from flashmob.events.models import Event, Rsvp, WalkIn
+from flashmob.events.models import Event, Rsvp, RsvpStatus, WalkIn
 from flashmob.events.rsvps import services as rsvps
 from flashmob.events.rsvps.services import RsvpError
 from flashmob.extensions import db
@@ -83,7 +83,7 @@ def offer(create_event, create_user):
     rsvps.rsvp_not_going(event, db.session.get(User, first))
     db.session.commit()
     rsvp = rsvps.rsvp_for(event, db.session.get(User, offered))
-    assert rsvp.status == Rsvp.OFFERED
+    assert rsvp.status == RsvpStatus.OFFERED
     assert rsvp.offer_expires_at < event.starts_at
     return event.id, rsvp.id, following, organiser, rsvp.offer_expires_at
 
@@ -102,7 +102,7 @@ def test_a_check_in_loaded_before_the_offer_lapsed_does_not_overbook(app, offer)
 
     def organiser_taps():
         rsvp = db.session.get(Rsvp, offer_id)  # as the view loads it, before the service runs
-        assert rsvp.status == Rsvp.OFFERED
+        assert rsvp.status == RsvpStatus.OFFERED
         loaded.set()
         assert passed_on.wait(THREAD_TIMEOUT)
         checkins.check_in(rsvp, actor=db.session.get(User, organiser), now=expires_at - timedelta(seconds=1))
@@ -122,7 +122,7 @@ def test_a_check_in_loaded_before_the_offer_lapsed_does_not_overbook(app, offer)
     assert "ran out unclaimed at" in messages[0]
     assert held_seats(event_id) == 1
     lapsed = db.session.get(Rsvp, offer_id)
-    assert lapsed.status == Rsvp.EXPIRED
+    assert lapsed.status == RsvpStatus.EXPIRED
     assert lapsed.checked_in_at is None
     check_invariants(event_id)
 
@@ -156,14 +156,14 @@ def test_checking_in_an_offer_while_the_job_passes_it_on_leaves_one_seat_held(ap
     following_rsvp = db.session.scalar(
         select(Rsvp).where(Rsvp.event_id == event_id, Rsvp.user_id == following)
     )
-    if checked_in.status == Rsvp.GOING:
+    if checked_in.status == RsvpStatus.GOING:
         # The tap came first: the seat is theirs and the job found nothing to pass on.
         assert checked_in.checked_in_at is not None
-        assert following_rsvp.status == Rsvp.WAITLISTED
+        assert following_rsvp.status == RsvpStatus.WAITLISTED
     else:
-        assert checked_in.status == Rsvp.EXPIRED
+        assert checked_in.status == RsvpStatus.EXPIRED
         assert checked_in.checked_in_at is None
-        assert following_rsvp.status in (Rsvp.OFFERED, Rsvp.GOING)
+        assert following_rsvp.status in (RsvpStatus.OFFERED, RsvpStatus.GOING)
 
 
 def test_two_organisers_adding_the_same_member_at_once_make_one_walk_in_and_one_email(

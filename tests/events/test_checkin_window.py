@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from flashmob.events.checkin import services as checkins
 from flashmob.events.checkin.services import CheckInPhase
-from flashmob.events.models import Rsvp, WalkIn
+from flashmob.events.models import Rsvp, RsvpStatus, WalkIn
 from flashmob.extensions import db
 
 MOMENT = "%H:%M on %a %-d %b"
@@ -26,7 +26,7 @@ def fresh(obj):
 
 
 def going(event, user, **fields) -> Rsvp:
-    rsvp = Rsvp(event_id=event.id, user_id=user.id, status=Rsvp.GOING, **fields)
+    rsvp = Rsvp(event_id=event.id, user_id=user.id, status=RsvpStatus.GOING, **fields)
     db.session.add(rsvp)
     db.session.commit()
     return rsvp

@@ -14,7 +14,7 @@ from flashmob import notifications
 from flashmob.events.evenings import services
 from flashmob.events.evenings.services import EventDetails
 from flashmob.events.messaging import emails
-from flashmob.events.models import Event, Rsvp
+from flashmob.events.models import Event, EventStatus, Rsvp
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage
@@ -277,7 +277,7 @@ def test_cancelled_and_draft_events_get_no_reminder(app, people, organiser, crea
     event = soon(create_event, 30)
     answer(event, people["Ada"])
     services.cancel_event(event, actor=organiser)
-    soon(create_event, 30, status=Event.STATUS_DRAFT)
+    soon(create_event, 30, status=EventStatus.DRAFT)
     db.session.commit()
 
     assert emails.send_reminders() == 0
@@ -468,7 +468,7 @@ def test_the_event_page_offers_organisers_the_message_page(client, as_role, full
 
 
 def test_a_draft_has_nobody_to_write_to(client, as_role, roles, create_event):
-    draft = create_event(roles["chapter"], status=Event.STATUS_DRAFT)
+    draft = create_event(roles["chapter"], status=EventStatus.DRAFT)
     as_role("organiser")
     assert client.get(f"/events/{draft.id}/message").status_code == 403
 

@@ -11,7 +11,7 @@ import pytest
 import vobject
 from sqlalchemy import select
 
-from flashmob.events.models import Event
+from flashmob.events.models import EventStatus
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.members.models import User
@@ -57,9 +57,9 @@ def events(roles, create_event):
     return {
         "upcoming": create_event(chapter, title="Lessons in the lounge"),
         "cancelled": create_event(
-            chapter, title="Called off", status=Event.STATUS_CANCELLED, cancelled_at=datetime.now(UTC)
+            chapter, title="Called off", status=EventStatus.CANCELLED, cancelled_at=datetime.now(UTC)
         ),
-        "draft": create_event(chapter, title="Secret plans", status=Event.STATUS_DRAFT),
+        "draft": create_event(chapter, title="Secret plans", status=EventStatus.DRAFT),
         "london": create_event(other, title="London calling"),
     }
 

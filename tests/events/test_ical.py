@@ -13,7 +13,7 @@ from dateutil import tz as dateutil_tz
 
 from flashmob.events.calendars import ical
 from flashmob.events.evenings import services
-from flashmob.events.models import Event, Rsvp
+from flashmob.events.models import Event, EventStatus, Rsvp, RsvpStatus
 from flashmob.extensions import db
 
 BASE_URL = "https://flashmob.example.org"
@@ -353,7 +353,7 @@ def test_cancellation_round_trip_takes_the_event_out_of_calendars(create_user, c
 
 
 def test_cancelled_event_stays_cancelled_even_for_someone_on_the_waiting_list(create_event):
-    event = create_event(starts_at=SUMMER, status=Event.STATUS_CANCELLED)
+    event = create_event(starts_at=SUMMER, status=EventStatus.CANCELLED)
     vevent = only_event(parse(feed([event], tentative_ids={event.id})))
     assert str(vevent["STATUS"]) == "CANCELLED"
 
@@ -452,12 +452,12 @@ def test_feed_query_keeps_published_cancelled_and_recent_past_events_but_never_d
     chapter, other = create_chapter("Birmingham"), create_chapter("London")
     upcoming = create_event(chapter, starts_at=now + timedelta(days=3))
     recent = create_event(chapter, starts_at=now - timedelta(days=80))
-    cancelled = create_event(chapter, starts_at=now + timedelta(days=10), status=Event.STATUS_CANCELLED)
+    cancelled = create_event(chapter, starts_at=now + timedelta(days=10), status=EventStatus.CANCELLED)
     recently_cancelled = create_event(
-        chapter, starts_at=now - timedelta(days=5), status=Event.STATUS_CANCELLED
+        chapter, starts_at=now - timedelta(days=5), status=EventStatus.CANCELLED
     )
     create_event(chapter, starts_at=now - timedelta(days=100))  # long gone
-    create_event(chapter, starts_at=now + timedelta(days=5), status=Event.STATUS_DRAFT)
+    create_event(chapter, starts_at=now + timedelta(days=5), status=EventStatus.DRAFT)
     elsewhere = create_event(other, starts_at=now + timedelta(days=4))
     query = ical.feed_events_query(chapter, now=now)
     db.session.expire_all()
@@ -483,16 +483,16 @@ def test_personal_feed_query_has_the_events_a_member_is_going_to_or_waiting_for(
     pending = create_event(starts_at=now + timedelta(days=3))
     not_going = create_event(starts_at=now + timedelta(days=4))
     theirs = create_event(starts_at=now + timedelta(days=5))
-    cancelled = create_event(starts_at=now + timedelta(days=6), status=Event.STATUS_CANCELLED)
-    draft = create_event(starts_at=now + timedelta(days=7), status=Event.STATUS_DRAFT)
+    cancelled = create_event(starts_at=now + timedelta(days=6), status=EventStatus.CANCELLED)
+    draft = create_event(starts_at=now + timedelta(days=7), status=EventStatus.DRAFT)
     answers = [
-        (going, member, Rsvp.GOING),
-        (waitlisted, member, Rsvp.WAITLISTED),
-        (pending, member, Rsvp.PENDING),
-        (not_going, member, Rsvp.NOT_GOING),
-        (theirs, someone_else, Rsvp.GOING),
-        (cancelled, member, Rsvp.GOING),
-        (draft, member, Rsvp.GOING),
+        (going, member, RsvpStatus.GOING),
+        (waitlisted, member, RsvpStatus.WAITLISTED),
+        (pending, member, RsvpStatus.PENDING),
+        (not_going, member, RsvpStatus.NOT_GOING),
+        (theirs, someone_else, RsvpStatus.GOING),
+        (cancelled, member, RsvpStatus.GOING),
+        (draft, member, RsvpStatus.GOING),
     ]
     for event, user, status in answers:
         db.session.add(Rsvp(event=event, user=user, status=status, waitlisted_at=now))
@@ -505,10 +505,10 @@ def test_personal_feed_query_has_the_events_a_member_is_going_to_or_waiting_for(
         [event.chapter.name for event, _ in rows]
     assert queries.count == 1
     assert [(event.id, status) for event, status in rows] == [
-        (going.id, Rsvp.GOING),
-        (waitlisted.id, Rsvp.WAITLISTED),
-        (pending.id, Rsvp.PENDING),
-        (cancelled.id, Rsvp.GOING),
+        (going.id, RsvpStatus.GOING),
+        (waitlisted.id, RsvpStatus.WAITLISTED),
+        (pending.id, RsvpStatus.PENDING),
+        (cancelled.id, RsvpStatus.GOING),
     ]
     tentative = {event.id for event, status in rows if status in ical.TENTATIVE_RSVP_STATUSES}
     calendar = parse(feed([event for event, _ in rows], tentative_ids=tentative))
@@ -535,7 +535,7 @@ def test_feed_etag_changes_only_when_what_the_feed_says_changes(create_event):
     first.updated_at += timedelta(seconds=1)
     assert ical.feed_etag([first, second], name="Birmingham") != etag
     first.updated_at -= timedelta(seconds=1)
-    second.status = Event.STATUS_CANCELLED
+    second.status = EventStatus.CANCELLED
     assert ical.feed_etag([first, second], name="Birmingham") != etag
 
 

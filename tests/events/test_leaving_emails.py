@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from flashmob import notifications
 from flashmob.events.evenings import interests, services
-from flashmob.events.models import Event, EventInterest, Rsvp
+from flashmob.events.models import Event, EventInterest, EventStatus, Rsvp, RsvpStatus
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage
@@ -230,14 +230,14 @@ def test_claiming_an_offer_says_we_emailed_only_when_we_did(client, login, roles
     rsvps.rsvp_not_going(soon, people["Ben"])
     notifications.stop_kind(people["Ada"].id, "rsvp")
     db.session.commit()
-    assert rsvp_of(soon, people["Ada"]).status == Rsvp.OFFERED
+    assert rsvp_of(soon, people["Ada"]).status == RsvpStatus.OFFERED
 
     login(people["Ada"])
     page = page_text(client.post(f"/events/{soon.id}/rsvp/claim", follow_redirects=True))
 
     assert "The seat is yours: you're going." in page
     assert "We've emailed you" not in page
-    assert rsvp_of(soon, people["Ada"]).status == Rsvp.GOING
+    assert rsvp_of(soon, people["Ada"]).status == RsvpStatus.GOING
 
 
 def test_organisers_are_told_we_emailed_someone_only_when_we_did(client, login, roles, people, event):
@@ -314,7 +314,7 @@ def test_cancelling_an_event_whose_date_was_announced_sends_no_save_the_date_new
 
 def test_each_waiting_member_hears_of_the_cancellation_once(app, people, save_the_date, roles):
     interests.ask_to_be_told(save_the_date, people["Ada"])
-    save_the_date.status = Event.STATUS_CANCELLED
+    save_the_date.status = EventStatus.CANCELLED
     db.session.commit()
 
     assert interests.tell_date_cancelled(save_the_date) == 1

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from flashmob.events.models import Event
+from flashmob.events.models import Event, EventStatus
 from flashmob.extensions import db
 from tests.conftest import ROLE_NAMES
 from tests.events.conftest import signs_in
@@ -205,7 +205,7 @@ def test_editing_an_event_follows_the_role(client, roles, as_role, create_event,
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
 def test_editing_a_draft_is_not_found_for_those_who_cannot_see_it(client, roles, as_role, create_event, role):
-    draft = create_event(roles["chapter"], status=Event.STATUS_DRAFT)
+    draft = create_event(roles["chapter"], status=EventStatus.DRAFT)
     as_role(role)
     response = client.get(f"/events/{draft.id}/edit")
     if role == "anonymous":
@@ -242,7 +242,7 @@ def test_bad_edit_is_refused_at_the_field_and_changes_nothing(client, roles, as_
 
 
 def test_save_and_publish_from_a_drafts_edit_page(client, roles, as_role, create_event):
-    draft = create_event(roles["chapter"], status=Event.STATUS_DRAFT)
+    draft = create_event(roles["chapter"], status=EventStatus.DRAFT)
     as_role("organiser")
     edit = client.get(f"/events/{draft.id}/edit").get_data(as_text=True)
     assert "Save and publish" in edit
@@ -256,7 +256,7 @@ def test_save_and_publish_from_a_drafts_edit_page(client, roles, as_role, create
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
 def test_publishing_a_draft_follows_the_role(client, roles, as_role, create_event, role):
-    draft = create_event(roles["chapter"], status=Event.STATUS_DRAFT)
+    draft = create_event(roles["chapter"], status=EventStatus.DRAFT)
     as_role(role)
     response = client.post(f"/events/{draft.id}/publish")
     db.session.expire_all()
@@ -278,7 +278,7 @@ def test_publishing_twice_says_it_is_already_published(client, roles, as_role, c
 
 
 def test_publish_button_shows_on_a_draft_for_organisers(client, roles, as_role, create_event):
-    draft = create_event(roles["chapter"], status=Event.STATUS_DRAFT)
+    draft = create_event(roles["chapter"], status=EventStatus.DRAFT)
     as_role("organiser")
     page = client.get(f"/events/{draft.id}").get_data(as_text=True)
     assert f'action="/events/{draft.id}/publish"' in page
@@ -286,7 +286,7 @@ def test_publish_button_shows_on_a_draft_for_organisers(client, roles, as_role, 
 
 
 def test_publishing_needs_a_csrf_token(client, roles, as_role, create_event, csrf_enabled):
-    draft = create_event(roles["chapter"], status=Event.STATUS_DRAFT)
+    draft = create_event(roles["chapter"], status=EventStatus.DRAFT)
     as_role("organiser")
     assert client.post(f"/events/{draft.id}/publish").status_code == 400
     db.session.expire_all()
@@ -330,7 +330,7 @@ def test_cancelled_event_page_shows_the_banner_to_everyone(client, roles, as_rol
 
 
 def test_cancelling_twice_says_it_is_already_cancelled(client, roles, as_role, create_event):
-    event = create_event(roles["chapter"], status=Event.STATUS_CANCELLED)
+    event = create_event(roles["chapter"], status=EventStatus.CANCELLED)
     as_role("organiser")
     assert client.get(f"/events/{event.id}/cancel").status_code == 409
     response = client.post(f"/events/{event.id}/cancel", data={"reason": ""})

@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from flashmob.events.models import Event, Rsvp
+from flashmob.events.models import Event, Rsvp, RsvpStatus
 from flashmob.events.rsvps import services as rsvps
 from flashmob.events.rsvps.services import RsvpError
 from flashmob.extensions import db
@@ -138,9 +138,9 @@ def test_thirty_rsvps_and_ten_cancellations_at_once_fill_ten_seats_exactly(app, 
 
     assert outcomes == Counter(ok=40)
     by_status = check_invariants(event.id)
-    assert by_status == Counter({Rsvp.GOING: 10, Rsvp.WAITLISTED: 20, Rsvp.NOT_GOING: 10})
+    assert by_status == Counter({RsvpStatus.GOING: 10, RsvpStatus.WAITLISTED: 20, RsvpStatus.NOT_GOING: 10})
     rows = {r.user_id: r for r in db.session.scalars(select(Rsvp).where(Rsvp.event_id == event.id))}
-    assert all(rows[user_id].status == Rsvp.NOT_GOING for user_id in seated)
+    assert all(rows[user_id].status == RsvpStatus.NOT_GOING for user_id in seated)
     # Each newcomer heard exactly what happened to them: a seat straight away, or a place in line
     # (and then a promotion for some of them), never both a seat and a promotion.
     for user_id in newcomers:
@@ -148,8 +148,8 @@ def test_thirty_rsvps_and_ten_cancellations_at_once_fill_ten_seats_exactly(app, 
         waitlisted = mail_count("rsvp_waitlisted", user_id)
         promoted = mail_count("rsvp_promoted", user_id)
         assert confirmed + waitlisted == 1
-        assert promoted == (1 if waitlisted and rows[user_id].status == Rsvp.GOING else 0)
-        assert (confirmed + promoted == 1) == (rows[user_id].status == Rsvp.GOING)
+        assert promoted == (1 if waitlisted and rows[user_id].status == RsvpStatus.GOING else 0)
+        assert (confirmed + promoted == 1) == (rows[user_id].status == RsvpStatus.GOING)
 
 
 def test_a_double_click_from_many_threads_makes_one_rsvp_and_one_email(app, create_event, create_user):
@@ -177,7 +177,7 @@ def test_repeated_cancellations_free_one_seat_and_promote_one_person(app, create
 
     assert outcomes == Counter(ok=10)
     by_status = check_invariants(event.id)
-    assert by_status == Counter({Rsvp.GOING: 2, Rsvp.WAITLISTED: 2, Rsvp.NOT_GOING: 1})
+    assert by_status == Counter({RsvpStatus.GOING: 2, RsvpStatus.WAITLISTED: 2, RsvpStatus.NOT_GOING: 1})
     assert mail_count("rsvp_promoted") == 1
     assert mail_count("rsvp_promoted", waiting[0]) == 1
 
@@ -198,7 +198,7 @@ def test_raising_capacity_while_people_cancel_promotes_each_person_once(app, cre
 
     assert outcomes == Counter(ok=15)
     by_status = check_invariants(event.id)
-    assert by_status == Counter({Rsvp.GOING: 10, Rsvp.WAITLISTED: 15, Rsvp.NOT_GOING: 5})
+    assert by_status == Counter({RsvpStatus.GOING: 10, RsvpStatus.WAITLISTED: 15, RsvpStatus.NOT_GOING: 5})
     assert db.session.get(Event, event.id).capacity == 10
     # The first ten in line got the seats, in order: latecomers joined behind everyone already waiting.
     promoted = set(db.session.scalars(select(Rsvp.user_id).where(Rsvp.promoted_at.is_not(None))))
@@ -216,8 +216,8 @@ def test_cancellations_close_to_the_event_offer_each_freed_seat_once(app, create
 
     assert outcomes == Counter(ok=8)
     by_status = check_invariants(event.id)
-    assert by_status == Counter({Rsvp.OFFERED: 8, Rsvp.WAITLISTED: 4, Rsvp.NOT_GOING: 8})
-    offered = set(db.session.scalars(select(Rsvp.user_id).where(Rsvp.status == Rsvp.OFFERED)))
+    assert by_status == Counter({RsvpStatus.OFFERED: 8, RsvpStatus.WAITLISTED: 4, RsvpStatus.NOT_GOING: 8})
+    offered = set(db.session.scalars(select(Rsvp.user_id).where(Rsvp.status == RsvpStatus.OFFERED)))
     assert offered == set(waiting[:8])
     assert all(mail_count("rsvp_offered", user_id) == 1 for user_id in offered)
     assert mail_count("rsvp_offered") == 8
@@ -247,14 +247,14 @@ def test_claiming_an_offer_while_the_expiry_job_runs_gives_the_seat_to_one_perso
 
     check_invariants(event.id)
     db.session.expire_all()
-    claimed = db.session.get(Rsvp, offer_id).status == Rsvp.GOING
+    claimed = db.session.get(Rsvp, offer_id).status == RsvpStatus.GOING
     next_rsvp = rsvps.rsvp_for(event, db.session.get(User, next_id))
     if claimed:
         assert outcomes == Counter(ok=2)
-        assert next_rsvp.status == Rsvp.WAITLISTED
+        assert next_rsvp.status == RsvpStatus.WAITLISTED
         assert mail_count("rsvp_offer_expired") == 0
     else:
         assert outcomes == Counter(ok=1, refused=1)
-        assert db.session.get(Rsvp, offer_id).status == Rsvp.EXPIRED
-        assert next_rsvp.status == Rsvp.OFFERED
+        assert db.session.get(Rsvp, offer_id).status == RsvpStatus.EXPIRED
+        assert next_rsvp.status == RsvpStatus.OFFERED
         assert mail_count("rsvp_confirmed", offered_id) == 0

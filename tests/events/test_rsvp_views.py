@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from flashmob.events.models import Event, Rsvp
+from flashmob.events.models import Event, EventStatus, Rsvp, RsvpStatus
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage
@@ -80,7 +80,7 @@ def test_saying_going_is_for_anyone_signed_in(client, as_role, role, event):
     else:
         assert response.status_code == 302
         assert response.headers["Location"].endswith(f"/events/{event.id}#rsvp")
-        assert rsvp_of(event, user).status == Rsvp.GOING
+        assert rsvp_of(event, user).status == RsvpStatus.GOING
 
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
@@ -92,7 +92,7 @@ def test_saying_not_going_is_for_anyone_signed_in(client, as_role, role, event):
         assert rsvp_total() == 0
     else:
         assert response.status_code == 302
-        assert rsvp_of(event, user).status == Rsvp.NOT_GOING
+        assert rsvp_of(event, user).status == RsvpStatus.NOT_GOING
 
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
@@ -128,7 +128,7 @@ def test_going_to_a_full_event_puts_you_on_the_waitlist_with_your_position(
     )
     assert "You're on the waitlist: number 2 in line." in page
     assert "Full: 2 on the waitlist." in page
-    assert rsvp_of(event, roles["member"]).status == Rsvp.WAITLISTED
+    assert rsvp_of(event, roles["member"]).status == RsvpStatus.WAITLISTED
 
 
 def test_a_double_submit_changes_nothing_and_sends_one_email(client, login, roles, event):
@@ -155,8 +155,8 @@ def test_giving_up_a_seat_promotes_the_first_in_line_and_tells_them(client, logi
     login(ada)
     page = text(client.post(f"/events/{event.id}/rsvp/not-going", follow_redirects=True))
     assert "you're not going, and your seat is free for someone else." in page
-    assert rsvp_of(event, ada).status == Rsvp.NOT_GOING
-    assert rsvp_of(event, cleo).status == Rsvp.GOING
+    assert rsvp_of(event, ada).status == RsvpStatus.NOT_GOING
+    assert rsvp_of(event, cleo).status == RsvpStatus.GOING
     assert len(emails("rsvp_promoted", cleo)) == 1
 
 
@@ -176,7 +176,7 @@ def test_an_event_that_needs_approval_says_the_request_is_waiting(client, login,
     page = text(client.post(f"/events/{event.id}/rsvp/going", follow_redirects=True))
     assert "Your request is with the organisers. We'll email you when they have decided." in page
     assert "Waiting for an organiser to approve your request." in page
-    assert rsvp_of(event, roles["member"]).status == Rsvp.PENDING
+    assert rsvp_of(event, roles["member"]).status == RsvpStatus.PENDING
 
 
 # Offers close to the event
@@ -190,7 +190,7 @@ def offered(roles, create_event, people):
     answer(soon, people[0], roles["member"])
     rsvps.rsvp_not_going(soon, people[0])
     db.session.commit()
-    assert rsvp_of(soon, roles["member"]).status == Rsvp.OFFERED
+    assert rsvp_of(soon, roles["member"]).status == RsvpStatus.OFFERED
     return soon
 
 
@@ -206,14 +206,14 @@ def test_claiming_an_offer_gives_the_seat(client, login, roles, offered):
     login(roles["member"])
     page = text(client.post(f"/events/{offered.id}/rsvp/claim", follow_redirects=True))
     assert "The seat is yours: you're going." in page
-    assert rsvp_of(offered, roles["member"]).status == Rsvp.GOING
+    assert rsvp_of(offered, roles["member"]).status == RsvpStatus.GOING
 
 
 def test_declining_an_offer_passes_the_seat_on(client, login, roles, offered):
     login(roles["member"])
     page = text(client.post(f"/events/{offered.id}/rsvp/decline", follow_redirects=True))
     assert "You turned the seat down" in page
-    assert rsvp_of(offered, roles["member"]).status == Rsvp.NOT_GOING
+    assert rsvp_of(offered, roles["member"]).status == RsvpStatus.NOT_GOING
 
 
 def test_claiming_an_expired_offer_is_refused_with_the_reason(client, login, roles, offered):
@@ -224,7 +224,7 @@ def test_claiming_an_expired_offer_is_refused_with_the_reason(client, login, rol
     response = client.post(f"/events/{offered.id}/rsvp/claim")
     assert response.status_code == 409
     assert "Sorry, this offer ran out at" in text(response)
-    assert rsvp_of(offered, roles["member"]).status == Rsvp.OFFERED  # the tick job passes it on
+    assert rsvp_of(offered, roles["member"]).status == RsvpStatus.OFFERED  # the tick job passes it on
 
 
 # Closed, cancelled, draft and missing events
@@ -241,7 +241,7 @@ def test_rsvp_to_a_started_event_is_refused_and_nothing_is_written(client, login
 
 
 def test_rsvp_to_a_cancelled_event_is_refused(client, login, roles, create_event):
-    cancelled = create_event(roles["chapter"], status=Event.STATUS_CANCELLED)
+    cancelled = create_event(roles["chapter"], status=EventStatus.CANCELLED)
     login(roles["member"])
     response = client.post(f"/events/{cancelled.id}/rsvp/going")
     assert response.status_code == 409
@@ -250,7 +250,7 @@ def test_rsvp_to_a_cancelled_event_is_refused(client, login, roles, create_event
 
 
 def test_a_draft_cannot_be_answered_and_is_not_revealed(client, login, roles, create_event):
-    draft = create_event(roles["chapter"], status=Event.STATUS_DRAFT)
+    draft = create_event(roles["chapter"], status=EventStatus.DRAFT)
     login(roles["member"])
     assert client.post(f"/events/{draft.id}/rsvp/going").status_code == 404
     assert client.post("/events/999999/rsvp/going").status_code == 404
@@ -341,7 +341,7 @@ def test_attendee_page_lists_each_section_with_positions(client, login, roles, e
     answer(event, ada, ben, cleo, dev)
     rsvps.rsvp_not_going(event, create_user("Nora Nope"))
     asker = create_user("Pat Pending")
-    db.session.add(Rsvp(event_id=event.id, user_id=asker.id, status=Rsvp.PENDING))
+    db.session.add(Rsvp(event_id=event.id, user_id=asker.id, status=RsvpStatus.PENDING))
     db.session.commit()
     login(roles["organiser"])
     page = text(client.get(f"/events/{event.id}/attendees"))
@@ -376,12 +376,14 @@ def pending_rsvp(event, user) -> Rsvp:
 
 ORGANISER_ACTIONS = {
     # action: (prepare the people -> the RSVP acted on, the status it should end in)
-    "approve": (lambda event, people: pending_rsvp(event, people[0]), Rsvp.GOING),
-    "decline": (lambda event, people: pending_rsvp(event, people[0]), Rsvp.DECLINED),
-    "remove": (lambda event, people: (answer(event, people[0]), rsvp_of(event, people[0]))[1], Rsvp.REMOVED),
+    "approve": (lambda event, people: pending_rsvp(event, people[0]), RsvpStatus.GOING),
+    "decline": (lambda event, people: pending_rsvp(event, people[0]), RsvpStatus.DECLINED),
+    "remove": (
+        lambda event, people: (answer(event, people[0]), rsvp_of(event, people[0]))[1], RsvpStatus.REMOVED
+    ),
     "promote": (
         lambda event, people: (answer(event, *people[:3]), rsvp_of(event, people[2]))[1],
-        Rsvp.GOING,
+        RsvpStatus.GOING,
     ),
 }
 
@@ -421,8 +423,8 @@ def test_removing_an_attendee_gives_their_seat_to_the_line(client, login, roles,
         client.post(f"/events/{event.id}/attendees/{rsvp_of(event, ada).id}/remove", follow_redirects=True)
     )
     assert f"{ada.display_name} is off the list" in page
-    assert rsvp_of(event, ada).status == Rsvp.REMOVED
-    assert rsvp_of(event, cleo).status == Rsvp.GOING
+    assert rsvp_of(event, ada).status == RsvpStatus.REMOVED
+    assert rsvp_of(event, cleo).status == RsvpStatus.GOING
     # Taken off means kept off.
     login(ada)
     response = client.post(f"/events/{event.id}/rsvp/going")
@@ -437,7 +439,7 @@ def test_promoting_by_hand_into_a_full_event_needs_an_extra_seat(client, login, 
     response = client.post(f"/events/{event.id}/attendees/{cleo.id}/promote")
     assert response.status_code == 409
     assert "Every seat is taken" in text(response)
-    assert rsvp_of(event, people[2]).status == Rsvp.WAITLISTED
+    assert rsvp_of(event, people[2]).status == RsvpStatus.WAITLISTED
 
     page = text(
         client.post(
@@ -447,7 +449,7 @@ def test_promoting_by_hand_into_a_full_event_needs_an_extra_seat(client, login, 
         )
     )
     assert "you added one, so the event now has 3" in page
-    assert rsvp_of(event, people[2]).status == Rsvp.GOING
+    assert rsvp_of(event, people[2]).status == RsvpStatus.GOING
     assert db.session.get(Event, event.id).capacity == 3
 
 
@@ -466,7 +468,7 @@ def test_an_rsvp_of_another_event_is_not_found(client, login, roles, event, peop
     login(roles["organiser"])
     response = client.post(f"/events/{event.id}/attendees/{rsvp_of(other, people[0]).id}/remove")
     assert response.status_code == 404
-    assert rsvp_of(other, people[0]).status == Rsvp.GOING
+    assert rsvp_of(other, people[0]).status == RsvpStatus.GOING
 
 
 def test_organiser_actions_need_a_csrf_token(client, login, roles, event, people, csrf_enabled):
@@ -474,7 +476,7 @@ def test_organiser_actions_need_a_csrf_token(client, login, roles, event, people
     login(roles["organiser"])
     response = client.post(f"/events/{event.id}/attendees/{rsvp_of(event, people[0]).id}/remove")
     assert response.status_code == 400
-    assert rsvp_of(event, people[0]).status == Rsvp.GOING
+    assert rsvp_of(event, people[0]).status == RsvpStatus.GOING
 
 
 # Event settings: approval, offers and capacity
@@ -518,8 +520,8 @@ def test_raising_capacity_on_edit_promotes_the_waitlist(client, login, roles, ev
     login(roles["organiser"])
     response = client.post(f"/events/{event.id}/edit", data=edit_form(event, capacity="3"))
     assert response.status_code == 302
-    assert rsvp_of(event, people[2]).status == Rsvp.GOING
-    assert rsvp_of(event, people[3]).status == Rsvp.WAITLISTED
+    assert rsvp_of(event, people[2]).status == RsvpStatus.GOING
+    assert rsvp_of(event, people[3]).status == RsvpStatus.WAITLISTED
     assert len(emails("rsvp_promoted", people[2])) == 1
 
 
@@ -568,7 +570,7 @@ def test_events_tick_passes_on_lapsed_offers_and_commits(app, roles, offered, pe
     assert result.exit_code == 0, result.output
     assert "1 offer passed on" in result.output
     db.session.rollback()
-    assert rsvp_of(offered, roles["member"]).status == Rsvp.EXPIRED
+    assert rsvp_of(offered, roles["member"]).status == RsvpStatus.EXPIRED
     assert len(emails("rsvp_offer_expired", roles["member"])) == 1
 
 

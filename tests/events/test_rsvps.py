@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from flashmob.events.models import Event, Rsvp
+from flashmob.events.models import Event, EventStatus, Rsvp, RsvpStatus
 from flashmob.events.rsvps import services as rsvps
 from flashmob.events.rsvps.services import RsvpError
 from flashmob.extensions import db
@@ -52,7 +52,7 @@ def rsvp_count(event: Event) -> int:
 
 
 def going(event, *users, now=None) -> list[Rsvp]:
-    answers = [rsvps.rsvp_going(event, user, now=now) for user in users]
+    answers = [rsvps.rsvp_going(event, user, now=now).rsvp for user in users]
     db.session.commit()
     return answers
 
@@ -63,7 +63,7 @@ def going(event, *users, now=None) -> list[Rsvp]:
 def test_going_with_a_free_seat_gives_a_seat_and_queues_a_confirmation(small_event, people):
     (ada_rsvp,) = going(small_event, people[0])
 
-    assert ada_rsvp.status == Rsvp.GOING
+    assert ada_rsvp.status == RsvpStatus.GOING
     assert rsvps.seats_taken(small_event) == 1
     (mail,) = emails(to=people[0])
     assert mail.kind == "rsvp_confirmed"
@@ -75,7 +75,7 @@ def test_going_to_a_full_event_puts_people_on_the_waitlist_with_their_position(s
     ada, ben, cleo, dev = people[:4]
     _, _, cleo_rsvp, dev_rsvp = going(small_event, ada, ben, cleo, dev)
 
-    assert [cleo_rsvp.status, dev_rsvp.status] == [Rsvp.WAITLISTED, Rsvp.WAITLISTED]
+    assert [cleo_rsvp.status, dev_rsvp.status] == [RsvpStatus.WAITLISTED, RsvpStatus.WAITLISTED]
     assert rsvps.seats_taken(small_event) == 2
     assert rsvps.waitlist_position(cleo_rsvp) == 1
     assert rsvps.waitlist_position(dev_rsvp) == 2
@@ -90,7 +90,7 @@ def test_going_twice_changes_nothing_and_sends_no_second_email(small_event, peop
     again = going(small_event, people[0])[0]
     going(small_event, people[1], people[2], people[2])
 
-    assert again.id == first.id and again.status == Rsvp.GOING
+    assert again.id == first.id and again.status == RsvpStatus.GOING
     assert rsvp_count(small_event) == 3
     assert len(emails(to=people[0])) == 1
     assert len(emails(to=people[2])) == 1
@@ -98,11 +98,11 @@ def test_going_twice_changes_nothing_and_sends_no_second_email(small_event, peop
 
 
 def test_not_going_without_a_seat_records_the_answer_and_repeats_change_nothing(small_event, people):
-    first = rsvps.rsvp_not_going(small_event, people[0])
-    again = rsvps.rsvp_not_going(small_event, people[0])
+    first = rsvps.rsvp_not_going(small_event, people[0]).rsvp
+    again = rsvps.rsvp_not_going(small_event, people[0]).rsvp
     db.session.commit()
 
-    assert first.id == again.id and again.status == Rsvp.NOT_GOING
+    assert first.id == again.id and again.status == RsvpStatus.NOT_GOING
     assert rsvp_count(small_event) == 1
     assert emails() == []
 
@@ -111,10 +111,10 @@ def test_an_inserted_duplicate_is_caught_by_the_unique_constraint_and_changes_no
     going(small_event, people[0])
     rsvps.lock_event(small_event.id)
 
-    existing, created = rsvps._insert(small_event, people[0], Rsvp.GOING, utcnow())
+    existing, created = rsvps._insert(small_event, people[0], RsvpStatus.GOING, utcnow())
     db.session.commit()
 
-    assert not created and existing.status == Rsvp.GOING
+    assert not created and existing.status == RsvpStatus.GOING
     assert rsvp_count(small_event) == 1
 
 
@@ -128,9 +128,9 @@ def test_cancelling_promotes_the_first_in_line_and_tells_them(small_event, peopl
     rsvps.rsvp_not_going(small_event, ada)
     db.session.commit()
 
-    assert rsvps.rsvp_for(small_event, ada).status == Rsvp.NOT_GOING
+    assert rsvps.rsvp_for(small_event, ada).status == RsvpStatus.NOT_GOING
     cleo_rsvp = rsvps.rsvp_for(small_event, cleo)
-    assert cleo_rsvp.status == Rsvp.GOING and cleo_rsvp.promoted_at is not None
+    assert cleo_rsvp.status == RsvpStatus.GOING and cleo_rsvp.promoted_at is not None
     assert rsvps.waitlist_position(rsvps.rsvp_for(small_event, dev)) == 1
     assert rsvps.seats_taken(small_event) == 2
     (promotion,) = emails("rsvp_promoted")
@@ -147,7 +147,7 @@ def test_coming_back_after_saying_not_going_joins_the_end_of_the_line(small_even
 
     (back,) = going(small_event, ada)
 
-    assert back.status == Rsvp.WAITLISTED
+    assert back.status == RsvpStatus.WAITLISTED
     assert rsvps.waitlist_position(back) == 1
     assert rsvp_count(small_event) == 3
 
@@ -156,7 +156,7 @@ def test_raising_the_capacity_promotes_people_in_line_in_order(small_event, peop
     ada, ben, cleo, dev, esi = people[:5]
     going(small_event, ada, ben, cleo, dev, esi)
 
-    moved = rsvps.set_capacity(small_event, 4, actor=organiser)
+    moved = rsvps.set_capacity(small_event, 4, actor=organiser).seated
     db.session.commit()
 
     assert [r.user for r in moved] == [cleo, dev]
@@ -214,7 +214,7 @@ def test_rsvp_at_the_moment_of_the_start_is_refused(small_event, people):
 
 @pytest.mark.parametrize(
     ("status", "message"),
-    [(Event.STATUS_DRAFT, "not open for RSVPs yet"), (Event.STATUS_CANCELLED, "has been cancelled")],
+    [(EventStatus.DRAFT, "not open for RSVPs yet"), (EventStatus.CANCELLED, "has been cancelled")],
 )
 def test_rsvp_to_a_draft_or_cancelled_event_is_refused(create_event, people, status, message):
     event = create_event(status=status)
@@ -238,14 +238,14 @@ def test_inside_the_offer_window_a_freed_seat_is_offered_with_an_expiry(soon_eve
     db.session.commit()
 
     cleo_rsvp = rsvps.rsvp_for(soon_event, cleo)
-    assert cleo_rsvp.status == Rsvp.OFFERED
+    assert cleo_rsvp.status == RsvpStatus.OFFERED
     assert cleo_rsvp.offer_expires_at == now + timedelta(hours=4)
     assert cleo_rsvp.promoted_at is None
     # The offered seat is held: a newcomer does not take it, and Dev is still next in line.
     assert rsvps.seats_taken(soon_event) == 2
     assert rsvps.waitlist_position(rsvps.rsvp_for(soon_event, dev)) == 1
     (esi_rsvp,) = going(soon_event, esi)
-    assert esi_rsvp.status == Rsvp.WAITLISTED
+    assert esi_rsvp.status == RsvpStatus.WAITLISTED
     (offer,) = emails("rsvp_offered")
     assert offer.to_address == cleo.email
     assert "held for you until" in offer.text_body
@@ -271,7 +271,7 @@ def test_the_organiser_sets_the_offer_window(create_event, people):
     rsvps.rsvp_not_going(event, people[0])
     db.session.commit()
 
-    assert rsvps.rsvp_for(event, people[1]).status == Rsvp.GOING
+    assert rsvps.rsvp_for(event, people[1]).status == RsvpStatus.GOING
 
 
 def test_claiming_an_offer_in_time_gives_the_seat(soon_event, people):
@@ -281,10 +281,11 @@ def test_claiming_an_offer_in_time_gives_the_seat(soon_event, people):
     rsvps.rsvp_not_going(soon_event, ada, now=now)
     db.session.commit()
 
-    claimed = rsvps.claim_offer(rsvps.rsvp_for(soon_event, cleo), now=now + timedelta(hours=3, minutes=59))
+    offer = rsvps.rsvp_for(soon_event, cleo)
+    claimed = rsvps.claim_offer(offer, now=now + timedelta(hours=3, minutes=59)).rsvp
     db.session.commit()
 
-    assert claimed.status == Rsvp.GOING
+    assert claimed.status == RsvpStatus.GOING
     assert claimed.offer_expires_at is None
     assert rsvps.seats_taken(soon_event) == 2
     assert [m.kind for m in emails(to=cleo)] == ["rsvp_waitlisted", "rsvp_offered", "rsvp_confirmed"]
@@ -298,7 +299,7 @@ def test_saying_going_while_holding_an_offer_claims_it(soon_event, people):
 
     (cleo_rsvp,) = going(soon_event, cleo)
 
-    assert cleo_rsvp.status == Rsvp.GOING
+    assert cleo_rsvp.status == RsvpStatus.GOING
 
 
 def test_claiming_after_the_offer_ran_out_is_refused_and_the_job_passes_it_on(soon_event, people):
@@ -316,9 +317,9 @@ def test_claiming_after_the_offer_ran_out_is_refused_and_the_job_passes_it_on(so
     db.session.commit()
 
     assert [r.user for r in lapsed] == [cleo]
-    assert rsvps.rsvp_for(soon_event, cleo).status == Rsvp.EXPIRED
+    assert rsvps.rsvp_for(soon_event, cleo).status == RsvpStatus.EXPIRED
     dev_rsvp = rsvps.rsvp_for(soon_event, dev)
-    assert dev_rsvp.status == Rsvp.OFFERED
+    assert dev_rsvp.status == RsvpStatus.OFFERED
     assert dev_rsvp.offer_expires_at == later + timedelta(hours=4)
     assert rsvps.seats_taken(soon_event) == 2
     assert [m.to_address for m in emails("rsvp_offer_expired")] == [cleo.email]
@@ -332,7 +333,7 @@ def test_the_expiry_job_leaves_offers_that_still_run(soon_event, people):
     db.session.commit()
 
     assert rsvps.expire_offers(now + timedelta(hours=3)) == []
-    assert rsvps.rsvp_for(soon_event, people[2]).status == Rsvp.OFFERED
+    assert rsvps.rsvp_for(soon_event, people[2]).status == RsvpStatus.OFFERED
 
 
 def test_after_the_start_an_expired_offer_is_not_passed_on(create_event, people):
@@ -344,8 +345,8 @@ def test_after_the_start_an_expired_offer_is_not_passed_on(create_event, people)
     rsvps.expire_offers(event.starts_at + timedelta(minutes=1))
     db.session.commit()
 
-    assert rsvps.rsvp_for(event, people[1]).status == Rsvp.EXPIRED
-    assert rsvps.rsvp_for(event, people[2]).status == Rsvp.WAITLISTED
+    assert rsvps.rsvp_for(event, people[1]).status == RsvpStatus.EXPIRED
+    assert rsvps.rsvp_for(event, people[2]).status == RsvpStatus.WAITLISTED
     assert emails("rsvp_offer_expired") == []
 
 
@@ -358,8 +359,8 @@ def test_declining_an_offer_passes_it_on_at_once(soon_event, people):
     rsvps.decline_offer(rsvps.rsvp_for(soon_event, cleo))
     db.session.commit()
 
-    assert rsvps.rsvp_for(soon_event, cleo).status == Rsvp.NOT_GOING
-    assert rsvps.rsvp_for(soon_event, dev).status == Rsvp.OFFERED
+    assert rsvps.rsvp_for(soon_event, cleo).status == RsvpStatus.NOT_GOING
+    assert rsvps.rsvp_for(soon_event, dev).status == RsvpStatus.OFFERED
     with pytest.raises(RsvpError, match="no longer open"):
         rsvps.claim_offer(rsvps.rsvp_for(soon_event, cleo))
 
@@ -386,7 +387,7 @@ def approval_event(create_event):
 def test_with_approval_going_makes_a_request_that_waits_for_an_organiser(approval_event, people):
     (request,) = going(approval_event, people[0])
 
-    assert request.status == Rsvp.PENDING
+    assert request.status == RsvpStatus.PENDING
     assert rsvps.seats_taken(approval_event) == 0
     assert [m.kind for m in emails(to=people[0])] == ["rsvp_pending"]
 
@@ -394,12 +395,12 @@ def test_with_approval_going_makes_a_request_that_waits_for_an_organiser(approva
 def test_approving_gives_a_seat_while_one_is_free_then_a_place_in_line(approval_event, people, organiser):
     ada_request, ben_request = going(approval_event, people[0], people[1])
 
-    ada_rsvp = rsvps.approve_request(ada_request, actor=organiser)
-    ben_rsvp = rsvps.approve_request(ben_request, actor=organiser)
+    ada_rsvp = rsvps.approve_request(ada_request, actor=organiser).rsvp
+    ben_rsvp = rsvps.approve_request(ben_request, actor=organiser).rsvp
     db.session.commit()
 
-    assert ada_rsvp.status == Rsvp.GOING and ada_rsvp.decided_by == organiser
-    assert ben_rsvp.status == Rsvp.WAITLISTED
+    assert ada_rsvp.status == RsvpStatus.GOING and ada_rsvp.decided_by == organiser
+    assert ben_rsvp.status == RsvpStatus.WAITLISTED
     assert rsvps.waitlist_position(ben_rsvp) == 1
     assert "You have a seat" in emails("rsvp_approved", to=people[0])[0].text_body
     assert "number 1 in line" in emails("rsvp_approved", to=people[1])[0].text_body
@@ -420,7 +421,7 @@ def test_declining_a_request_tells_them_and_they_cannot_ask_again(approval_event
     rsvps.decline_request(request, actor=organiser)
     db.session.commit()
 
-    assert rsvps.rsvp_for(approval_event, people[0]).status == Rsvp.DECLINED
+    assert rsvps.rsvp_for(approval_event, people[0]).status == RsvpStatus.DECLINED
     assert len(emails("rsvp_declined", to=people[0])) == 1
     with pytest.raises(RsvpError, match="could not accept"):
         rsvps.rsvp_going(approval_event, people[0])
@@ -438,8 +439,8 @@ def test_removing_an_attendee_frees_the_seat_and_keeps_them_off(small_event, peo
     rsvps.remove_attendee(ada_rsvp, actor=organiser)
     db.session.commit()
 
-    assert rsvps.rsvp_for(small_event, ada).status == Rsvp.REMOVED
-    assert rsvps.rsvp_for(small_event, cleo).status == Rsvp.GOING
+    assert rsvps.rsvp_for(small_event, ada).status == RsvpStatus.REMOVED
+    assert rsvps.rsvp_for(small_event, cleo).status == RsvpStatus.GOING
     assert len(emails("rsvp_removed", to=ada)) == 1
     with pytest.raises(RsvpError, match="taken you off"):
         rsvps.rsvp_going(small_event, ada)
@@ -456,7 +457,7 @@ def test_promoting_by_hand_into_a_full_event_needs_an_extra_seat(small_event, pe
     rsvps.promote_by_hand(dev_rsvp, actor=organiser, raise_capacity=True)
     db.session.commit()
 
-    assert rsvps.rsvp_for(small_event, dev).status == Rsvp.GOING
+    assert rsvps.rsvp_for(small_event, dev).status == RsvpStatus.GOING
     assert small_event.capacity == 3
     assert rsvps.seats_taken(small_event) == 3
     assert rsvps.waitlist_position(rsvps.rsvp_for(small_event, cleo)) == 1
@@ -470,12 +471,12 @@ def test_promoting_by_hand_uses_a_free_seat_without_raising_capacity(create_even
     rsvps.promote_by_hand(request, actor=organiser)
     db.session.commit()
 
-    assert rsvps.rsvp_for(event, people[0]).status == Rsvp.GOING
+    assert rsvps.rsvp_for(event, people[0]).status == RsvpStatus.GOING
     assert event.capacity == 2
 
 
 def test_promoting_someone_who_is_not_waiting_is_refused(small_event, people, organiser):
-    (ada_rsvp,) = [rsvps.rsvp_not_going(small_event, people[0])]
+    ada_rsvp = rsvps.rsvp_not_going(small_event, people[0]).rsvp
 
     with pytest.raises(RsvpError, match="not waiting for a seat"):
         rsvps.promote_by_hand(ada_rsvp, actor=organiser)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from flashmob.events.models import Chapter, ChapterMembership
+from flashmob.events.models import Chapter, ChapterMembership, MembershipRole
 from flashmob.extensions import db
 from tests.conftest import ROLE_NAMES
 from tests.events.conftest import signs_in
@@ -44,7 +44,7 @@ def test_joining_a_chapter_follows_the_role(client, roles, as_role, role):
     else:
         assert response.status_code == 200
         assert "You joined Birmingham. You&#39;ll see its events here" in page
-        assert membership(user, roles["chapter"]).role == ChapterMembership.ROLE_MEMBER
+        assert membership(user, roles["chapter"]).role == MembershipRole.MEMBER
 
 
 def test_joining_when_signed_out_returns_to_the_chapter_after_signing_in(client, roles):
@@ -221,19 +221,19 @@ def test_appointing_an_organiser_is_for_admins_only(client, roles, as_role, role
         assert get.status_code == 200
         assert "Olu Organiser" in get.get_data(as_text=True)
         assert response.status_code == 302
-        assert found.role == ChapterMembership.ROLE_ORGANISER
+        assert found.role == MembershipRole.ORGANISER
         page = client.get(response.headers["Location"]).get_data(as_text=True)
         assert "Mina Member is now an organiser of Birmingham." in page
     else:
         assert refused(get, role)
         assert refused(response, role)
-        assert found.role == ChapterMembership.ROLE_MEMBER
+        assert found.role == MembershipRole.MEMBER
 
 
 def test_appointing_someone_outside_the_chapter_makes_them_a_member_and_organiser(client, roles, as_role):
     as_role("admin")
     client.post("/chapters/birmingham/organisers", data={"email": roles["other_organiser"].email.upper()})
-    assert membership(roles["other_organiser"], roles["chapter"]).role == ChapterMembership.ROLE_ORGANISER
+    assert membership(roles["other_organiser"], roles["chapter"]).role == MembershipRole.ORGANISER
     page = client.get("/chapters/birmingham").get_data(as_text=True)
     assert "Otto Otherorganiser" in page
     assert "3 members" in page
@@ -277,10 +277,10 @@ def test_removing_an_organiser_is_for_admins_only(client, roles, as_role, role):
     found = membership(organiser, roles["chapter"])
     if role == "admin":
         assert response.status_code == 302
-        assert found.role == ChapterMembership.ROLE_MEMBER
+        assert found.role == MembershipRole.MEMBER
     else:
         assert refused(response, role)
-        assert found.role == ChapterMembership.ROLE_ORGANISER
+        assert found.role == MembershipRole.ORGANISER
 
 
 def test_removing_someone_who_is_not_an_organiser_says_so(client, roles, as_role):
@@ -294,7 +294,7 @@ def test_removing_an_organiser_needs_a_csrf_token(client, roles, as_role, csrf_e
     as_role("admin")
     response = client.post(f"/chapters/birmingham/organisers/{roles['organiser'].id}/remove")
     assert response.status_code == 400
-    assert membership(roles["organiser"], roles["chapter"]).role == ChapterMembership.ROLE_ORGANISER
+    assert membership(roles["organiser"], roles["chapter"]).role == MembershipRole.ORGANISER
 
 
 def test_the_organisers_page_runs_a_fixed_number_of_queries(
@@ -304,7 +304,7 @@ def test_the_organisers_page_runs_a_fixed_number_of_queries(
     with count_queries() as few:
         client.get("/chapters/birmingham/organisers")
     for _ in range(8):
-        add_member(roles["chapter"], create_user(), ChapterMembership.ROLE_ORGANISER)
+        add_member(roles["chapter"], create_user(), MembershipRole.ORGANISER)
     as_role("admin")  # a fresh request, as the first one was
     with count_queries() as many:
         client.get("/chapters/birmingham/organisers")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from flashmob.events.calendars import ical
 from flashmob.events.evenings import interests, services
-from flashmob.events.models import Event, EventInterest
+from flashmob.events.models import Event, EventInterest, EventStatus, RsvpStatus
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage, deliver_pending
@@ -181,7 +181,7 @@ def test_an_event_announced_with_its_date_cannot_go_back_to_to_be_confirmed(
 
 
 def test_a_draft_can_become_a_save_the_date(client, roles, login, create_event):
-    draft = create_event(roles["chapter"], status=Event.STATUS_DRAFT)
+    draft = create_event(roles["chapter"], status=EventStatus.DRAFT)
     login(roles["organiser"])
     response = client.post(f"/events/{draft.id}/edit", data=event_form(publish=None, save="Save changes"))
     assert response.status_code == 302
@@ -248,7 +248,7 @@ def test_a_cancelled_save_the_date_leaves_the_upcoming_list_once_its_placeholder
         starts_at=long_ago,
         date_tbc=True,
         date_hint="Soon",
-        status=Event.STATUS_CANCELLED,
+        status=EventStatus.CANCELLED,
     )
     assert "Called off" not in client.get("/events").get_data(as_text=True)
 
@@ -368,7 +368,7 @@ def test_asking_about_a_cancelled_save_the_date_is_refused(client, roles, login,
 
 
 def test_a_drafts_save_the_date_is_hidden_from_members(client, roles, login, create_event):
-    draft = create_event(roles["chapter"], status=Event.STATUS_DRAFT, date_tbc=True, date_hint="Autumn")
+    draft = create_event(roles["chapter"], status=EventStatus.DRAFT, date_tbc=True, date_hint="Autumn")
     login(roles["member"])
     assert client.post(f"/events/{draft.id}/tell-me").status_code == 404
     assert interested(draft) == set()
@@ -485,7 +485,7 @@ def test_the_page_opens_rsvps_once_the_date_is_set(client, roles, login, save_th
         actor=roles["organiser"],
     )
     db.session.commit()
-    rsvp = rsvps.rsvp_going(save_the_date, roles["member"])
+    rsvp = rsvps.rsvp_going(save_the_date, roles["member"]).rsvp
     assert rsvp.is_going
     page = client.get(f"/events/{save_the_date.id}").get_data(as_text=True)
     assert "Date to be confirmed" not in page and "RSVPs open once the date is set" not in page
@@ -537,7 +537,7 @@ def test_the_personal_feed_query_leaves_out_save_the_dates(roles, save_the_date)
     # An RSVP cannot be made while the date is open, but one from before must not leak a placeholder.
     from flashmob.events.models import Rsvp
 
-    db.session.add(Rsvp(event=save_the_date, user=roles["member"], status=Rsvp.GOING))
+    db.session.add(Rsvp(event=save_the_date, user=roles["member"], status=RsvpStatus.GOING))
     db.session.flush()
     assert list(db.session.execute(ical.personal_feed_query(roles["member"]))) == []
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from flashmob.events.chapters import services as chapter_services
 from flashmob.events.evenings import services as event_services
 from flashmob.events.evenings.services import EventDetails
-from flashmob.events.models import ChapterMembership, Event
+from flashmob.events.models import ChapterMembership, Event, EventStatus
 from flashmob.extensions import db
 from flashmob.text import slugify
 
@@ -229,13 +229,13 @@ def test_cancel_event_marks_it_cancelled_with_reason_and_raises_sequence(roles, 
 
 
 def test_cancel_event_refuses_a_cancelled_event(roles, create_event):
-    event = create_event(roles["chapter"], status=Event.STATUS_CANCELLED)
+    event = create_event(roles["chapter"], status=EventStatus.CANCELLED)
     with pytest.raises(event_services.EventError, match="already cancelled"):
         event_services.cancel_event(event, actor=roles["organiser"])
 
 
 def test_cancel_event_refuses_a_draft(roles, create_event):
-    event = create_event(roles["chapter"], status=Event.STATUS_DRAFT)
+    event = create_event(roles["chapter"], status=EventStatus.DRAFT)
     with pytest.raises(event_services.EventError, match="draft"):
         event_services.cancel_event(event, actor=roles["organiser"])
 

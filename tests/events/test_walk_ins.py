@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from flashmob import notifications
 from flashmob.events.checkin import services as checkins
-from flashmob.events.models import Rsvp, WalkIn
+from flashmob.events.models import Rsvp, RsvpStatus, WalkIn
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage
@@ -41,9 +41,9 @@ def told(user) -> list[OutboxMessage]:
     return list(db.session.scalars(statement))
 
 
-def going(event, user, status=Rsvp.GOING, **fields) -> Rsvp:
+def going(event, user, status=RsvpStatus.GOING, **fields) -> Rsvp:
     rsvp = Rsvp(event_id=event.id, user_id=user.id, status=status, **fields)
-    if status == Rsvp.WAITLISTED:
+    if status == RsvpStatus.WAITLISTED:
         rsvp.waitlisted_at = datetime.now(UTC)
     db.session.add(rsvp)
     db.session.commit()
@@ -186,21 +186,23 @@ def test_a_member_without_a_seat_stays_as_they_were_and_the_full_event_is_not_ov
 
 
 def test_a_member_holding_an_open_offer_claims_it_at_the_door(client, as_role, tonight, mina):
-    offer = going(tonight, mina, Rsvp.OFFERED, offer_expires_at=tonight.starts_at)
+    offer = going(tonight, mina, RsvpStatus.OFFERED, offer_expires_at=tonight.starts_at)
     as_role("organiser")
     add(client, tonight, "Mina", "mina@example.org")
     rsvp = fresh(offer)
-    assert (rsvp.status, rsvp.offer_expires_at) == (Rsvp.GOING, None)
+    assert (rsvp.status, rsvp.offer_expires_at) == (RsvpStatus.GOING, None)
     assert rsvp.checked_in_at == walk_ins()[0].checked_in_at
     assert rsvps.seats_taken(tonight) == 1
     assert "Your seat is checked in too." in told(mina)[0].text_body
 
 
 def test_a_member_whose_offer_ran_out_is_a_walk_in_without_the_seat(client, as_role, tonight, mina):
-    lapsed = going(tonight, mina, Rsvp.EXPIRED, offer_expires_at=datetime.now(UTC) - timedelta(minutes=5))
+    lapsed = going(
+        tonight, mina, RsvpStatus.EXPIRED, offer_expires_at=datetime.now(UTC) - timedelta(minutes=5)
+    )
     as_role("organiser")
     add(client, tonight, "Mina", "mina@example.org")
-    assert fresh(lapsed).status == Rsvp.EXPIRED
+    assert fresh(lapsed).status == RsvpStatus.EXPIRED
     assert fresh(lapsed).checked_in_at is None
     assert walk_ins()[0].user_id == mina.id
 
@@ -222,8 +224,8 @@ def test_attendance_counts_each_person_once_however_they_came(client, as_role, t
     assert names == ["Ada", "Ben", "Cleo C", "Mina", "Wanda"]
     rows = [(row.name, row.status) for row in checkins.attendee_rows(tonight)]
     assert rows == [
-        ("Ada", Rsvp.GOING),
-        ("Ben", Rsvp.GOING),
+        ("Ada", RsvpStatus.GOING),
+        ("Ben", RsvpStatus.GOING),
         ("Cleo C", "walk-in"),
         ("Mina", "walk-in"),
         ("Wanda", "walk-in"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flashmob.events.models import ChapterMembership
+from flashmob.events.models import MembershipRole
 from flashmob.members.permissions import can_edit_profile, can_see_email, can_view_account
 from tests.conftest import ROLE_NAMES
 from tests.members.conftest import csrf_token_from, field_error, refreshed
@@ -58,7 +58,7 @@ def test_account_page_lists_chapters_in_a_fixed_number_of_queries(
     with count_queries() as one:
         assert client.get("/account").status_code == 200
     for name in ("London", "Bristol", "Manchester"):
-        add_member(create_chapter(name), person, ChapterMembership.ROLE_ORGANISER)
+        add_member(create_chapter(name), person, MembershipRole.ORGANISER)
     with count_queries() as four:
         page = client.get("/account").text
     assert four.count == one.count

@@ -12,7 +12,15 @@ from sqlalchemy import func, select
 from flashmob import create_app
 from flashmob.events.checkin import services as checkins
 from flashmob.events.messaging import emails as event_emails
-from flashmob.events.models import ChapterMembership, Event, EventInterest, Rsvp, WalkIn
+from flashmob.events.models import (
+    ChapterMembership,
+    Event,
+    EventInterest,
+    MembershipRole,
+    Rsvp,
+    RsvpStatus,
+    WalkIn,
+)
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db, limiter
 from flashmob.members import services
@@ -88,7 +96,9 @@ def last_month(roles, create_event):
             roles["chapter"], title="Lessons from last month", starts_at=utcnow() - timedelta(days=30)
         )
         for person in (ada, *others):
-            db.session.add(Rsvp(event=event, user=person, status=Rsvp.GOING, checked_in_at=event.starts_at))
+            db.session.add(
+                Rsvp(event=event, user=person, status=RsvpStatus.GOING, checked_in_at=event.starts_at)
+            )
         db.session.commit()
         return event
 
@@ -208,11 +218,11 @@ def test_an_admin_deleting_an_account_is_named_in_the_goodbye(ada, roles):
 
 def test_a_seat_to_come_passes_to_the_first_in_line_who_is_told(ada, full_evening):
     event, ben = full_evening(ada)
-    assert rsvp_of(event, ben).status == Rsvp.WAITLISTED
+    assert rsvp_of(event, ben).status == RsvpStatus.WAITLISTED
     delete(ada)
 
-    assert rsvp_of(event, ada).status == Rsvp.NOT_GOING
-    assert rsvp_of(event, ben).status == Rsvp.GOING
+    assert rsvp_of(event, ada).status == RsvpStatus.NOT_GOING
+    assert rsvp_of(event, ben).status == RsvpStatus.GOING
     assert [mail.kind for mail in emails_to("ben@example.org")][-1] == "rsvp_promoted"
     # The one email she gets is the goodbye, not "You're no longer going".
     assert [mail.kind for mail in emails_to(ADA_EMAIL)] == ["account"]
@@ -225,10 +235,12 @@ def test_places_in_line_and_requests_are_given_up_too(ada, roles, create_event, 
     by_approval = create_event(roles["chapter"], requires_approval=True)
     rsvps.rsvp_going(by_approval, ada)
     db.session.commit()
-    assert [rsvp_of(full, ada).status, rsvp_of(by_approval, ada).status] == [Rsvp.WAITLISTED, Rsvp.PENDING]
+    statuses = [rsvp_of(full, ada).status, rsvp_of(by_approval, ada).status]
+    assert statuses == [RsvpStatus.WAITLISTED, RsvpStatus.PENDING]
 
     delete(ada)
-    assert [rsvp_of(full, ada).status, rsvp_of(by_approval, ada).status] == [Rsvp.NOT_GOING, Rsvp.NOT_GOING]
+    statuses = [rsvp_of(full, ada).status, rsvp_of(by_approval, ada).status]
+    assert statuses == [RsvpStatus.NOT_GOING, RsvpStatus.NOT_GOING]
 
 
 # What stays
@@ -242,7 +254,7 @@ def test_past_rsvps_and_check_ins_stay_so_attendance_is_unchanged(ada, roles, la
     assert checkins.attendance(event) == before
     assert before.checked_in == 2
     past = rsvp_of(event, ada)
-    assert past.status == Rsvp.GOING and past.checked_in_at is not None
+    assert past.status == RsvpStatus.GOING and past.checked_in_at is not None
 
 
 def test_walk_ins_stay_counted_without_the_name_and_email_typed(ada, roles, create_event):
@@ -334,7 +346,7 @@ def test_the_only_organiser_of_a_chapter_is_asked_to_hand_over_first(roles):
 
 def test_an_admin_is_told_whose_chapters_need_another_organiser(roles, create_chapter, add_member):
     organiser = roles["organiser"]
-    add_member(create_chapter("Coventry"), organiser, ChapterMembership.ROLE_ORGANISER)
+    add_member(create_chapter("Coventry"), organiser, MembershipRole.ORGANISER)
     with pytest.raises(
         services.SoleOrganiser, match="Olu Organiser is the only organiser of Birmingham and Coventry"
     ):
@@ -342,7 +354,7 @@ def test_an_admin_is_told_whose_chapters_need_another_organiser(roles, create_ch
 
 
 def test_an_organiser_with_a_co_organiser_or_an_archived_chapter_can_go(roles, add_member, create_member):
-    add_member(roles["chapter"], create_member("Cora Organiser"), ChapterMembership.ROLE_ORGANISER)
+    add_member(roles["chapter"], create_member("Cora Organiser"), MembershipRole.ORGANISER)
     other = roles["other_organiser"]
     roles["other_chapter"].archived_at = utcnow()
     db.session.commit()
@@ -440,7 +452,7 @@ def test_everyone_signed_in_may_delete_only_their_own_account(
     client, login, roles, add_member, create_member, role
 ):
     # A second organiser, so that Birmingham's organiser is not its only one.
-    add_member(roles["chapter"], create_member("Cora Organiser"), ChapterMembership.ROLE_ORGANISER)
+    add_member(roles["chapter"], create_member("Cora Organiser"), MembershipRole.ORGANISER)
     roles["other_chapter"].archived_at = utcnow()
     db.session.commit()
     user = roles[role]

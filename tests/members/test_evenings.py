@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from flashmob.events.models import Event, Rsvp
+from flashmob.events.models import EventStatus, Rsvp, RsvpStatus
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.types import utcnow
@@ -25,7 +25,7 @@ def evenings(roles, create_event, create_user):
     ada = create_user("Ada Lovelace", headline="PMO lead")
     soon = create_event(chapter, title="RAID logs that people read", starts_at=utcnow() + timedelta(days=7))
     full = create_event(chapter, title="Gateway reviews", capacity=1, starts_at=utcnow() + timedelta(days=9))
-    draft = create_event(chapter, title="Secret planning", status=Event.STATUS_DRAFT)
+    draft = create_event(chapter, title="Secret planning", status=EventStatus.DRAFT)
     rsvps.rsvp_going(soon, ada)
     rsvps.rsvp_going(full, roles["member"])
     rsvps.rsvp_going(full, ada)
@@ -34,8 +34,8 @@ def evenings(roles, create_event, create_user):
     went = create_event(chapter, title="Reporting that matters", starts_at=utcnow() - timedelta(days=30))
     skipped = create_event(chapter, title="Benefits, honestly", starts_at=utcnow() - timedelta(days=60))
     for event in (went, skipped):
-        db.session.add(Rsvp(event=event, user=ada, status=Rsvp.GOING))
-        db.session.add(Rsvp(event=event, user=roles["member"], status=Rsvp.GOING))
+        db.session.add(Rsvp(event=event, user=ada, status=RsvpStatus.GOING))
+        db.session.add(Rsvp(event=event, user=roles["member"], status=RsvpStatus.GOING))
     db.session.flush()
     # At the evening she skipped, the organisers checked people in, and she was not among them.
     skipped_rsvp = db.session.query(Rsvp).filter_by(event_id=skipped.id, user_id=roles["member"].id).one()

@@ -19,16 +19,13 @@ from flashmob.events.models import Chapter, Event, Rsvp
 from flashmob.extensions import db
 from flashmob.markdown import markdown_to_text
 from flashmob.members.models import User
+from flashmob.results import Outcome
 
 # How often calendars are asked to look again; feeds may be cached as long.
 REFRESH = ical.DEFAULT_REFRESH
 ALL_CHAPTERS_NAME = f"{ical.SITE_NAME}: all chapters"
 PERSONAL_NAME = f"My {ical.SITE_NAME} events"
 GOOGLE_CALENDAR_URL = "https://calendar.google.com/calendar/render"
-
-
-class FeedError(Exception):
-    """A calendar feed rule was broken; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -113,14 +110,22 @@ def member_for_calendar_token(token: str) -> User | None:
     return db.session.scalar(select(User).where(User.calendar_token == token))
 
 
-def reset_calendar_token(user: User, *, actor: User) -> str:
+@dataclass(frozen=True)
+class CalendarAddress(Outcome):
+    """A personal feed's new secret address: its token, and whether it replaced one (now dead)."""
+
+    token: str
+    replaced: bool
+
+
+def reset_calendar_token(user: User, *, actor: User) -> CalendarAddress:
     """Give a member's personal feed a new secret address (their first, or a replacement: the old
-    address stops working at once). Returns the new token."""
-    if actor is None or actor.id != user.id:
-        raise FeedError("Only you can change the address of your calendar.")
+    address stops working at once). Who may is permissions.can_reset_calendar_address, checked by
+    the caller; `actor` is who did it."""
+    replaced = bool(user.calendar_token)
     user.reset_calendar_token()
     db.session.flush()
-    return user.calendar_token
+    return CalendarAddress(token=user.calendar_token, replaced=replaced)
 
 
 def webcal_url(url: str) -> str:

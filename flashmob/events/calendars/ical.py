@@ -17,7 +17,13 @@ from icalendar import vCalAddress, vDuration, vText
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from flashmob.events.models import Event, Rsvp
+from flashmob.events.models import (
+    ASKED_TO_COME,
+    PUBLIC_EVENT_STATUSES,
+    WAITING_STATUSES,
+    Event,
+    Rsvp,
+)
 from flashmob.markdown import markdown_to_text
 from flashmob.types import utcnow
 
@@ -40,8 +46,8 @@ METHOD_CANCEL = "CANCEL"
 
 # A member's answers that put an event in their personal feed, and those shown there as tentative:
 # a place in line, a seat offered but not yet claimed, a request waiting for an organiser.
-PERSONAL_FEED_RSVP_STATUSES = (Rsvp.GOING, Rsvp.OFFERED, Rsvp.WAITLISTED, Rsvp.PENDING)
-TENTATIVE_RSVP_STATUSES = frozenset({Rsvp.OFFERED, Rsvp.WAITLISTED, Rsvp.PENDING})
+PERSONAL_FEED_RSVP_STATUSES = ASKED_TO_COME
+TENTATIVE_RSVP_STATUSES = frozenset(WAITING_STATUSES)
 
 # C0 controls other than tab and line breaks, DEL, C1 controls, lone surrogates and the two
 # non-characters: iCalendar (and XML) forbid them, and one of them breaks a whole feed in some clients.
@@ -539,7 +545,7 @@ def feed_events_query(chapter=None, *, now: datetime | None = None) -> Select[tu
     query = (
         select(Event)
         .where(
-            Event.status.in_((Event.STATUS_PUBLISHED, Event.STATUS_CANCELLED)),
+            Event.status.in_(PUBLIC_EVENT_STATUSES),
             Event.starts_at >= since,
             Event.date_tbc.is_(False),
         )
@@ -562,7 +568,7 @@ def personal_feed_query(user, *, now: datetime | None = None) -> Select[tuple[Ev
         .where(
             Rsvp.user_id == user.id,
             Rsvp.status.in_(PERSONAL_FEED_RSVP_STATUSES),
-            Event.status.in_((Event.STATUS_PUBLISHED, Event.STATUS_CANCELLED)),
+            Event.status.in_(PUBLIC_EVENT_STATUSES),
             Event.starts_at >= since,
             Event.date_tbc.is_(False),
         )

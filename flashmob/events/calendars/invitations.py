@@ -18,7 +18,7 @@ from email.utils import parseaddr
 from flask import current_app
 
 from flashmob.events.calendars.ical import METHOD_CANCEL, METHOD_REQUEST, build_invitation
-from flashmob.events.models import Event, Rsvp
+from flashmob.events.models import Event, Rsvp, RsvpStatus
 from flashmob.members.models import User
 from flashmob.urls import public_url
 
@@ -60,7 +60,7 @@ def rsvp_invitation(rsvp: Rsvp, template: str) -> dict:
     """
     if template in LEAVING_TEMPLATES:
         method = METHOD_CANCEL
-    elif template in SEAT_TEMPLATES and rsvp.status == Rsvp.GOING:
+    elif template in SEAT_TEMPLATES and rsvp.status == RsvpStatus.GOING:
         method = METHOD_REQUEST
     else:
         return {}

@@ -14,6 +14,7 @@ from flashmob.auth import ensure
 from flashmob.cache import BuildFailed, cached_bytes, unless_failed_lately
 from flashmob.events.calendars import feeds, ical
 from flashmob.events.evenings.services import utc_to_local
+from flashmob.events.loading import load_chapter
 from flashmob.events.models import Chapter, Event
 from flashmob.events.permissions import can_add_to_calendar
 from flashmob.events.routes import bp
@@ -232,7 +233,7 @@ def event_file(event_id):
 @bp.route("/chapters/<slug>/calendar.ics")
 def chapter_feed(slug):
     """A chapter's events as a feed to subscribe to: anyone may."""
-    chapter = db.first_or_404(select(Chapter).where(Chapter.slug == slug))
+    chapter = load_chapter(slug)
     return _send_feed(
         feeds.chapter_feed(chapter), cache=PUBLIC_CACHE, filename=f"pmo-flashmob-{chapter.slug}.ics"
     )
@@ -260,14 +261,9 @@ def reset_calendar_address():
     user: User = actor()
     ensure(can_reset_calendar_address(current_user, user))
     confirmed_post()
-    had_one = bool(user.calendar_token)
-    try:
-        feeds.reset_calendar_token(user, actor=user)
-    except feeds.FeedError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("members.account"))
+    address = feeds.reset_calendar_token(user, actor=user)
     db.session.commit()
-    if had_one:
+    if address.replaced:
         flash(
             "Your calendar has a new address. The old one no longer works: "
             "subscribe again with the new address below.",

@@ -5,7 +5,10 @@ from __future__ import annotations
 from wtforms import EmailField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from flashmob.events.models import Chapter
 from flashmob.forms import Form, TimeZoneField, strip_text
+from flashmob.members.models import User
+from flashmob.types import column_length
 
 
 class ChapterForm(Form):
@@ -13,12 +16,18 @@ class ChapterForm(Form):
 
     name = StringField(
         "Name",
-        validators=[InputRequired("Please give the chapter a name."), Length(max=80)],
+        validators=[
+            InputRequired("Please give the chapter a name."),
+            Length(max=column_length(Chapter.name)),
+        ],
         filters=[strip_text],
     )
     city = StringField(
         "City",
-        validators=[InputRequired("Please say which city the chapter meets in."), Length(max=80)],
+        validators=[
+            InputRequired("Please say which city the chapter meets in."),
+            Length(max=column_length(Chapter.city)),
+        ],
         filters=[strip_text],
     )
     timezone = TimeZoneField("Time zone", default="Europe/London")
@@ -31,7 +40,7 @@ class NewChapterForm(ChapterForm):
 
     slug = StringField(
         "Web address",
-        validators=[Optional(), Length(max=60)],
+        validators=[Optional(), Length(max=column_length(Chapter.slug))],
         filters=[strip_text],
     )
     submit = SubmitField("Create chapter")
@@ -43,7 +52,7 @@ class AppointOrganiserForm(Form):
         validators=[
             InputRequired("Please give the email address of a member."),
             Email("That does not look like an email address."),
-            Length(max=254),
+            Length(max=column_length(User.email)),
         ],
         filters=[strip_text],
     )

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
-from flashmob.events.models import Chapter, ChapterMembership, Event
+from flashmob.events.models import Chapter, ChapterMembership, Event, EventStatus, MembershipRole
 from flashmob.extensions import db
 from flashmob.members.models import User
 
@@ -47,7 +47,7 @@ def organisers_by_chapter(chapter_ids: Iterable[int]) -> dict[int, list[User]]:
         .join(User, User.id == ChapterMembership.user_id)
         .where(
             ChapterMembership.chapter_id.in_(ids),
-            ChapterMembership.role == ChapterMembership.ROLE_ORGANISER,
+            ChapterMembership.role == MembershipRole.ORGANISER,
         )
         .order_by(User.display_name, User.id)
     )
@@ -71,7 +71,7 @@ def next_events(chapter_ids: Iterable[int], now: datetime) -> dict[int, Event]:
         select(Event.id, position)
         .where(
             Event.chapter_id.in_(ids),
-            Event.status == Event.STATUS_PUBLISHED,
+            Event.status == EventStatus.PUBLISHED,
             or_(Event.ends_at > now, Event.date_tbc),
         )
         .subquery()

@@ -6,12 +6,13 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
-from flashmob.events.models import Chapter, ChapterMembership, Event
-from flashmob.events.rules import RuleError, check_length, zone_or_error
+from flashmob.errors import RuleError
+from flashmob.events.models import Chapter, ChapterMembership, Event, EventStatus, MembershipRole
+from flashmob.events.rules import check_length, join_problem, zone_or_error
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.text import slugify
-from flashmob.types import utcnow
+from flashmob.types import column_length, utcnow
 
 # Addresses that the chapter URLs already use for pages of their own.
 RESERVED_SLUGS = frozenset({"new"})
@@ -25,7 +26,7 @@ def _check_chapter_name(name: str, *, exclude_id: int | None = None) -> str:
     name = name.strip()
     if not name:
         raise ChapterError("Please give the chapter a name.", field="name")
-    check_length(name, 80, "name", ChapterError)
+    check_length(name, Chapter.name, ChapterError)
     query = select(Chapter.id).where(func.lower(Chapter.name) == name.lower())
     if exclude_id is not None:
         query = query.where(Chapter.id != exclude_id)
@@ -42,10 +43,10 @@ def create_chapter(
     city = city.strip()
     if not city:
         raise ChapterError("Please say which city the chapter meets in.", field="city")
-    check_length(city, 80, "city", ChapterError)
+    check_length(city, Chapter.city, ChapterError)
     zone_or_error(timezone, ChapterError)
     given = (slug or "").strip()
-    slug = slugify(given or name)
+    slug = slugify(given or name, max_length=column_length(Chapter.slug))
     slug_field = "slug" if given else "name"
     if not slug:
         raise ChapterError("Please give an address made of letters, digits and hyphens.", field="slug")
@@ -69,7 +70,7 @@ def update_chapter(
     city = city.strip()
     if not city:
         raise ChapterError("Please say which city the chapter meets in.", field="city")
-    check_length(city, 80, "city", ChapterError)
+    check_length(city, Chapter.city, ChapterError)
     zone_or_error(timezone, ChapterError)
     chapter.name = name
     chapter.city = city
@@ -81,11 +82,10 @@ def update_chapter(
 
 def join_chapter(chapter: Chapter, user: User, *, actor: User) -> ChapterMembership:
     """Make someone a member of a chapter."""
-    if chapter.is_archived:
-        raise ChapterError(f"{chapter.name} is archived: it takes no new members.")
-    if user.is_member_of(chapter.id):
-        raise ChapterError(f"You are already a member of {chapter.name}.")
-    membership = ChapterMembership(chapter=chapter, user=user, role=ChapterMembership.ROLE_MEMBER)
+    problem = join_problem(user, chapter)
+    if problem:
+        raise ChapterError(problem)
+    membership = ChapterMembership(chapter=chapter, user=user, role=MembershipRole.MEMBER)
     db.session.add(membership)
     db.session.flush()
     return membership
@@ -97,7 +97,7 @@ def _organiser_count(chapter: Chapter) -> int:
         .select_from(ChapterMembership)
         .where(
             ChapterMembership.chapter_id == chapter.id,
-            ChapterMembership.role == ChapterMembership.ROLE_ORGANISER,
+            ChapterMembership.role == MembershipRole.ORGANISER,
         )
     )
 
@@ -130,10 +130,10 @@ def appoint_organiser(chapter: Chapter, email: str, *, actor: User) -> User:
     if membership is not None and membership.is_organiser:
         raise ChapterError(f"{user.display_name} is already an organiser of {chapter.name}.", field="email")
     if membership is None:
-        membership = ChapterMembership(chapter=chapter, user=user, role=ChapterMembership.ROLE_ORGANISER)
+        membership = ChapterMembership(chapter=chapter, user=user, role=MembershipRole.ORGANISER)
         db.session.add(membership)
     else:
-        membership.role = ChapterMembership.ROLE_ORGANISER
+        membership.role = MembershipRole.ORGANISER
     db.session.flush()
     return user
 
@@ -143,7 +143,7 @@ def remove_organiser(chapter: Chapter, user: User, *, actor: User) -> None:
     membership = user.membership_in(chapter.id)
     if membership is None or not membership.is_organiser:
         raise ChapterError(f"{user.display_name} is not an organiser of {chapter.name}.")
-    membership.role = ChapterMembership.ROLE_MEMBER
+    membership.role = MembershipRole.MEMBER
     db.session.flush()
 
 
@@ -155,7 +155,7 @@ def _upcoming_event_count(chapter: Chapter, now: datetime) -> int:
     return db.session.scalar(
         select(func.count(Event.id)).where(
             Event.chapter_id == chapter.id,
-            Event.status == Event.STATUS_PUBLISHED,
+            Event.status == EventStatus.PUBLISHED,
             or_(Event.ends_at > now, Event.date_tbc),
         )
     )

@@ -16,6 +16,7 @@ from flashmob.events.permissions import (
     can_archive_chapter,
     can_create_chapter,
     can_edit_chapter,
+    can_join_chapter,
     can_leave_chapter,
     can_remove_organiser,
     can_view_drafts,
@@ -26,7 +27,7 @@ from flashmob.forms import ConfirmForm
 from flashmob.members.models import User
 from flashmob.routing import requested_page
 from flashmob.types import utcnow
-from flashmob.web import actor, confirmed_post, form_status, per_page, show_rule_error
+from flashmob.web import actor, confirmed_post, form_status, on_refusal, per_page, show_rule_error
 
 CHAPTER_PAST_PREVIEW = 5
 
@@ -44,7 +45,7 @@ def chapters():
     )
 
 
-def _render_chapter(chapter: Chapter, status: int = 200):
+def _render_chapter(chapter: Chapter):
     now = utcnow()
     upcoming = db.paginate(
         event_queries.upcoming_events(now, chapter), page=requested_page(), per_page=per_page()
@@ -61,8 +62,8 @@ def _render_chapter(chapter: Chapter, status: int = 200):
         upcoming=upcoming,
         past=past,
         drafts=drafts,
-        form=ConfirmForm(),
-    ), status
+        form=ConfirmForm(formdata=None),
+    )
 
 
 @bp.route("/chapters/<slug>")
@@ -91,13 +92,11 @@ def join(slug):
     if not current_user.is_authenticated:
         flash(f"Please sign in or create an account to join {chapter.name}.", "info")
         return redirect(url_for("members.login", next=url_for("events.chapter", slug=chapter.slug)))
-    # Anyone signed in may join; the service refuses a second membership with a message.
+    on_refusal(lambda: _render_chapter(chapter))
+    # A member already in is told so (409), not turned away (can_join_chapter says Refused).
+    ensure(can_join_chapter(current_user, chapter))
     confirmed_post()
-    try:
-        services.join_chapter(chapter, actor(), actor=actor())
-    except services.ChapterError as exc:
-        flash(str(exc), "error")
-        return _render_chapter(chapter, 409)
+    services.join_chapter(chapter, actor(), actor=actor())
     db.session.commit()
     flash(
         f"You joined {chapter.name}. You'll see its events here, and you can leave at any time.",
@@ -112,12 +111,9 @@ def leave(slug):
     """Stop being a member of a chapter."""
     chapter = load_chapter(slug)
     ensure(can_leave_chapter(current_user, chapter))
+    on_refusal(lambda: _render_chapter(chapter))
     confirmed_post()
-    try:
-        services.leave_chapter(chapter, actor(), actor=actor())
-    except services.ChapterError as exc:
-        flash(str(exc), "error")
-        return _render_chapter(chapter, 409)
+    services.leave_chapter(chapter, actor(), actor=actor())
     db.session.commit()
     flash(f"You left {chapter.name}. You're welcome back whenever you like.", "success")
     return redirect(url_for("events.chapter", slug=chapter.slug))
@@ -193,9 +189,10 @@ def archive_chapter(slug):
         services.check_archivable(chapter)
         problem, status = None, 200
     except services.ChapterError as exc:
+        db.session.rollback()
         problem, status = str(exc), 409
     return render_template(
-        "events/archive_chapter.html", chapter=chapter, form=ConfirmForm(), problem=problem
+        "events/archive_chapter.html", chapter=chapter, form=ConfirmForm(formdata=None), problem=problem
     ), status
 
 
@@ -205,22 +202,23 @@ def restore_chapter(slug):
     """Bring an archived chapter back into the list, open to members and events again."""
     chapter = load_chapter(slug)
     ensure(can_archive_chapter(current_user, chapter))
+    on_refusal(lambda: _render_chapter(chapter))
     confirmed_post()
-    try:
-        services.restore_chapter(chapter, actor=actor())
-    except services.ChapterError as exc:
-        flash(str(exc), "error")
-        return _render_chapter(chapter, 409)
+    services.restore_chapter(chapter, actor=actor())
     db.session.commit()
     flash(f"{chapter.name} is restored: it is listed again and open to members and new events.", "success")
     return redirect(url_for("events.chapter", slug=chapter.slug))
 
 
-def _render_organisers(chapter: Chapter, form: AppointOrganiserForm, status: int = 200):
+def _render_organisers(chapter: Chapter, form: AppointOrganiserForm):
     organisers = queries.organisers_by_chapter([chapter.id]).get(chapter.id, [])
     return render_template(
-        "events/organisers.html", chapter=chapter, organisers=organisers, form=form, confirm=ConfirmForm()
-    ), status
+        "events/organisers.html",
+        chapter=chapter,
+        organisers=organisers,
+        form=form,
+        confirm=ConfirmForm(formdata=None),
+    )
 
 
 @bp.route("/chapters/<slug>/organisers", methods=["GET", "POST"])
@@ -239,7 +237,7 @@ def organisers(slug):
             db.session.commit()
             flash(f"{user.display_name} is now an organiser of {chapter.name}.", "success")
             return redirect(url_for("events.organisers", slug=chapter.slug))
-    return _render_organisers(chapter, form, form_status(form))
+    return _render_organisers(chapter, form), form_status(form)
 
 
 @bp.route("/chapters/<slug>/organisers/<int:user_id>/remove", methods=["POST"])
@@ -249,12 +247,9 @@ def remove_organiser(slug, user_id):
     chapter = load_chapter(slug)
     ensure(can_remove_organiser(current_user, chapter))
     user = db.get_or_404(User, user_id)
+    on_refusal(lambda: _render_organisers(chapter, AppointOrganiserForm(formdata=None)))
     confirmed_post()
-    try:
-        services.remove_organiser(chapter, user, actor=actor())
-    except services.ChapterError as exc:
-        flash(str(exc), "error")
-        return _render_organisers(chapter, AppointOrganiserForm(formdata=None), 409)
+    services.remove_organiser(chapter, user, actor=actor())
     db.session.commit()
     flash(f"{user.display_name} is no longer an organiser of {chapter.name}; they stay a member.", "success")
     return redirect(url_for("events.organisers", slug=chapter.slug))

@@ -5,7 +5,10 @@ from __future__ import annotations
 from wtforms import EmailField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from flashmob.events.models import WalkIn
 from flashmob.forms import Form, strip_text
+from flashmob.members.models import User
+from flashmob.types import column_length
 
 
 class CheckInSearchForm(Form):
@@ -16,7 +19,7 @@ class CheckInSearchForm(Form):
 
     q = StringField(
         "Find an attendee by name",
-        validators=[Optional(), Length(max=80)],
+        validators=[Optional(), Length(max=column_length(User.display_name))],
         filters=[strip_text],
         render_kw={"type": "search", "autocomplete": "off", "spellcheck": "false"},
     )
@@ -27,7 +30,7 @@ class WalkInForm(Form):
 
     name = StringField(
         "Name",
-        validators=[InputRequired("Please give the person's name."), Length(max=80)],
+        validators=[InputRequired("Please give the person's name."), Length(max=column_length(WalkIn.name))],
         filters=[strip_text],
         render_kw={"autocomplete": "off"},
     )
@@ -36,7 +39,7 @@ class WalkInForm(Form):
         validators=[
             Optional(),
             Email("Please give an email address like name@example.org."),
-            Length(max=254),
+            Length(max=column_length(WalkIn.email)),
         ],
         filters=[strip_text],
         render_kw={"autocomplete": "off"},

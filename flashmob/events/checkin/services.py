@@ -20,25 +20,22 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
-from flashmob.events.models import Event, Rsvp, WalkIn
+from flashmob.errors import RuleError
+from flashmob.events.models import ASKED_TO_COME, Event, Rsvp, RsvpStatus, WalkIn
 from flashmob.events.rsvps.services import lock_event
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.outbox import queue_email
+from flashmob.results import Outcome
 from flashmob.types import utcnow
 from flashmob.urls import public_url
 
-# People who asked to come: they are on the attendee list and its CSV export. Not-going, expired, declined
-# and removed answers are not: those people did not ask us to share their details with the organisers.
-LISTED_STATUSES = (Rsvp.GOING, Rsvp.OFFERED, Rsvp.WAITLISTED, Rsvp.PENDING)
+# People who asked to come (ASKED_TO_COME) are on the attendee list and its CSV export. Not-going, expired,
+# declined and removed answers are not: those people did not ask us to share their details with organisers.
 
 
-class CheckInError(Exception):
+class CheckInError(RuleError):
     """A rule stopped the check-in; the message says why, for the organiser."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 # What the check-in page shows
@@ -168,7 +165,7 @@ def arrivals(event: Event, search: str = "") -> list[Arrival]:
     members = (
         select(Rsvp)
         .join(Rsvp.user)
-        .where(Rsvp.event_id == event.id, Rsvp.status == Rsvp.GOING, ~_is_member_walk_in(event))
+        .where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.GOING, ~_is_member_walk_in(event))
         .options(contains_eager(Rsvp.user))
     )
     walk_ins = select(WalkIn).where(WalkIn.event_id == event.id)
@@ -185,7 +182,7 @@ def arrivals(event: Event, search: str = "") -> list[Arrival]:
 
 def attendance(event: Event) -> Attendance:
     """The attendance counts, in one query."""
-    booked = (Rsvp.status == Rsvp.GOING) & ~_is_member_walk_in(event)
+    booked = (Rsvp.status == RsvpStatus.GOING) & ~_is_member_walk_in(event)
     came = Rsvp.checked_in_at.is_not(None)
     walk_ins = select(func.count(WalkIn.id)).where(WalkIn.event_id == event.id)
     statement = select(
@@ -224,9 +221,9 @@ def _member_rsvp(event: Event, user_id: int) -> Rsvp | None:
 def _no_seat(event: Event, rsvp: Rsvp, now: datetime) -> str | None:
     """Why this RSVP holds no seat to check in at `now`, for the organiser; None when it does."""
     name = rsvp.user.display_name
-    if rsvp.status == Rsvp.GOING or (rsvp.status == Rsvp.OFFERED and now < rsvp.offer_expires_at):
+    if rsvp.status == RsvpStatus.GOING or (rsvp.status == RsvpStatus.OFFERED and now < rsvp.offer_expires_at):
         return None
-    if rsvp.status in (Rsvp.OFFERED, Rsvp.EXPIRED) and rsvp.offer_expires_at is not None:
+    if rsvp.status in (RsvpStatus.OFFERED, RsvpStatus.EXPIRED) and rsvp.offer_expires_at is not None:
         return (
             f"The seat offered to {name} ran out unclaimed at {_moment(event, rsvp.offer_expires_at)}: "
             "add them as a walk-in if they are staying."
@@ -236,16 +233,27 @@ def _no_seat(event: Event, rsvp: Rsvp, now: datetime) -> str | None:
 
 def _tick(rsvp: Rsvp, actor: User, now: datetime) -> None:
     """Check in a seat that is theirs; run under the event's lock, as it may claim an offer."""
-    if rsvp.status == Rsvp.OFFERED:
+    if rsvp.status == RsvpStatus.OFFERED:
         # They hold the seat and are at the door: that is as good as claiming it.
-        rsvp.status = Rsvp.GOING
+        rsvp.status = RsvpStatus.GOING
         rsvp.offer_expires_at = None
     if rsvp.checked_in_at is None:
         rsvp.checked_in_at = now
         rsvp.checked_in_by_id = actor.id
 
 
-def check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
+@dataclass(frozen=True)
+class CheckInOutcome(Outcome):
+    """What ticking someone in (or undoing it) did: whether they are checked in now, whether this changed
+    it (a second tap does not), and whether it claimed the seat offered to them."""
+
+    rsvp: Rsvp
+    checked_in: bool
+    changed: bool
+    claimed_offer: bool = False
+
+
+def check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> CheckInOutcome:
     """Tick someone with a seat in; doing it again keeps the first time.
 
     Checking in an offered seat claims it, so this takes the event's lock and reads the RSVP again after
@@ -258,24 +266,26 @@ def check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
     problem = _no_seat(event, rsvp, now)
     if problem:
         raise CheckInError(problem)
+    was_in, was_offered = rsvp.checked_in_at is not None, rsvp.is_offered
     _tick(rsvp, actor, now)
     db.session.flush()
-    return rsvp
+    return CheckInOutcome(rsvp, checked_in=True, changed=not was_in, claimed_offer=was_offered)
 
 
-def undo_check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
+def undo_check_in(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> CheckInOutcome:
     """Take back a check-in made by mistake; they keep their seat."""
     event = lock_event(rsvp.event_id)
     rsvp = _current(rsvp)
     _check_open(event, now or utcnow())
+    was_in = rsvp.checked_in_at is not None
     rsvp.checked_in_at = None
     rsvp.checked_in_by_id = None
     db.session.flush()
-    return rsvp
+    return CheckInOutcome(rsvp, checked_in=False, changed=was_in)
 
 
-@dataclass
-class WalkInResult:
+@dataclass(frozen=True)
+class WalkInResult(Outcome):
     """What adding a walk-in did: the walk-in on the list, and whether it is new or was there already."""
 
     walk_in: WalkIn
@@ -439,15 +449,15 @@ def attendee_rows(event: Event) -> list[AttendeeRow]:
         select(Rsvp)
         .where(
             Rsvp.event_id == event.id,
-            Rsvp.status.in_(LISTED_STATUSES),
-            or_(Rsvp.status != Rsvp.GOING, ~_is_member_walk_in(event)),
+            Rsvp.status.in_(ASKED_TO_COME),
+            or_(Rsvp.status != RsvpStatus.GOING, ~_is_member_walk_in(event)),
         )
         .options(joinedload(Rsvp.user))
     )
     answers = list(db.session.scalars(statement))
     # Positions in line, worked out here rather than with a query per person.
     line = sorted(
-        (rsvp for rsvp in answers if rsvp.status == Rsvp.WAITLISTED),
+        (rsvp for rsvp in answers if rsvp.status == RsvpStatus.WAITLISTED),
         key=lambda rsvp: (rsvp.waitlisted_at, rsvp.id),
     )
     positions = {rsvp.id: number for number, rsvp in enumerate(line, start=1)}
@@ -469,7 +479,7 @@ def attendee_rows(event: Event) -> list[AttendeeRow]:
         AttendeeRow(w.name, w.email, "walk-in", None, None, w.checked_in_at, True)
         for w in db.session.scalars(walk_ins)
     ]
-    order = {status: n for n, status in enumerate((*LISTED_STATUSES, "walk-in"))}
+    order = {status: n for n, status in enumerate((*ASKED_TO_COME, "walk-in"))}
     return sorted(rows, key=lambda row: (order[row.status], row.waitlist_position or 0, row.name.casefold()))
 
 
@@ -482,11 +492,11 @@ CSV_HEADER = (
     "Checked in at",
     "Walk-in",
 )
-STATUS_LABELS = {
-    Rsvp.GOING: "going",
-    Rsvp.OFFERED: "offered a seat",
-    Rsvp.WAITLISTED: "waitlisted",
-    Rsvp.PENDING: "awaiting approval",
+CSV_STATUS_LABELS = {
+    RsvpStatus.GOING: "going",
+    RsvpStatus.OFFERED: "offered a seat",
+    RsvpStatus.WAITLISTED: "waitlisted",
+    RsvpStatus.PENDING: "awaiting approval",
     "walk-in": "walk-in",
 }
 # A spreadsheet runs a cell that starts with one of these as a formula: a name like "=HYPERLINK(...)"
@@ -515,7 +525,7 @@ def attendees_csv(event: Event, rows: list[AttendeeRow]) -> str:
         cells = (
             row.name,
             row.email,
-            STATUS_LABELS.get(row.status, row.status),
+            CSV_STATUS_LABELS.get(row.status, row.status),
             "" if row.waitlist_position is None else str(row.waitlist_position),
             row.responded_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if row.responded_at else "",
             row.checked_in_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if row.checked_in_at else "",

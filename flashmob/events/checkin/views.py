@@ -15,7 +15,7 @@ from flashmob.events.permissions import can_check_in, can_export_attendees, can_
 from flashmob.events.routes import bp
 from flashmob.events.rsvps.services import rsvp_for
 from flashmob.extensions import db
-from flashmob.web import actor, confirmed_post, show_rule_error
+from flashmob.web import actor, confirmed_post, on_refusal, show_rule_error
 
 
 def _back_to_check_in(event: Event):
@@ -25,7 +25,8 @@ def _back_to_check_in(event: Event):
 # The check-in page
 
 
-def _render_check_in(event: Event, walk_in_form: WalkInForm, status: int = 200, problem: str | None = None):
+def _render_check_in(event: Event, walk_in_form: WalkInForm, status: int = 200):
+    """The check-in page; a refusal (web.on_refusal) draws it again with the rule's status and message."""
     search = CheckInSearchForm(formdata=request.args)
     query = (search.q.data or "") if search.validate() else ""
     if search.errors:
@@ -38,7 +39,6 @@ def _render_check_in(event: Event, walk_in_form: WalkInForm, status: int = 200, 
         arrivals=checkins.arrivals(event, query),
         attendance=checkins.attendance(event),
         closed_reason=checkins.closed_reason(event),
-        problem=problem,
         walk_in_form=walk_in_form,
     ), status
 
@@ -52,18 +52,19 @@ def check_in(event_id):
     return _render_check_in(event, WalkInForm(formdata=None))
 
 
+def _on_refusal_check_in(event: Event) -> None:
+    on_refusal(lambda: _render_check_in(event, WalkInForm(formdata=None)))
+
+
 def _change_rsvp(event_id: int, rsvp_id: int, change, message: str):
     event = load_event(event_id)
     ensure(can_check_in(current_user, event))
     rsvp = checkins.rsvp_of(event, rsvp_id) or abort(404)
+    _on_refusal_check_in(event)
     confirmed_post()
-    try:
-        change(rsvp, actor=actor())
-    except CheckInError as exc:
-        db.session.rollback()
-        return _render_check_in(event, WalkInForm(formdata=None), 409, problem=str(exc))
+    outcome = change(rsvp, actor=actor())
     db.session.commit()
-    flash(message.format(name=rsvp.user.display_name), "success")
+    flash(message.format(name=outcome.rsvp.user.display_name), "success")
     return _back_to_check_in(event)
 
 
@@ -88,15 +89,16 @@ def add_walk_in(event_id):
     event = load_event(event_id)
     ensure(can_check_in(current_user, event))
     form = WalkInForm()
+    on_refusal(lambda: _render_check_in(event, form))
     if form.validate_on_submit():
         try:
             added = checkins.add_walk_in(event, form.name.data, form.email.data or "", actor=actor())
         except CheckInError as exc:
+            if not (exc.field and exc.field in form):
+                raise  # a rule about the evening, not the input: the page again with why (409)
             db.session.rollback()
-            if exc.field and exc.field in form:
-                show_rule_error(form, exc)
-                return _render_check_in(event, form, 422)
-            return _render_check_in(event, form, 409, problem=str(exc))
+            show_rule_error(form, exc)
+            return _render_check_in(event, form, 422)
         db.session.commit()
         # Worded from what the organiser typed (or typed before), never from an account it matched.
         if added.is_new:
@@ -116,13 +118,10 @@ def remove_walk_in(event_id, walk_in_id):
     event = load_event(event_id)
     ensure(can_check_in(current_user, event))
     walk_in = checkins.walk_in_of(event, walk_in_id) or abort(404)
+    _on_refusal_check_in(event)
     confirmed_post()
     name = walk_in.name
-    try:
-        checkins.remove_walk_in(walk_in, actor=actor())
-    except CheckInError as exc:
-        db.session.rollback()
-        return _render_check_in(event, WalkInForm(formdata=None), 409, problem=str(exc))
+    checkins.remove_walk_in(walk_in, actor=actor())
     db.session.commit()
     flash(f"{name} is no longer on the list as a walk-in.", "success")
     return _back_to_check_in(event)
@@ -139,25 +138,20 @@ def scan_ticket(event_id, ticket_code):
     # Checked before the code is looked up, so that nobody else can learn whether a code is real.
     ensure(can_check_in(current_user, event))
     rsvp = checkins.rsvp_by_ticket(event, ticket_code) or abort(404)
-    problem = None
+    on_refusal(lambda: _render_scan(event, rsvp))
     if request.method == "POST":
         confirmed_post()
-        try:
-            checkins.check_in(rsvp, actor=actor())
-        except CheckInError as exc:
-            db.session.rollback()
-            problem = str(exc)
-        else:
-            db.session.commit()
-            flash(f"{rsvp.user.display_name} is checked in.", "success")
-            return _back_to_check_in(event)
+        checkins.check_in(rsvp, actor=actor())
+        db.session.commit()
+        flash(f"{rsvp.user.display_name} is checked in.", "success")
+        return _back_to_check_in(event)
+    return _render_scan(event, rsvp)
+
+
+def _render_scan(event: Event, rsvp: Rsvp):
     return render_template(
-        "events/scan_ticket.html",
-        event=event,
-        rsvp=rsvp,
-        closed_reason=checkins.closed_reason(event),
-        problem=problem,
-    ), (409 if problem else 200)
+        "events/scan_ticket.html", event=event, rsvp=rsvp, closed_reason=checkins.closed_reason(event)
+    )
 
 
 def _render_ticket(event: Event, rsvp: Rsvp):

@@ -14,8 +14,8 @@ from flashmob.events.rsvps import queries as rsvp_queries
 from flashmob.forms import ConfirmForm
 
 
-def render_detail(event: Event, status: int = 200):
-    """The event's page, with the panels the viewer may see; `status` 409 when an action was refused."""
+def render_detail(event: Event):
+    """The event's page, with the panels the viewer may see; also the page a refused action shows again."""
     organisers = chapter_queries.organisers_by_chapter([event.chapter_id]).get(event.chapter_id, [])
     rsvp = rsvp_queries.rsvp_panel(event, current_user, show_people=can_see_attendees(current_user, event))
     interest = interests.interest_panel(event, current_user) if event.date_tbc else None
@@ -30,5 +30,6 @@ def render_detail(event: Event, status: int = 200):
         interest=interest,
         attendance=attendance,
         check_in=check_in,
-        form=ConfirmForm(),
-    ), status
+        # Only the buttons' CSRF token: a refused POST draws this page again, and must not parse its body.
+        form=ConfirmForm(formdata=None),
+    )

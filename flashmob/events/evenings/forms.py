@@ -26,7 +26,9 @@ from flashmob.events.evenings.services import (
     MAX_OFFER_WINDOW_HOURS,
     EventDetails,
 )
+from flashmob.events.models import Event
 from flashmob.forms import Form, TimeZoneField, strip_text
+from flashmob.types import column_length
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 DATETIME_MESSAGE = "Please give a date and time, for example 2026-05-07 18:30."
@@ -57,7 +59,7 @@ class EventForm(Form):
 
     title = StringField(
         "Title",
-        validators=[InputRequired("Please give the event a title."), Length(max=140)],
+        validators=[InputRequired("Please give the event a title."), Length(max=column_length(Event.title))],
         filters=[strip_text],
     )
     starts_at = DateTimeLocalField(
@@ -75,9 +77,15 @@ class EventForm(Form):
     timezone = TimeZoneField("Time zone")
     # A save-the-date: announced before the day is fixed; the service requires the hint then.
     date_tbc = BooleanField("Date not fixed yet (save the date)")
-    date_hint = StringField("When, roughly", validators=[Length(max=60)], filters=[strip_text])
-    venue_name = StringField("Venue", validators=[Length(max=140)], filters=[strip_text])
-    venue_address = StringField("Venue address", validators=[Length(max=255)], filters=[strip_text])
+    date_hint = StringField(
+        "When, roughly", validators=[Length(max=column_length(Event.date_hint))], filters=[strip_text]
+    )
+    venue_name = StringField(
+        "Venue", validators=[Length(max=column_length(Event.venue_name))], filters=[strip_text]
+    )
+    venue_address = StringField(
+        "Venue address", validators=[Length(max=column_length(Event.venue_address))], filters=[strip_text]
+    )
     description = TextAreaField("Description", validators=[Length(max=20_000)])
     capacity = IntegerField(
         "Capacity",

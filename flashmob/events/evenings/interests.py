@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from flashmob.errors import RuleError
 from flashmob.events.evenings.display import event_when
 from flashmob.events.models import Event, EventInterest
 from flashmob.extensions import db
@@ -31,7 +32,7 @@ EMAIL_KIND = "date_announced"
 CANCELLED_KIND = "date_cancelled"
 
 
-class InterestError(Exception):
+class InterestError(RuleError):
     """A rule stopped the change; the message says why, for the member."""
 
 

@@ -7,20 +7,18 @@ from datetime import datetime
 from sqlalchemy import Select, and_, not_, or_, select
 from sqlalchemy.orm import joinedload
 
-from flashmob.events.models import Chapter, Event
+from flashmob.events.models import PUBLIC_EVENT_STATUSES, Chapter, Event, EventStatus
 from flashmob.extensions import db
 
-# Events the public sees in lists: drafts never, cancelled ones marked as such.
-LISTED_STATUSES = (Event.STATUS_PUBLISHED, Event.STATUS_CANCELLED)
 # A save-the-date going ahead is still to come, whatever its placeholder time says (Event.is_past).
-AWAITING_DATE = and_(Event.date_tbc, Event.status == Event.STATUS_PUBLISHED)
+AWAITING_DATE = and_(Event.date_tbc, Event.status == EventStatus.PUBLISHED)
 
 
 def upcoming_events(now: datetime, chapter: Chapter | None = None) -> Select:
     """Published and cancelled events that have not ended, soonest first."""
     query = (
         select(Event)
-        .where(Event.status.in_(LISTED_STATUSES), or_(Event.ends_at > now, AWAITING_DATE))
+        .where(Event.status.in_(PUBLIC_EVENT_STATUSES), or_(Event.ends_at > now, AWAITING_DATE))
         .options(joinedload(Event.chapter))
         .order_by(Event.starts_at, Event.id)
     )
@@ -33,7 +31,7 @@ def past_events(now: datetime, chapter: Chapter | None = None) -> Select:
     """Published and cancelled events that have ended, most recent first."""
     query = (
         select(Event)
-        .where(Event.status.in_(LISTED_STATUSES), Event.ends_at <= now, not_(AWAITING_DATE))
+        .where(Event.status.in_(PUBLIC_EVENT_STATUSES), Event.ends_at <= now, not_(AWAITING_DATE))
         .options(joinedload(Event.chapter))
         .order_by(Event.starts_at.desc(), Event.id.desc())
     )
@@ -47,7 +45,7 @@ def next_published_events(now: datetime, limit: int) -> list[Event]:
     return list(
         db.session.scalars(
             select(Event)
-            .where(Event.status == Event.STATUS_PUBLISHED, or_(Event.ends_at > now, Event.date_tbc))
+            .where(Event.status == EventStatus.PUBLISHED, or_(Event.ends_at > now, Event.date_tbc))
             .options(joinedload(Event.chapter))
             .order_by(Event.starts_at, Event.id)
             .limit(limit)
@@ -60,7 +58,7 @@ def drafts(chapter: Chapter) -> list[Event]:
     return list(
         db.session.scalars(
             select(Event)
-            .where(Event.chapter_id == chapter.id, Event.status == Event.STATUS_DRAFT)
+            .where(Event.chapter_id == chapter.id, Event.status == EventStatus.DRAFT)
             .options(joinedload(Event.chapter))
             .order_by(Event.starts_at, Event.id)
         )

@@ -8,13 +8,21 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from flashmob.errors import RuleError
 from flashmob.events.evenings import interests
 from flashmob.events.messaging import emails
-from flashmob.events.models import Chapter, Event, new_ical_uid
+from flashmob.events.models import Chapter, Event, EventStatus, Rsvp, new_ical_uid
 from flashmob.events.rsvps import services as rsvps
-from flashmob.events.rules import RuleError, check_length, zone_or_error
+from flashmob.events.rules import (
+    cancellation_problem,
+    chapter_closed_problem,
+    check_length,
+    publish_problem,
+    zone_or_error,
+)
 from flashmob.extensions import db
 from flashmob.members.models import User
+from flashmob.results import Outcome
 from flashmob.types import utcnow
 
 MAX_CAPACITY = 100_000
@@ -79,11 +87,9 @@ def utc_to_local(moment: datetime, zone_name: str) -> datetime | None:
 
 
 def _check_chapter_open(chapter: Chapter) -> None:
-    """An archived chapter announces nothing new."""
-    if chapter.is_archived:
-        raise EventError(
-            f"{chapter.name} is archived: a site admin must restore it before it has new events."
-        )
+    problem = chapter_closed_problem(chapter)
+    if problem:
+        raise EventError(problem)
 
 
 @dataclass
@@ -111,7 +117,6 @@ class EventDetails:
 PROVISIONAL_AHEAD = timedelta(weeks=8)
 PROVISIONAL_START = time(18, 0)
 PROVISIONAL_LENGTH = timedelta(hours=3)
-DATE_HINT_MAX_LENGTH = 60
 
 
 def _provisional_details(details: EventDetails, now: datetime) -> EventDetails:
@@ -213,15 +218,15 @@ def _checked_details(details: EventDetails) -> EventDetails:
         raise EventError("Capacity must be at least 1, or left empty for no limit.", field="capacity")
     if details.capacity is not None and details.capacity > MAX_CAPACITY:
         raise EventError(f"Capacity can be at most {MAX_CAPACITY:,}.", field="capacity")
-    check_length(title, 140, "title", EventError)
-    check_length(details.venue_name.strip(), 140, "venue_name", EventError)
-    check_length(details.venue_address.strip(), 255, "venue_address", EventError)
+    check_length(title, Event.title, EventError)
+    check_length(details.venue_name.strip(), Event.venue_name, EventError)
+    check_length(details.venue_address.strip(), Event.venue_address, EventError)
     date_hint = " ".join(details.date_hint.split()) if details.date_tbc else ""
     if details.date_tbc and not date_hint:
         raise EventError(
             'Please say roughly when, for example "July 2026" or "Summer 2026".', field="date_hint"
         )
-    check_length(date_hint, DATE_HINT_MAX_LENGTH, "date_hint", EventError)
+    check_length(date_hint, Event.date_hint, EventError)
     if not 0 <= details.offer_window_hours <= MAX_OFFER_WINDOW_HOURS:
         raise EventError(
             f"Please give a whole number of hours from 0 to {MAX_OFFER_WINDOW_HOURS}.",
@@ -276,7 +281,7 @@ def create_event(
         offer_hold_hours=details.offer_hold_hours,
         date_tbc=details.date_tbc,
         date_hint=details.date_hint,
-        status=Event.STATUS_PUBLISHED if publish else Event.STATUS_DRAFT,
+        status=EventStatus.PUBLISHED if publish else EventStatus.DRAFT,
         published_at=now if publish else None,
         created_by=actor,
         ical_uid=new_ical_uid(current_app.config["ICAL_DOMAIN"]),
@@ -286,7 +291,24 @@ def create_event(
     return event
 
 
-def update_event(event: Event, details: EventDetails, *, actor: User, now: datetime | None = None) -> Event:
+@dataclass(frozen=True)
+class EventUpdate(Outcome):
+    """What changing an event did."""
+
+    event: Event
+    # Its time or place changed (calendars update), and how many emails told the people concerned.
+    moved: bool
+    told: int
+    # A save-the-date got its date, and how many of the members waiting to hear were emailed.
+    date_set: bool
+    announced: int
+    # Who got a seat or an offer from a larger capacity.
+    seated: tuple[Rsvp, ...] = ()
+
+
+def update_event(
+    event: Event, details: EventDetails, *, actor: User, now: datetime | None = None
+) -> EventUpdate:
     """Change an event's details; a new time or place raises its sequence so calendars update."""
     now = now or utcnow()
     details = _checked_details(details)
@@ -323,59 +345,64 @@ def update_event(event: Event, details: EventDetails, *, actor: User, now: datet
     if moved:
         event.sequence += 1
     db.session.flush()
+    told = announced = 0
+    seated: tuple[Rsvp, ...] = ()
     if moved and event.is_published:
         # Everyone with a seat, an offer, a place in line or a request hears, with the new invitation.
-        emails.tell_event_changed(event)
+        told = emails.tell_event_changed(event)
     if details.capacity != event.capacity:
         # Through the RSVP rules: never below the seats held, and new seats go to the waitlist at once.
         try:
-            rsvps.set_capacity(event, details.capacity, actor=actor, now=now)
+            seated = rsvps.set_capacity(event, details.capacity, actor=actor, now=now).seated
         except rsvps.RsvpError as exc:
             raise EventError(str(exc), field="capacity") from None
     if date_set:
         # The members who asked to be told hear now, in this same transaction.
-        interests.announce_date(event, now=now)
-    return event
+        announced = interests.announce_date(event, now=now)
+    return EventUpdate(
+        event=event, moved=moved, told=told, date_set=date_set, announced=announced, seated=seated
+    )
 
 
 def publish_event(event: Event, *, actor: User, now: datetime | None = None) -> Event:
     """Show a draft to everyone."""
     now = now or utcnow()
-    if event.is_published:
-        raise EventError("This event is already published.")
-    if event.is_cancelled:
-        raise EventError("This event was cancelled and cannot be published again.")
-    _check_chapter_open(event.chapter)
+    problem = publish_problem(event)
+    if problem:
+        raise EventError(problem)
     if not event.date_tbc and event.starts_at <= now:
         raise EventError("This event's start time has passed. Change its date before publishing it.")
-    event.status = Event.STATUS_PUBLISHED
+    event.status = EventStatus.PUBLISHED
     event.published_at = now
     db.session.flush()
     return event
 
 
-def check_cancellable(event: Event, *, now: datetime | None = None) -> None:
-    """Raise EventError unless the event is published and has not ended."""
-    now = now or utcnow()
-    if event.is_cancelled:
-        raise EventError("This event is already cancelled.")
-    if event.is_draft:
-        raise EventError("A draft has not been announced, so there is nothing to cancel.")
-    if not event.date_tbc and event.ends_at <= now:
-        raise EventError("This event has already taken place, so it cannot be cancelled.")
+@dataclass(frozen=True)
+class EventCancellation(Outcome):
+    """What calling an event off did: how many people concerned were emailed, and how many members
+    waiting for a save-the-date's date were told there will be none."""
+
+    event: Event
+    told: int
+    told_no_date: int
 
 
-def cancel_event(event: Event, *, actor: User, reason: str = "", now: datetime | None = None) -> Event:
+def cancel_event(
+    event: Event, *, actor: User, reason: str = "", now: datetime | None = None
+) -> EventCancellation:
     """Call an event off; it stays visible, marked cancelled, and calendars are told."""
     now = now or utcnow()
-    check_cancellable(event, now=now)
-    event.status = Event.STATUS_CANCELLED
+    problem = cancellation_problem(event, now)
+    if problem:
+        raise EventError(problem)
+    event.status = EventStatus.CANCELLED
     event.cancelled_at = now
     event.cancellation_reason = reason.strip()
     event.sequence += 1
     db.session.flush()
     # METHOD:CANCEL at the raised sequence, so the event leaves people's calendars.
-    emails.tell_event_cancelled(event)
+    told = emails.tell_event_cancelled(event)
     # A save-the-date: the members waiting to hear its date hear that there will be none.
-    interests.tell_date_cancelled(event, now=now)
-    return event
+    told_no_date = interests.tell_date_cancelled(event, now=now)
+    return EventCancellation(event=event, told=told, told_no_date=told_no_date)

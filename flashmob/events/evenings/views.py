@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from flashmob.auth import ensure
@@ -13,15 +13,17 @@ from flashmob.events.evenings.forms import CancelEventForm, EventForm
 from flashmob.events.loading import load_chapter, load_event
 from flashmob.events.permissions import (
     can_ask_to_be_told,
+    can_cancel_event,
     can_create_event,
     can_edit_event,
+    can_publish_event,
     can_stop_being_told,
 )
 from flashmob.events.routes import bp
 from flashmob.extensions import db
 from flashmob.routing import requested_page
 from flashmob.types import utcnow
-from flashmob.web import actor, confirmed_post, form_status, per_page, show_rule_error
+from flashmob.web import actor, confirmed_post, form_status, on_refusal, per_page, show_rule_error
 
 HOME_EVENT_COUNT = 5
 
@@ -114,10 +116,10 @@ def edit_event(event_id):
         }
     )
     if form.validate_on_submit():
-        publish = bool(form.publish.data) and event.is_draft
-        date_set = event.date_tbc and not form.date_tbc.data
+        # "Save and publish" is offered, and done, only where the publish button may be.
+        publish = bool(form.publish.data) and bool(can_publish_event(current_user, event))
         try:
-            services.update_event(event, form.details(), actor=actor())
+            update = services.update_event(event, form.details(), actor=actor())
             if publish:
                 services.publish_event(event, actor=actor())
         except services.EventError as exc:
@@ -127,7 +129,7 @@ def edit_event(event_id):
             db.session.commit()
             if publish:
                 flash(f"{event.title} is published: everyone can see it now.", "success")
-            elif date_set:
+            elif update.date_set:
                 flash("The date is set and RSVPs are open. Everyone who asked to be told is being emailed.",
                       "success")
             else:
@@ -143,13 +145,10 @@ def edit_event(event_id):
 def publish(event_id):
     """Show a draft to everyone."""
     event = load_event(event_id)
-    ensure(can_edit_event(current_user, event))
+    on_refusal(lambda: render_detail(event))
+    ensure(can_publish_event(current_user, event))
     confirmed_post()
-    try:
-        services.publish_event(event, actor=actor())
-    except services.EventError as exc:
-        flash(str(exc), "error")
-        return render_detail(event, 409)
+    services.publish_event(event, actor=actor())
     db.session.commit()
     flash(f"{event.title} is published: everyone can see it now.", "success")
     return redirect(url_for("events.detail", event_id=event.id))
@@ -160,20 +159,12 @@ def publish(event_id):
 def cancel(event_id):
     """Call an event off, after a confirmation step and with an optional reason."""
     event = load_event(event_id)
-    ensure(can_edit_event(current_user, event))
+    on_refusal(lambda: render_detail(event))
+    # A cancelled or past event is refused with why (409), on the confirmation page and its POST alike.
+    ensure(can_cancel_event(current_user, event))
     form = CancelEventForm()
-    if request.method == "GET":
-        try:
-            services.check_cancellable(event)
-        except services.EventError as exc:
-            flash(str(exc), "error")
-            return render_detail(event, 409)
     if form.validate_on_submit():
-        try:
-            services.cancel_event(event, actor=actor(), reason=form.reason.data or "")
-        except services.EventError as exc:
-            flash(str(exc), "error")
-            return render_detail(event, 409)
+        services.cancel_event(event, actor=actor(), reason=form.reason.data or "")
         db.session.commit()
         flash(f"{event.title} is cancelled. The event page now says so.", "success")
         return redirect(url_for("events.detail", event_id=event.id))
@@ -200,12 +191,9 @@ def ask_to_be_told(event_id):
     if not current_user.is_authenticated:
         return _sign_in_first(event.id)
     ensure(can_ask_to_be_told(current_user, event))
+    on_refusal(lambda: render_detail(event))
     confirmed_post()
-    try:
-        interests.ask_to_be_told(event, actor())
-    except interests.InterestError as exc:
-        flash(str(exc), "error")
-        return render_detail(event, 409)
+    interests.ask_to_be_told(event, actor())
     db.session.commit()
     flash("We'll email you when the date is set.", "success")
     return _back(event.id)

@@ -17,9 +17,10 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager
 
+from flashmob.errors import RuleError
 from flashmob.events.calendars.ical import METHOD_CANCEL, METHOD_REQUEST
 from flashmob.events.calendars.invitations import event_url, invitation
-from flashmob.events.models import Event, Rsvp
+from flashmob.events.models import ASKED_TO_COME, Event, EventStatus, Rsvp, RsvpStatus
 from flashmob.extensions import db
 from flashmob.markdown import markdown_to_text, render_markdown
 from flashmob.members.models import User
@@ -29,7 +30,7 @@ from flashmob.types import utcnow
 
 # Who hears that an event moved or was called off: everyone with a seat, an offer, a place in line
 # or a request waiting.
-TOLD_OF_CHANGES = (Rsvp.GOING, Rsvp.OFFERED, Rsvp.WAITLISTED, Rsvp.PENDING)
+TOLD_OF_CHANGES = ASKED_TO_COME
 # The reminder goes once an event is this close: "the day before", and a tick every few minutes or
 # hours finds each event in the window at least once.
 REMINDER_FROM = timedelta(hours=24)
@@ -39,12 +40,8 @@ SUBJECT_MAX = 150
 BODY_MAX = 10_000
 
 
-class MessageError(Exception):
+class MessageError(RuleError):
     """An organiser message cannot be sent that way; `field` names the form field it is about."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _one_line(text: str) -> str:
@@ -116,7 +113,7 @@ def tell_event_changed(event: Event) -> int:
         _rsvps(event, TOLD_OF_CHANGES),
         kind="event_changed",
         subject="Changed",
-        calendar_method=lambda rsvp: METHOD_REQUEST if rsvp.status == Rsvp.GOING else None,
+        calendar_method=lambda rsvp: METHOD_REQUEST if rsvp.status == RsvpStatus.GOING else None,
     )
 
 
@@ -147,7 +144,7 @@ def send_reminders(now: datetime | None = None) -> int:
     """
     now = now or utcnow()
     due = select(Event.id).where(
-        Event.status == Event.STATUS_PUBLISHED,
+        Event.status == EventStatus.PUBLISHED,
         Event.starts_at > now + REMINDER_FROM,
         Event.starts_at <= now + REMINDER_UNTIL,
         Event.reminder_sent_at.is_(None),
@@ -164,7 +161,7 @@ def send_reminders(now: datetime | None = None) -> int:
         if claimed is None:  # another tick got there first
             continue
         event = db.session.get(Event, event_id, populate_existing=True)
-        queued += _email_each(event, _rsvps(event, (Rsvp.GOING,)), kind="reminder", subject="Tomorrow")
+        queued += _email_each(event, _rsvps(event, (RsvpStatus.GOING,)), kind="reminder", subject="Tomorrow")
     return queued
 
 
@@ -180,7 +177,8 @@ class Audience:
 
 
 def _audience_statuses(include_waitlisted: bool) -> tuple[str, ...]:
-    return (Rsvp.GOING, Rsvp.WAITLISTED, Rsvp.OFFERED) if include_waitlisted else (Rsvp.GOING,)
+    going, waiting = RsvpStatus.GOING, (RsvpStatus.WAITLISTED, RsvpStatus.OFFERED)
+    return (going, *waiting) if include_waitlisted else (going,)
 
 
 def message_audience(event: Event) -> Audience:
@@ -198,8 +196,8 @@ def message_audience(event: Event) -> Audience:
     )
     counts = dict(rows.all())
     return Audience(
-        going=counts.get(Rsvp.GOING, 0),
-        waiting=counts.get(Rsvp.WAITLISTED, 0) + counts.get(Rsvp.OFFERED, 0),
+        going=counts.get(RsvpStatus.GOING, 0),
+        waiting=counts.get(RsvpStatus.WAITLISTED, 0) + counts.get(RsvpStatus.OFFERED, 0),
     )
 
 

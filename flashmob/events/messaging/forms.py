@@ -5,6 +5,7 @@ from __future__ import annotations
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from flashmob.events.messaging.emails import BODY_MAX, SUBJECT_MAX
 from flashmob.forms import Form, strip_text
 
 
@@ -13,12 +14,12 @@ class MessageForm(Form):
 
     subject = StringField(
         "Subject",
-        validators=[InputRequired("Please write a subject."), Length(max=150)],
+        validators=[InputRequired("Please write a subject."), Length(max=SUBJECT_MAX)],
         filters=[strip_text],
     )
     body = TextAreaField(
         "Message",
-        validators=[InputRequired("Please write a message."), Length(max=10_000)],
+        validators=[InputRequired("Please write a message."), Length(max=BODY_MAX)],
         filters=[strip_text],
     )
     include_waitlisted = BooleanField("Also send it to the people on the waitlist")

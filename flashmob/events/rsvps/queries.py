@@ -10,8 +10,17 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
-from flashmob.events.models import Event, Rsvp
-from flashmob.events.rsvps.services import waitlist_position
+from flashmob.events.models import (
+    ASKED_TO_COME,
+    PUBLIC_EVENT_STATUSES,
+    SEAT_HOLDING_STATUSES,
+    WAITING_STATUSES,
+    Event,
+    EventStatus,
+    Rsvp,
+    RsvpStatus,
+)
+from flashmob.events.rsvps.services import rsvps_closed_reason, waitlist_position
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.notifications import has_opted_out
@@ -23,7 +32,9 @@ class RsvpPanel:
     """What the event page's "Are you going?" panel shows: seats, the viewer's answer, who is coming."""
 
     event: Event
-    counts: dict[str, int]
+    counts: dict[RsvpStatus, int]
+    # Why the event takes no answers now (rsvps_closed_reason), shown instead of the buttons; None if open.
+    closed_reason: str | None = None
     mine: Rsvp | None = None
     # The viewer's place in line (1 is next), when they are on the waitlist.
     position: int | None = None
@@ -35,19 +46,16 @@ class RsvpPanel:
 
     @property
     def going_count(self) -> int:
-        return self.counts.get(Rsvp.GOING, 0)
+        return self.counts.get(RsvpStatus.GOING, 0)
 
     @property
     def waitlist_count(self) -> int:
-        return self.counts.get(Rsvp.WAITLISTED, 0)
+        return self.counts.get(RsvpStatus.WAITLISTED, 0)
 
     @property
     def seats_left(self) -> int | None:
         """Seats nobody holds; None when there is no limit."""
-        if self.event.capacity is None:
-            return None
-        held = sum(self.counts.get(status, 0) for status in Rsvp.SEAT_HOLDING)
-        return max(self.event.capacity - held, 0)
+        return self.event.seats_left(sum(self.counts.get(status, 0) for status in SEAT_HOLDING_STATUSES))
 
     @property
     def is_full(self) -> bool:
@@ -55,26 +63,28 @@ class RsvpPanel:
 
     @property
     def is_open(self) -> bool:
-        """Whether people can still answer: published, and not started."""
-        return self.event.is_published and not self.event.has_started
+        """Whether people can still answer."""
+        return self.closed_reason is None
 
     @property
     def offers_going(self) -> bool:
         """Whether to offer the viewer "Going": they have not answered, or said no, or let an offer lapse."""
-        return self.mine is None or self.mine.status in (Rsvp.NOT_GOING, Rsvp.EXPIRED)
+        return self.mine is None or self.mine.status in (RsvpStatus.NOT_GOING, RsvpStatus.EXPIRED)
 
     @property
     def offers_not_going(self) -> bool:
         """Whether to offer "Not going": no answer yet, or they hold a seat, a place in line or a request."""
-        return self.mine is None or self.mine.status in (Rsvp.GOING, Rsvp.WAITLISTED, Rsvp.PENDING)
+        return self.mine is None or self.mine.status in (
+            RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.PENDING
+        )
 
     @property
     def has_offer(self) -> bool:
         return self.mine is not None and self.mine.is_offered
 
 
-def rsvp_counts(event_ids: Iterable[int]) -> dict[int, dict[str, int]]:
-    """How many RSVPs each event has in each status, in one query."""
+def counts_by_event(event_ids: Iterable[int]) -> dict[int, dict[RsvpStatus, int]]:
+    """How many RSVPs each event has in each status, in one query: {event id: {status: count}}."""
     ids = list(event_ids)
     if not ids:
         return {}
@@ -83,7 +93,7 @@ def rsvp_counts(event_ids: Iterable[int]) -> dict[int, dict[str, int]]:
         .where(Rsvp.event_id.in_(ids))
         .group_by(Rsvp.event_id, Rsvp.status)
     )
-    found: dict[int, dict[str, int]] = defaultdict(dict)
+    found: dict[int, dict[RsvpStatus, int]] = defaultdict(dict)
     for event_id, status, count in rows:
         found[event_id][status] = count
     return dict(found)
@@ -94,13 +104,17 @@ def rsvp_panel(event: Event, viewer: User | None, *, show_people: bool) -> RsvpP
 
     Three queries at most (a fourth for someone on the waitlist: their place), however many answered.
     """
-    panel = RsvpPanel(event=event, counts=rsvp_counts([event.id]).get(event.id, {}))
+    panel = RsvpPanel(
+        event=event,
+        counts=counts_by_event([event.id]).get(event.id, {}),
+        closed_reason=rsvps_closed_reason(event, utcnow()),
+    )
     signed_in = viewer is not None and viewer.is_authenticated
     wanted = []
     if signed_in:
         wanted.append(Rsvp.user_id == viewer.id)
     if show_people:
-        wanted.append(Rsvp.status == Rsvp.GOING)
+        wanted.append(Rsvp.status == RsvpStatus.GOING)
     if not wanted:
         return panel
     rows = db.session.scalars(
@@ -122,7 +136,7 @@ def rsvp_panel(event: Event, viewer: User | None, *, show_people: bool) -> RsvpP
         panel.going = came or going
     if panel.mine is not None and panel.mine.is_waitlisted:
         panel.position = waitlist_position(panel.mine)
-    if panel.mine is not None and panel.mine.status in (Rsvp.WAITLISTED, Rsvp.OFFERED, Rsvp.PENDING):
+    if panel.mine is not None and panel.mine.status in WAITING_STATUSES:
         panel.emails_stopped = has_opted_out(viewer.id, "rsvp")
     return panel
 
@@ -142,9 +156,7 @@ class AttendeeSheet:
 
     @property
     def seats_left(self) -> int | None:
-        if self.event.capacity is None:
-            return None
-        return max(self.event.capacity - len(self.going) - len(self.offered), 0)
+        return self.event.seats_left(len(self.going) + len(self.offered))
 
     @property
     def is_full(self) -> bool:
@@ -161,10 +173,10 @@ def attendee_sheet(event: Event) -> AttendeeSheet:
     )
     sheet = AttendeeSheet(event=event)
     sections = {
-        Rsvp.GOING: sheet.going,
-        Rsvp.OFFERED: sheet.offered,
-        Rsvp.WAITLISTED: sheet.waitlist,
-        Rsvp.PENDING: sheet.pending,
+        RsvpStatus.GOING: sheet.going,
+        RsvpStatus.OFFERED: sheet.offered,
+        RsvpStatus.WAITLISTED: sheet.waitlist,
+        RsvpStatus.PENDING: sheet.pending,
     }
     for rsvp in rows:
         sections.get(rsvp.status, sheet.not_going).append(rsvp)
@@ -192,8 +204,8 @@ def member_events(member: User, *, for_owner: bool, now: datetime | None = None)
     cancelled evenings. Drafts never show.
     """
     now = now or utcnow()
-    statuses = (Rsvp.GOING, Rsvp.OFFERED, Rsvp.WAITLISTED, Rsvp.PENDING) if for_owner else (Rsvp.GOING,)
-    shown = (Event.STATUS_PUBLISHED, Event.STATUS_CANCELLED) if for_owner else (Event.STATUS_PUBLISHED,)
+    statuses = ASKED_TO_COME if for_owner else (RsvpStatus.GOING,)
+    shown = PUBLIC_EVENT_STATUSES if for_owner else (EventStatus.PUBLISHED,)
     mine = (
         select(Rsvp)
         .join(Rsvp.event)
@@ -212,8 +224,8 @@ def member_events(member: User, *, for_owner: bool, now: datetime | None = None)
     )
     past = db.session.scalars(
         mine.where(
-            Rsvp.status == Rsvp.GOING,
-            Event.status == Event.STATUS_PUBLISHED,
+            Rsvp.status == RsvpStatus.GOING,
+            Event.status == EventStatus.PUBLISHED,
             Event.ends_at <= now,
             or_(Rsvp.checked_in_at.is_not(None), ~attendance_taken),
         )

@@ -2,12 +2,14 @@
 
 Every function that changes seats first locks the event (lock_event) and only then reads counts, so that
 two requests at the same moment are served one after the other: capacity is never exceeded and nobody is
-promoted twice. Functions change objects and flush; the caller commits once. A rule that says no raises
-RsvpError with a message written for the person to read. Permissions are checked by the caller.
+promoted twice. Functions change objects and flush; the caller commits once, and they return what happened
+(RsvpOutcome). A rule that says no raises RsvpError with a message written for the person to read.
+Permissions are checked by the caller.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -15,17 +17,86 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from flashmob.errors import RuleError
 from flashmob.events.calendars.invitations import rsvp_invitation
-from flashmob.events.models import Event, Rsvp
+from flashmob.events.models import (
+    ASKED_TO_COME,
+    SEAT_HOLDING_STATUSES,
+    WAITING_STATUSES,
+    Event,
+    Rsvp,
+    RsvpStatus,
+)
 from flashmob.extensions import db
 from flashmob.members.models import User
 from flashmob.outbox import OutboxMessage, queue_email
+from flashmob.results import Outcome
 from flashmob.types import utcnow
 from flashmob.urls import public_url
 
 
-class RsvpError(Exception):
+class RsvpError(RuleError):
     """A rule stopped the change; the message says why, for the member or organiser."""
+
+
+@dataclass(frozen=True)
+class RsvpOutcome(Outcome):
+    """What an RSVP change did, for the view to word and an API to return.
+
+    `previous` is the person's status before (None: they had not answered), `status` the one now, and
+    `changed` whether this call changed anything (saying going twice does not). `position` is their place
+    in line when waitlisted; `emailed` whether an email to them was queued (not when they stopped RSVP
+    email). `capacity` is the event's after the change, `seat_added` whether an organiser added a seat for
+    them, and `seated` whoever else got a seat or an offer because of it.
+    """
+
+    rsvp: Rsvp
+    previous: RsvpStatus | None
+    status: RsvpStatus
+    changed: bool
+    emailed: bool = False
+    position: int | None = None
+    capacity: int | None = None
+    seat_added: bool = False
+    seated: tuple[Rsvp, ...] = ()
+
+
+@dataclass(frozen=True)
+class CapacityChange(Outcome):
+    """What changing an event's number of seats did: the capacity before and after (None: no limit), and
+    who got a seat or an offer from the new seats."""
+
+    event: Event
+    previous: int | None
+    capacity: int | None
+    seated: tuple[Rsvp, ...] = ()
+
+
+def _outcome(
+    event: Event,
+    rsvp: Rsvp,
+    previous: RsvpStatus | None,
+    *,
+    emailed: bool = False,
+    seated: list[Rsvp] | tuple[Rsvp, ...] = (),
+    seat_added: bool = False,
+) -> RsvpOutcome:
+    return RsvpOutcome(
+        rsvp=rsvp,
+        previous=previous,
+        status=rsvp.status,
+        changed=previous != rsvp.status or seat_added,
+        emailed=emailed,
+        position=waitlist_position(rsvp),
+        capacity=event.capacity,
+        seat_added=seat_added,
+        seated=tuple(seated),
+    )
+
+
+def _told(message: OutboxMessage | None) -> bool:
+    """Whether notify() queued the email (it does not for someone who stopped RSVP email)."""
+    return message is not None
 
 
 # Locking and reading
@@ -81,24 +152,14 @@ def rsvp_for(event: Event, user: User) -> Rsvp | None:
 def seats_taken(event: Event) -> int:
     """Seats held: people going, and seats offered and not yet claimed."""
     statement = select(func.count(Rsvp.id)).where(
-        Rsvp.event_id == event.id, Rsvp.status.in_(Rsvp.SEAT_HOLDING)
+        Rsvp.event_id == event.id, Rsvp.status.in_(SEAT_HOLDING_STATUSES)
     )
     return db.session.scalar(statement) or 0
 
 
 def free_seats(event: Event) -> int | None:
     """How many seats nobody holds; None when the event has no limit."""
-    if event.capacity is None:
-        return None
-    return max(event.capacity - seats_taken(event), 0)
-
-
-def rsvp_counts(event: Event) -> dict[str, int]:
-    """How many RSVPs are in each status, in one query."""
-    statement = (
-        select(Rsvp.status, func.count(Rsvp.id)).where(Rsvp.event_id == event.id).group_by(Rsvp.status)
-    )
-    return {status: count for status, count in db.session.execute(statement)}
+    return event.seats_left(seats_taken(event))
 
 
 def _line_order():
@@ -109,7 +170,7 @@ def waitlist(event: Event) -> list[Rsvp]:
     """The people in line, first first, with their accounts loaded; a person's position is index + 1."""
     statement = (
         select(Rsvp)
-        .where(Rsvp.event_id == event.id, Rsvp.status == Rsvp.WAITLISTED)
+        .where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.WAITLISTED)
         .order_by(*_line_order())
         .options(selectinload(Rsvp.user))
     )
@@ -121,11 +182,11 @@ def waitlist_position(rsvp: Rsvp) -> int | None:
 
     People holding an offer are not counted: they hold a seat, and the next seat freed goes to position 1.
     """
-    if rsvp.status != Rsvp.WAITLISTED:
+    if rsvp.status != RsvpStatus.WAITLISTED:
         return None
     ahead = select(func.count(Rsvp.id)).where(
         Rsvp.event_id == rsvp.event_id,
-        Rsvp.status == Rsvp.WAITLISTED,
+        Rsvp.status == RsvpStatus.WAITLISTED,
         or_(
             Rsvp.waitlisted_at < rsvp.waitlisted_at,
             (Rsvp.waitlisted_at == rsvp.waitlisted_at) & (Rsvp.id < rsvp.id),
@@ -135,7 +196,9 @@ def waitlist_position(rsvp: Rsvp) -> int | None:
 
 
 def _anyone_waiting(event: Event) -> bool:
-    statement = select(Rsvp.id).where(Rsvp.event_id == event.id, Rsvp.status == Rsvp.WAITLISTED).limit(1)
+    statement = (
+        select(Rsvp.id).where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.WAITLISTED).limit(1)
+    )
     return db.session.scalar(statement) is not None
 
 
@@ -145,21 +208,32 @@ def _seat_for_newcomer(event: Event) -> bool:
     return (free is None or free > 0) and not _anyone_waiting(event)
 
 
-def _check_open(event: Event, now: datetime) -> None:
+def rsvps_closed_reason(event: Event, now: datetime) -> str | None:
+    """Why the event takes no answers at `now`, or None while it does: the one rule the RSVP actions
+    follow and the event page's "Are you going?" panel shows (queries.RsvpPanel.closed_reason)."""
     if event.is_draft:
-        raise RsvpError("This event is not open for RSVPs yet.")
+        return "This event is not open for RSVPs yet: they open when it is published."
     if event.is_cancelled:
-        raise RsvpError("This event has been cancelled.")
+        return "This event has been cancelled. RSVPs are closed."
     if event.date_tbc:
-        raise RsvpError("RSVPs open once the date is set.")
-    if now >= event.starts_at:
-        raise RsvpError("RSVPs closed when the event started.")
+        return "RSVPs open once the date is set."
+    if event.has_ended_by(now):
+        return "This event has taken place."
+    if event.has_started_by(now):
+        return "RSVPs closed when the event started."
+    return None
+
+
+def _check_open(event: Event, now: datetime) -> None:
+    reason = rsvps_closed_reason(event, now)
+    if reason:
+        raise RsvpError(reason)
 
 
 # What members do
 
 
-def rsvp_going(event: Event, user: User, *, now: datetime | None = None) -> Rsvp:
+def rsvp_going(event: Event, user: User, *, now: datetime | None = None) -> RsvpOutcome:
     """Say going: a seat if one is free, else a place in line, or a request where organisers approve.
 
     Saying it again changes nothing and returns the RSVP as it is; someone holding an offer claims it.
@@ -168,180 +242,193 @@ def rsvp_going(event: Event, user: User, *, now: datetime | None = None) -> Rsvp
     now = now or utcnow()
     _check_open(event, now)
     rsvp = rsvp_for(event, user)
+    previous = rsvp.status if rsvp is not None else None
     if rsvp is not None:
-        if rsvp.status in (Rsvp.GOING, Rsvp.WAITLISTED, Rsvp.PENDING):
-            return rsvp
-        if rsvp.status == Rsvp.OFFERED:
+        if rsvp.status in (RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.PENDING):
+            return _outcome(event, rsvp, previous)
+        if rsvp.status == RsvpStatus.OFFERED:
             return _claim(event, rsvp, now)
-        if rsvp.status == Rsvp.REMOVED:
+        if rsvp.status == RsvpStatus.REMOVED:
             raise RsvpError(
                 "An organiser has taken you off this event. Please talk to them if you think it is a mistake."
             )
-        if rsvp.status == Rsvp.DECLINED:
+        if rsvp.status == RsvpStatus.DECLINED:
             raise RsvpError("The organisers could not accept your request for this event.")
 
     if event.requires_approval:
-        status = Rsvp.PENDING
+        status = RsvpStatus.PENDING
     elif _seat_for_newcomer(event):
-        status = Rsvp.GOING
+        status = RsvpStatus.GOING
     else:
-        status = Rsvp.WAITLISTED
+        status = RsvpStatus.WAITLISTED
 
     if rsvp is None:
         rsvp, created = _insert(event, user, status, now)
         if not created:
-            return rsvp
+            # A double submit that got past the lock: the first one did it, this one changes nothing.
+            return _outcome(event, rsvp, rsvp.status)
     rsvp.status = status
     rsvp.responded_at = now
-    rsvp.waitlisted_at = now if status == Rsvp.WAITLISTED else None
+    rsvp.waitlisted_at = now if status == RsvpStatus.WAITLISTED else None
     rsvp.offered_at = rsvp.offer_expires_at = None
     db.session.flush()
 
-    if status == Rsvp.GOING:
-        notify(rsvp, "rsvp_confirmed", "You have a seat")
-    elif status == Rsvp.PENDING:
-        notify(rsvp, "rsvp_pending", "Your request is with the organisers")
+    seated: list[Rsvp] = []
+    if status == RsvpStatus.GOING:
+        emailed = _told(notify(rsvp, "rsvp_confirmed", "You have a seat"))
+    elif status == RsvpStatus.PENDING:
+        emailed = _told(notify(rsvp, "rsvp_pending", "Your request is with the organisers"))
     else:
-        notify(rsvp, "rsvp_waitlisted", "You are on the waitlist", position=waitlist_position(rsvp))
+        position = waitlist_position(rsvp)
+        emailed = _told(notify(rsvp, "rsvp_waitlisted", "You are on the waitlist", position=position))
         # Only matters if seats were freed without being passed on (say, capacity changed elsewhere).
-        _fill_free_seats(event, now)
-    return rsvp
+        seated = _fill_free_seats(event, now)
+    return _outcome(event, rsvp, previous, emailed=emailed, seated=seated)
 
 
-def rsvp_not_going(event: Event, user: User, *, now: datetime | None = None) -> Rsvp:
+def rsvp_not_going(event: Event, user: User, *, now: datetime | None = None) -> RsvpOutcome:
     """Say not going: give up a seat, an offer, a place in line or a request; a freed seat moves on."""
     event = lock_event(event.id)
     now = now or utcnow()
     _check_open(event, now)
     rsvp = rsvp_for(event, user)
     if rsvp is None:
-        rsvp, _ = _insert(event, user, Rsvp.NOT_GOING, now)
-        return rsvp
-    if rsvp.status in (Rsvp.NOT_GOING, Rsvp.REMOVED, Rsvp.DECLINED):
-        return rsvp
-    had_seat = rsvp.status == Rsvp.GOING
-    _leave(event, rsvp, Rsvp.NOT_GOING, now)
+        rsvp, created = _insert(event, user, RsvpStatus.NOT_GOING, now)
+        return _outcome(event, rsvp, None if created else rsvp.status)
+    previous = rsvp.status
+    if previous in (RsvpStatus.NOT_GOING, RsvpStatus.REMOVED, RsvpStatus.DECLINED):
+        return _outcome(event, rsvp, previous)
+    seated = _leave(event, rsvp, RsvpStatus.NOT_GOING, now)
     rsvp.responded_at = now
-    if had_seat:
+    emailed = False
+    if previous == RsvpStatus.GOING:
         # Their seat brought an invitation into their calendar: this email's METHOD:CANCEL takes it out.
-        notify(rsvp, "rsvp_not_going", "You're no longer going")
-    return rsvp
+        emailed = _told(notify(rsvp, "rsvp_not_going", "You're no longer going"))
+    return _outcome(event, rsvp, previous, emailed=emailed, seated=seated)
 
 
-def claim_offer(rsvp: Rsvp, *, now: datetime | None = None) -> Rsvp:
+def claim_offer(rsvp: Rsvp, *, now: datetime | None = None) -> RsvpOutcome:
     """Take the seat offered, while the offer lasts."""
     event = lock_event(rsvp.event_id)
     rsvp = _reload(rsvp)
     now = now or utcnow()
-    if rsvp.status == Rsvp.GOING:
-        return rsvp
-    if rsvp.status != Rsvp.OFFERED:
+    if rsvp.status == RsvpStatus.GOING:
+        return _outcome(event, rsvp, rsvp.status)
+    if rsvp.status != RsvpStatus.OFFERED:
         raise RsvpError("This offer is no longer open.")
     _check_open(event, now)
     return _claim(event, rsvp, now)
 
 
-def decline_offer(rsvp: Rsvp, *, now: datetime | None = None) -> Rsvp:
+def decline_offer(rsvp: Rsvp, *, now: datetime | None = None) -> RsvpOutcome:
     """Turn down the seat offered; it goes to the next in line at once."""
     event = lock_event(rsvp.event_id)
     rsvp = _reload(rsvp)
     now = now or utcnow()
-    if rsvp.status in (Rsvp.NOT_GOING, Rsvp.EXPIRED):
-        return rsvp
-    if rsvp.status != Rsvp.OFFERED:
+    previous = rsvp.status
+    if previous in (RsvpStatus.NOT_GOING, RsvpStatus.EXPIRED):
+        return _outcome(event, rsvp, previous)
+    if previous != RsvpStatus.OFFERED:
         raise RsvpError("This offer is no longer open.")
-    _leave(event, rsvp, Rsvp.NOT_GOING, now)
+    seated = _leave(event, rsvp, RsvpStatus.NOT_GOING, now)
     rsvp.responded_at = now
-    return rsvp
+    return _outcome(event, rsvp, previous, seated=seated)
 
 
 # What organisers do
 
 
-def approve_request(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
+def approve_request(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> RsvpOutcome:
     """Accept a request: a seat if one is free, else a place at the end of the line."""
     event = lock_event(rsvp.event_id)
     rsvp = _reload(rsvp)
     now = now or utcnow()
-    if rsvp.status in (Rsvp.GOING, Rsvp.WAITLISTED, Rsvp.OFFERED):
-        return rsvp
-    if rsvp.status != Rsvp.PENDING:
+    previous = rsvp.status
+    if previous in (RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.OFFERED):
+        return _outcome(event, rsvp, previous)
+    if previous != RsvpStatus.PENDING:
         raise RsvpError(f"{rsvp.user.display_name} has no request waiting.")
     _check_open(event, now)
     seat = _seat_for_newcomer(event)
-    rsvp.status = Rsvp.GOING if seat else Rsvp.WAITLISTED
+    rsvp.status = RsvpStatus.GOING if seat else RsvpStatus.WAITLISTED
     rsvp.waitlisted_at = None if seat else now
     rsvp.decided_by_id = actor.id
     rsvp.decided_at = now
     db.session.flush()
-    notify(rsvp, "rsvp_approved", "Your request was accepted", position=waitlist_position(rsvp))
-    return rsvp
+    position = waitlist_position(rsvp)
+    emailed = _told(notify(rsvp, "rsvp_approved", "Your request was accepted", position=position))
+    return _outcome(event, rsvp, previous, emailed=emailed)
 
 
-def decline_request(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
+def decline_request(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> RsvpOutcome:
     """Turn a request down."""
-    lock_event(rsvp.event_id)
+    event = lock_event(rsvp.event_id)
     rsvp = _reload(rsvp)
     now = now or utcnow()
-    if rsvp.status == Rsvp.DECLINED:
-        return rsvp
-    if rsvp.status != Rsvp.PENDING:
+    previous = rsvp.status
+    if previous == RsvpStatus.DECLINED:
+        return _outcome(event, rsvp, previous)
+    if previous != RsvpStatus.PENDING:
         raise RsvpError(f"{rsvp.user.display_name} has no request waiting.")
-    rsvp.status = Rsvp.DECLINED
+    rsvp.status = RsvpStatus.DECLINED
     rsvp.decided_by_id = actor.id
     rsvp.decided_at = now
     db.session.flush()
-    notify(rsvp, "rsvp_declined", "Your request was not accepted")
-    return rsvp
+    emailed = _told(notify(rsvp, "rsvp_declined", "Your request was not accepted"))
+    return _outcome(event, rsvp, previous, emailed=emailed)
 
 
-def remove_attendee(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> Rsvp:
+def remove_attendee(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> RsvpOutcome:
     """Take someone off the event (and keep them off); a seat they held moves on."""
     event = lock_event(rsvp.event_id)
     rsvp = _reload(rsvp)
     now = now or utcnow()
-    if rsvp.status == Rsvp.REMOVED:
-        return rsvp
-    had_something = rsvp.status in (Rsvp.GOING, Rsvp.OFFERED, Rsvp.WAITLISTED, Rsvp.PENDING)
+    previous = rsvp.status
+    if previous == RsvpStatus.REMOVED:
+        return _outcome(event, rsvp, previous)
     rsvp.decided_by_id = actor.id
     rsvp.decided_at = now
-    _leave(event, rsvp, Rsvp.REMOVED, now)
-    if had_something and now < event.starts_at:
-        notify(rsvp, "rsvp_removed", "You are no longer on the list")
-    return rsvp
+    seated = _leave(event, rsvp, RsvpStatus.REMOVED, now)
+    emailed = False
+    if previous in ASKED_TO_COME and now < event.starts_at:
+        emailed = _told(notify(rsvp, "rsvp_removed", "You are no longer on the list"))
+    return _outcome(event, rsvp, previous, emailed=emailed, seated=seated)
 
 
 def promote_by_hand(
     rsvp: Rsvp, *, actor: User, raise_capacity: bool = False, now: datetime | None = None
-) -> Rsvp:
+) -> RsvpOutcome:
     """Give someone waiting a seat, ahead of the line: only into a free seat, or by adding one seat."""
     event = lock_event(rsvp.event_id)
     rsvp = _reload(rsvp)
     now = now or utcnow()
     name = rsvp.user.display_name
-    if rsvp.status == Rsvp.GOING:
-        return rsvp
-    if rsvp.status not in (Rsvp.WAITLISTED, Rsvp.OFFERED, Rsvp.PENDING):
+    previous = rsvp.status
+    if previous == RsvpStatus.GOING:
+        return _outcome(event, rsvp, previous)
+    if previous not in WAITING_STATUSES:
         raise RsvpError(f"{name} is not waiting for a seat.")
     _check_open(event, now)
-    if rsvp.status != Rsvp.OFFERED and free_seats(event) == 0:  # an offer already holds its seat
+    seat_added = False
+    if previous != RsvpStatus.OFFERED and free_seats(event) == 0:  # an offer already holds its seat
         if not raise_capacity:
             raise RsvpError(f"Every seat is taken: add a seat to give {name} one ahead of the line.")
         event.capacity += 1
+        seat_added = True
     _give_seat(rsvp, now)
     rsvp.decided_by_id = actor.id
     rsvp.decided_at = now
     db.session.flush()
-    notify(rsvp, "rsvp_promoted", "A seat is yours")
-    return rsvp
+    emailed = _told(notify(rsvp, "rsvp_promoted", "A seat is yours"))
+    return _outcome(event, rsvp, previous, emailed=emailed, seat_added=seat_added)
 
 
 def set_capacity(
     event: Event, capacity: int | None, *, actor: User, now: datetime | None = None
-) -> list[Rsvp]:
+) -> CapacityChange:
     """Change how many seats there are (None: no limit); new seats go to the line at once.
 
-    Returns the RSVPs that got a seat or an offer. Refuses to go below the seats already held.
+    Refuses to go below the seats already held.
     """
     event = lock_event(event.id)
     now = now or utcnow()
@@ -353,9 +440,11 @@ def set_capacity(
             f"{taken} seats are already taken or offered: choose at least {taken}, "
             "or remove attendees first."
         )
+    previous = event.capacity
     event.capacity = capacity
     db.session.flush()
-    return _fill_free_seats(event, now)
+    seated = _fill_free_seats(event, now)
+    return CapacityChange(event=event, previous=previous, capacity=capacity, seated=tuple(seated))
 
 
 # The periodic job
@@ -368,19 +457,20 @@ def expire_offers(now: datetime | None = None) -> list[Rsvp]:
     runs at once, or a run and a request, cannot deadlock.
     """
     now = now or utcnow()
-    due = select(Rsvp.event_id).where(Rsvp.status == Rsvp.OFFERED, Rsvp.offer_expires_at <= now).distinct()
+    lapsing = (Rsvp.status == RsvpStatus.OFFERED, Rsvp.offer_expires_at <= now)
+    due = select(Rsvp.event_id).where(*lapsing).distinct()
     lapsed: list[Rsvp] = []
     for event_id in sorted(db.session.scalars(due)):
         event = lock_event(event_id)
         statement = (
             select(Rsvp)
-            .where(Rsvp.event_id == event_id, Rsvp.status == Rsvp.OFFERED, Rsvp.offer_expires_at <= now)
+            .where(Rsvp.event_id == event_id, *lapsing)
             .options(selectinload(Rsvp.user))
             .execution_options(populate_existing=True)
         )
         expired = list(db.session.scalars(statement))
         for rsvp in expired:
-            rsvp.status = Rsvp.EXPIRED
+            rsvp.status = RsvpStatus.EXPIRED
         db.session.flush()
         if now < event.starts_at:
             for rsvp in expired:
@@ -393,7 +483,7 @@ def expire_offers(now: datetime | None = None) -> list[Rsvp]:
 # Moving people between states
 
 
-def _insert(event: Event, user: User, status: str, now: datetime) -> tuple[Rsvp, bool]:
+def _insert(event: Event, user: User, status: RsvpStatus, now: datetime) -> tuple[Rsvp, bool]:
     """A new RSVP; if one for this person appeared meanwhile, that one (and False)."""
     rsvp = Rsvp(event_id=event.id, user_id=user.id, status=status, responded_at=now)
     try:
@@ -409,31 +499,32 @@ def _insert(event: Event, user: User, status: str, now: datetime) -> tuple[Rsvp,
     return rsvp, True
 
 
-def _leave(event: Event, rsvp: Rsvp, status: str, now: datetime) -> None:
-    """Move someone out of a seat, an offer, the line or a request; pass on a seat they held."""
+def _leave(event: Event, rsvp: Rsvp, status: RsvpStatus, now: datetime) -> list[Rsvp]:
+    """Move someone out of a seat, an offer, the line or a request; pass on a seat they held.
+
+    Returns whoever got that seat, or an offer of it."""
     had_seat = rsvp.holds_seat
     rsvp.status = status
     rsvp.waitlisted_at = None
     rsvp.offered_at = rsvp.offer_expires_at = None
     db.session.flush()
-    if had_seat:
-        _fill_free_seats(event, now)
+    return _fill_free_seats(event, now) if had_seat else []
 
 
-def _claim(event: Event, rsvp: Rsvp, now: datetime) -> Rsvp:
+def _claim(event: Event, rsvp: Rsvp, now: datetime) -> RsvpOutcome:
     if now >= rsvp.offer_expires_at:
         local = rsvp.offer_expires_at.astimezone(event.tz).strftime("%H:%M on %a %-d %b")
         raise RsvpError(f"Sorry, this offer ran out at {local}, and the seat has passed on.")
-    rsvp.status = Rsvp.GOING
+    rsvp.status = RsvpStatus.GOING
     rsvp.offer_expires_at = None
     rsvp.responded_at = now
     db.session.flush()
-    notify(rsvp, "rsvp_confirmed", "You have a seat")
-    return rsvp
+    emailed = _told(notify(rsvp, "rsvp_confirmed", "You have a seat"))
+    return _outcome(event, rsvp, RsvpStatus.OFFERED, emailed=emailed)
 
 
 def _give_seat(rsvp: Rsvp, now: datetime) -> None:
-    rsvp.status = Rsvp.GOING
+    rsvp.status = RsvpStatus.GOING
     rsvp.promoted_at = now
     rsvp.waitlisted_at = None
     rsvp.offered_at = rsvp.offer_expires_at = None
@@ -451,7 +542,7 @@ def _fill_free_seats(event: Event, now: datetime) -> list[Rsvp]:
         return []
     statement = (
         select(Rsvp)
-        .where(Rsvp.event_id == event.id, Rsvp.status == Rsvp.WAITLISTED)
+        .where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.WAITLISTED)
         .order_by(*_line_order())
         .options(selectinload(Rsvp.user))
         .execution_options(populate_existing=True)
@@ -462,7 +553,7 @@ def _fill_free_seats(event: Event, now: datetime) -> list[Rsvp]:
     offering = event.offers_seats_at(now)
     for rsvp in moved:
         if offering:
-            rsvp.status = Rsvp.OFFERED
+            rsvp.status = RsvpStatus.OFFERED
             rsvp.offered_at = now
             # Never past the start: the seat is no use after that.
             rsvp.offer_expires_at = min(now + timedelta(hours=event.offer_hold_hours), event.starts_at)
@@ -485,7 +576,7 @@ def notify(rsvp: Rsvp, template: str, subject: str, **context) -> OutboxMessage 
 
     The one place RSVP mail is queued: an email that gives a seat carries the calendar invitation, and one
     that takes the person off the event a cancellation of it (invitations.rsvp_invitation). None when the
-    person stopped RSVP email; emailed(rsvp) remembers which, for the page to say only what is true.
+    person stopped RSVP email, so that the outcome says whether we emailed them (RsvpOutcome.emailed).
     """
     event = rsvp.event
     user = rsvp.user
@@ -504,10 +595,4 @@ def notify(rsvp: Rsvp, template: str, subject: str, **context) -> OutboxMessage 
         site_name=current_app.config["SITE_NAME"],
         **context,
     )
-    rsvp._emailed = message is not None  # not a column: lives as long as this object, this request
     return message
-
-
-def emailed(rsvp: Rsvp) -> bool:
-    """Whether the change just made to this RSVP queued an email to its person (not if they stopped them)."""
-    return getattr(rsvp, "_emailed", False)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from flashmob.auth import ensure
 from flashmob.events.evenings.detail import render_detail
 from flashmob.events.loading import load_event
-from flashmob.events.models import Event, Rsvp
+from flashmob.events.models import SEAT_HOLDING_STATUSES, Event, Rsvp, RsvpStatus
 from flashmob.events.permissions import can_manage_rsvps, can_rsvp
 from flashmob.events.routes import bp
 from flashmob.events.rsvps import queries
@@ -18,7 +18,7 @@ from flashmob.events.rsvps import services as rsvps
 from flashmob.events.rsvps.forms import PromoteForm
 from flashmob.extensions import db
 from flashmob.forms import ConfirmForm
-from flashmob.web import actor, confirmed_post
+from flashmob.web import actor, confirmed_post, on_refusal
 
 
 def _event_anchor(event: Event) -> str:
@@ -26,20 +26,18 @@ def _event_anchor(event: Event) -> str:
 
 
 def _member_action(event_id: int):
-    """Load the event and check the person may answer it; someone not signed in is sent to sign in first."""
+    """Load the event and check the person may answer it; someone not signed in is sent to sign in first.
+
+    A rule that refuses the answer shows the event page again, with why (status 409).
+    """
     event = load_event(event_id)
     if not current_user.is_authenticated:
         flash("Please sign in or create an account to RSVP.", "info")
         return event, redirect(url_for("members.login", next=url_for("events.detail", event_id=event.id)))
     ensure(can_rsvp(current_user, event))
+    on_refusal(lambda: render_detail(event))
     confirmed_post()
     return event, None
-
-
-def _refused(event: Event, exc: rsvps.RsvpError):
-    db.session.rollback()  # let go of the event's lock before the page is drawn
-    flash(str(exc), "error")
-    return render_detail(event, 409)
 
 
 # What members do
@@ -51,28 +49,22 @@ def rsvp_going(event_id):
     event, elsewhere = _member_action(event_id)
     if elsewhere:
         return elsewhere
-    before = rsvps.rsvp_for(event, actor())
-    before_status = before.status if before else None
-    try:
-        rsvp = rsvps.rsvp_going(event, actor())
-    except rsvps.RsvpError as exc:
-        return _refused(event, exc)
-    position = rsvps.waitlist_position(rsvp)
-    emailed = rsvps.emailed(rsvp)
+    outcome = rsvps.rsvp_going(event, actor())
     db.session.commit()
-    flash(_going_message(rsvp, before_status, position, emailed), "success")
+    flash(_going_message(outcome), "success")
     return redirect(_event_anchor(event))
 
 
-def _going_message(rsvp: Rsvp, before: str | None, position: int | None, emailed: bool) -> str:
+def _going_message(outcome: rsvps.RsvpOutcome) -> str:
     """What happened, and an email promised only when one was queued: not to someone who stopped them."""
-    again = before == rsvp.status
-    if rsvp.is_going:
+    again, emailed, position = not outcome.changed, outcome.emailed, outcome.position
+    if outcome.status == RsvpStatus.GOING:
         if again:
             return "You're already going."
-        done = "The seat is yours: you're going." if before == Rsvp.OFFERED else "You're going."
+        claimed = outcome.previous == RsvpStatus.OFFERED
+        done = "The seat is yours: you're going." if claimed else "You're going."
         return f"{done} We've emailed you the details." if emailed else done
-    if rsvp.is_waitlisted:
+    if outcome.status == RsvpStatus.WAITLISTED:
         if again:
             return f"You're already on the waitlist: number {position} in line."
         line = f"The event is full, so you're number {position} on the waitlist."
@@ -92,14 +84,9 @@ def rsvp_not_going(event_id):
     event, elsewhere = _member_action(event_id)
     if elsewhere:
         return elsewhere
-    before = rsvps.rsvp_for(event, actor())
-    held_seat = before is not None and before.holds_seat
-    try:
-        rsvps.rsvp_not_going(event, actor())
-    except rsvps.RsvpError as exc:
-        return _refused(event, exc)
+    outcome = rsvps.rsvp_not_going(event, actor())
     db.session.commit()
-    if held_seat:
+    if outcome.previous in SEAT_HOLDING_STATUSES:
         flash("Thanks for letting us know: you're not going, and your seat is free for someone else.",
               "success")
     else:
@@ -109,6 +96,7 @@ def rsvp_not_going(event_id):
 
 
 def _my_offer(event: Event) -> Rsvp:
+    """The signed-in person's RSVP, which the offer is on; refused when they have none."""
     rsvp = rsvps.rsvp_for(event, actor())
     if rsvp is None:
         raise rsvps.RsvpError("You have no seat offered for this event.")
@@ -121,13 +109,9 @@ def claim_offer(event_id):
     event, elsewhere = _member_action(event_id)
     if elsewhere:
         return elsewhere
-    try:
-        rsvp = rsvps.claim_offer(_my_offer(event))
-    except rsvps.RsvpError as exc:
-        return _refused(event, exc)
-    emailed = rsvps.emailed(rsvp)
+    outcome = rsvps.claim_offer(_my_offer(event))
     db.session.commit()
-    told = " We've emailed you the details." if emailed else ""
+    told = " We've emailed you the details." if outcome.emailed else ""
     flash(f"The seat is yours: you're going.{told}", "success")
     return redirect(_event_anchor(event))
 
@@ -138,10 +122,7 @@ def decline_offer(event_id):
     event, elsewhere = _member_action(event_id)
     if elsewhere:
         return elsewhere
-    try:
-        rsvps.decline_offer(_my_offer(event))
-    except rsvps.RsvpError as exc:
-        return _refused(event, exc)
+    rsvps.decline_offer(_my_offer(event))
     db.session.commit()
     flash("You turned the seat down, so it goes to the next person in line. Thanks for saying so.", "success")
     return redirect(_event_anchor(event))
@@ -150,13 +131,13 @@ def decline_offer(event_id):
 # What organisers do
 
 
-def _render_attendees(event: Event, status: int = 200):
+def _render_attendees(event: Event):
     return render_template(
         "events/attendees.html",
         event=event,
         sheet=queries.attendee_sheet(event),
-        form=ConfirmForm(),
-    ), status
+        form=ConfirmForm(formdata=None),
+    )
 
 
 @bp.route("/events/<int:event_id>/attendees")
@@ -169,11 +150,16 @@ def attendees(event_id):
 
 
 def _organiser_action(event_id: int, rsvp_id: int, form_class=ConfirmForm):
+    """Load the event and the RSVP on it, check the person runs its attendees, and read the posted form.
+
+    A rule that refuses the change shows the attendee list again, with why (status 409).
+    """
     event = load_event(event_id)
     ensure(can_manage_rsvps(current_user, event))
     rsvp = db.first_or_404(
         select(Rsvp).where(Rsvp.id == rsvp_id, Rsvp.event_id == event.id).options(joinedload(Rsvp.user))
     )
+    on_refusal(lambda: _render_attendees(event))
     return event, rsvp, confirmed_post(form_class)
 
 
@@ -183,10 +169,9 @@ def _done(event: Event, message: str):
     return redirect(url_for("events.attendees", event_id=event.id))
 
 
-def _organiser_refused(event: Event, exc: rsvps.RsvpError):
-    db.session.rollback()
-    flash(str(exc), "error")
-    return _render_attendees(event, 409)
+def _told_them(outcome: rsvps.RsvpOutcome) -> str:
+    """Say we emailed them only when this change queued an email: not if they stopped RSVP email."""
+    return " We've emailed them." if outcome.emailed else ""
 
 
 @bp.route("/events/<int:event_id>/attendees/<int:rsvp_id>/approve", methods=["POST"])
@@ -194,16 +179,11 @@ def _organiser_refused(event: Event, exc: rsvps.RsvpError):
 def approve_request(event_id, rsvp_id):
     """Accept a request: a seat if one is free, else a place at the end of the line."""
     event, rsvp, _ = _organiser_action(event_id, rsvp_id)
-    name = rsvp.user.display_name
-    try:
-        rsvp = rsvps.approve_request(rsvp, actor=actor())
-    except rsvps.RsvpError as exc:
-        return _organiser_refused(event, exc)
-    told = _told_them(rsvp)
-    if rsvp.is_waitlisted:
-        position = rsvps.waitlist_position(rsvp)
-        return _done(event, f"Approved: the event is full, so {name} is number {position} on the waitlist."
-                            f"{told}")
+    outcome = rsvps.approve_request(rsvp, actor=actor())
+    name, told = outcome.rsvp.user.display_name, _told_them(outcome)
+    if outcome.status == RsvpStatus.WAITLISTED:
+        line = f"the event is full, so {name} is number {outcome.position} on the waitlist"
+        return _done(event, f"Approved: {line}.{told}")
     return _done(event, f"Approved: {name} is going.{told}")
 
 
@@ -212,12 +192,9 @@ def approve_request(event_id, rsvp_id):
 def decline_request(event_id, rsvp_id):
     """Turn a request down."""
     event, rsvp, _ = _organiser_action(event_id, rsvp_id)
-    try:
-        rsvp = rsvps.decline_request(rsvp, actor=actor())
-    except rsvps.RsvpError as exc:
-        return _organiser_refused(event, exc)
-    told = " We've let them know." if rsvps.emailed(rsvp) else ""
-    return _done(event, f"You declined {rsvp.user.display_name}'s request.{told}")
+    outcome = rsvps.decline_request(rsvp, actor=actor())
+    told = " We've let them know." if outcome.emailed else ""
+    return _done(event, f"You declined {outcome.rsvp.user.display_name}'s request.{told}")
 
 
 @bp.route("/events/<int:event_id>/attendees/<int:rsvp_id>/remove", methods=["POST"])
@@ -225,11 +202,8 @@ def decline_request(event_id, rsvp_id):
 def remove_attendee(event_id, rsvp_id):
     """Take someone off the event; a seat they held goes to the next in line."""
     event, rsvp, _ = _organiser_action(event_id, rsvp_id)
-    try:
-        rsvps.remove_attendee(rsvp, actor=actor())
-    except rsvps.RsvpError as exc:
-        return _organiser_refused(event, exc)
-    return _done(event, f"{rsvp.user.display_name} is off the list and cannot RSVP again.")
+    outcome = rsvps.remove_attendee(rsvp, actor=actor())
+    return _done(event, f"{outcome.rsvp.user.display_name} is off the list and cannot RSVP again.")
 
 
 @bp.route("/events/<int:event_id>/attendees/<int:rsvp_id>/promote", methods=["POST"])
@@ -237,19 +211,9 @@ def remove_attendee(event_id, rsvp_id):
 def promote_attendee(event_id, rsvp_id):
     """Give someone waiting a seat ahead of the line, adding a seat if every one is taken."""
     event, rsvp, form = _organiser_action(event_id, rsvp_id, PromoteForm)
-    raise_capacity = bool(form.raise_capacity.data)
-    capacity_before = event.capacity
-    try:
-        rsvp = rsvps.promote_by_hand(rsvp, actor=actor(), raise_capacity=raise_capacity)
-    except rsvps.RsvpError as exc:
-        return _organiser_refused(event, exc)
-    name, told = rsvp.user.display_name, _told_them(rsvp)
-    if event.capacity != capacity_before:
-        return _done(event, f"{name} has a seat: you added one, so the event now has {event.capacity}."
+    outcome = rsvps.promote_by_hand(rsvp, actor=actor(), raise_capacity=bool(form.raise_capacity.data))
+    name, told = outcome.rsvp.user.display_name, _told_them(outcome)
+    if outcome.seat_added:
+        return _done(event, f"{name} has a seat: you added one, so the event now has {outcome.capacity}."
                             f"{told}")
     return _done(event, f"{name} has a seat.{told}")
-
-
-def _told_them(rsvp: Rsvp) -> str:
-    """Say we emailed them only when this change queued an email: not if they stopped RSVP email."""
-    return " We've emailed them." if rsvps.emailed(rsvp) else ""
