@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
+from flashmob.email_kinds import EmailKind
 from flashmob.events.models import Chapter, ChapterMembership
 from flashmob.extensions import db
 from flashmob.members import sessions
@@ -34,7 +35,7 @@ from flashmob.urls import public_url
 CONFIRM_SALT = "flashmob.members.confirm-email"
 RESET_SALT = "flashmob.members.reset-password"
 
-EMAIL_KIND = "account"
+EMAIL_KIND = EmailKind.ACCOUNT
 
 
 class AccountError(Exception):

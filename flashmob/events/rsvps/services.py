@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from flashmob.events.calendars.invitations import rsvp_invitation
+from flashmob.email_kinds import EmailKind
 from flashmob.events.models import Event, Rsvp
+from flashmob.events.rsvps import emails as rsvp_emails
 from flashmob.extensions import db
 from flashmob.members.models import User
-from flashmob.outbox import OutboxMessage, queue_email
+from flashmob.outbox import OutboxMessage, queue_message
 from flashmob.types import utcnow
-from flashmob.urls import public_url
 
 
 class RsvpError(Exception):
@@ -483,26 +482,16 @@ def _fill_free_seats(event: Event, now: datetime) -> list[Rsvp]:
 def notify(rsvp: Rsvp, template: str, subject: str, **context) -> OutboxMessage | None:
     """Queue the email that tells someone what happened to their RSVP, in the current transaction.
 
-    The one place RSVP mail is queued: an email that gives a seat carries the calendar invitation, and one
-    that takes the person off the event a cancellation of it (invitations.rsvp_invitation). None when the
+    The one place RSVP mail is queued. It runs under the event's lock, so it only stores the RSVP's id and
+    state (rsvp_emails.payload): the mail worker writes the email, and builds the calendar invitation an
+    email giving a seat or taking the person off the event carries, when it sends it. None when the
     person stopped RSVP email; emailed(rsvp) remembers which, for the page to say only what is true.
     """
-    event = rsvp.event
-    user = rsvp.user
-    title = " ".join(event.title.split())  # no line breaks in a mail header
-    message = queue_email(
-        to=user.email,
-        subject=f"{subject}: {title}",
-        template=template,
-        kind=template,
-        user_id=user.id,
-        **rsvp_invitation(rsvp, template),
-        event=event,
-        rsvp=rsvp,
-        user=user,
-        event_url=public_url("events.detail", event_id=event.id),
-        site_name=current_app.config["SITE_NAME"],
-        **context,
+    message = queue_message(
+        EmailKind(template),
+        user_id=rsvp.user_id,
+        to=rsvp.user.email,
+        payload=rsvp_emails.payload(rsvp, subject, context),
     )
     rsvp._emailed = message is not None  # not a column: lives as long as this object, this request
     return message
