@@ -70,20 +70,32 @@ def test_a_misspelt_kind_is_refused_rather_than_queued_for_nobody(app, create_us
     db.session.rollback()
 
 
+# Where a setting is asked or changed: an argument to these must be an EmailSetting, not its value spelt out.
+_SETTING_FUNCTIONS = {
+    "has_opted_out", "opted_out_ids", "opted_out_clause", "stop_kind", "unsubscribe_token", "footer_context",
+}
+
+
 def _spelt_out_kinds(path: Path) -> list[str]:
-    """Email kinds written as string literals in a module, except as the template argument of RSVP
-    services' notify() calls (notify turns it into an EmailKind, so a misspelling fails there)."""
+    """Email kinds written as string literals in a module (except as the template argument of RSVP
+    services' notify() calls: notify turns it into an EmailKind, so a misspelling fails there), and
+    settings written as literals where opt-outs are asked or changed."""
     tree = ast.parse(path.read_text())
-    exempt = set()
+    kinds, settings = {kind.value for kind in EmailKind}, {setting.value for setting in EmailSetting}
+    exempt, found = set(), []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "notify" and len(node.args) > 1:
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        if name == "notify" and len(node.args) > 1:
             exempt.add(id(node.args[1]))
-    values = {kind.value for kind in EmailKind}
-    return [
-        f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}"
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and node.value in values and id(node) not in exempt
+        if name in _SETTING_FUNCTIONS:
+            found += [arg for arg in node.args if isinstance(arg, ast.Constant) and arg.value in settings]
+    found += [
+        node for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and node.value in kinds and id(node) not in exempt
     ]
+    return [f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}" for node in found]
 
 
 def test_no_code_spells_out_an_email_kind_instead_of_using_the_enum():

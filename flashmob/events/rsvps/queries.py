@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
+from flashmob.email_kinds import EmailSetting
 from flashmob.events.models import Event, Rsvp
 from flashmob.events.rsvps.services import waitlist_position
 from flashmob.extensions import db
@@ -123,7 +124,7 @@ def rsvp_panel(event: Event, viewer: User | None, *, show_people: bool) -> RsvpP
     if panel.mine is not None and panel.mine.is_waitlisted:
         panel.position = waitlist_position(panel.mine)
     if panel.mine is not None and panel.mine.status in (Rsvp.WAITLISTED, Rsvp.OFFERED, Rsvp.PENDING):
-        panel.emails_stopped = has_opted_out(viewer.id, "rsvp")
+        panel.emails_stopped = has_opted_out(viewer.id, EmailSetting.RSVP)
     return panel
 
 
