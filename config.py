@@ -76,6 +76,9 @@ class Config:
     MAIL_BACKEND = _env("FLASHMOB_MAIL_BACKEND", "smtp" if SMTP_HOST else "console")
     # Failed deliveries are retried with growing pauses (1, 5, 25 minutes ... up to 6 hours), then given up.
     MAIL_MAX_ATTEMPTS = int(_env("FLASHMOB_MAIL_MAX_ATTEMPTS", "8"))
+    # Sent email keeps its record (who, what kind, the subject, when) for good, but its words and
+    # invitation only this many days: enough to answer "did it go, and what did it say?".
+    MAIL_RETENTION_DAYS = int(_env("FLASHMOB_MAIL_RETENTION_DAYS", "30"))
 
     # Check-in on the night opens this many hours before an event starts (on the day) and closes this many
     # hours after it ends, so that nobody is ticked in weeks early and late arrivals can still be recorded.

@@ -1,5 +1,6 @@
 """Benchmark results: kept as JSON per benchmark and database in bench/results/, and written out together
-as bench/RESULTS.md (made here, never by hand)."""
+as bench/RESULTS.md (made here, never by hand, except its last section: NOTES_HEADING and what follows
+is written by hand, to compare figures across changes, and is kept each time the file is remade)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ RESULTS_MD = ROOT / "bench" / "RESULTS.md"
 BACKENDS = ("sqlite", "postgresql")
 SLOW_MS = 100.0
 SCALE_ORDER = ("small", "large")
+NOTES_HEADING = "## Notes"
 
 
 def compare_scales(scales: dict[str, dict]) -> list[str]:
@@ -190,4 +192,13 @@ def write_markdown() -> None:
             "",
             *_rsvp_section(documents),
         ]
-    RESULTS_MD.write_text("\n".join(lines).rstrip() + "\n")
+    RESULTS_MD.write_text("\n".join(lines).rstrip() + "\n" + _kept_notes())
+
+
+def _kept_notes() -> str:
+    """The hand-written notes at the end of the present RESULTS.md, if any, to write back after the tables."""
+    if not RESULTS_MD.exists():
+        return ""
+    text = RESULTS_MD.read_text()
+    start = text.find(f"\n{NOTES_HEADING}\n")
+    return "" if start < 0 else text[start:].rstrip() + "\n"

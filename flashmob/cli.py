@@ -58,7 +58,8 @@ def outbox_group() -> None:
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1),
               help="Most messages to send in one pass.")
 def send_command(loop: bool, interval: float, limit: int) -> None:
-    """Send the email that is due: once, or with --loop until stopped (SIGTERM or Ctrl-C).
+    """Write out waiting bulk jobs and send the email that is due: once, or with --loop until stopped
+    (SIGTERM or Ctrl-C).
 
     Once, it exits with status 1 when the mail server could not be reached or a message was given up
     in this pass, and 0 otherwise, so that a supervisor or a health check sees an outage. With --loop
@@ -66,7 +67,7 @@ def send_command(loop: bool, interval: float, limit: int) -> None:
     """
     from flashmob import mailer
     from flashmob.extensions import db
-    from flashmob.outbox import deliver_pending
+    from flashmob.mail_worker import deliver_pending
 
     try:
         mailer.backend_from_config(current_app.config)
@@ -98,7 +99,7 @@ def send_command(loop: bool, interval: float, limit: int) -> None:
             else:
                 if report.unavailable:
                     click.echo(f"Outbox: {report}; nothing lost, trying again in {interval:g} s.", err=True)
-                elif report.sent or report.retrying or report.given_up:
+                elif report.sent or report.retrying or report.given_up or report.expanded:
                     click.echo(f"Outbox: {report}.")
                 busy = report.sent + report.retrying + report.given_up >= limit and not report.halted
             finally:
@@ -134,6 +135,9 @@ def status_command(recent: int, check: bool, max_age: int) -> None:
     click.echo(f"Pending: {status.pending}" + (f" (the oldest queued {waited} min ago)" if waited else ""))
     click.echo(f"Sent:    {status.sent}")
     click.echo(f"Failed:  {status.failed} (gave up after {max_attempts} attempts; `outbox retry` resends)")
+    if status.jobs_waiting:
+        line = f"Bulk jobs waiting to be expanded: {status.jobs_waiting}"
+        click.echo(line + (f" (the last error: {status.job_error})" if status.job_error else ""))
     if status.recent_failures:
         click.echo("Recent failures:")
     for message in status.recent_failures:

@@ -1,22 +1,44 @@
-"""Email that is never lost: queue_email() writes a row in the caller's transaction; a worker delivers it.
+"""Email that is never lost: every email is a row written in the caller's transaction; a worker sends it.
 
-If the request that queued a message fails, its transaction rolls back and nothing is sent; if the mail
-server is down, the row waits and the worker tries again later.
+Three ways in, each in the caller's transaction (the caller commits):
+- queue_email(): an email written now, templates rendered (account mail, whose links carry tokens made now);
+- queue_message(): one person's email, left unrendered: its kind and a small payload of ids and frozen facts,
+  which the mail worker turns into words and a calendar invitation just before sending it (RSVP mail, so
+  that nothing is rendered while the event is locked);
+- queue_fanout(): one job for an email to many people, a single row whatever the audience; the worker
+  expands it into one unrendered message per recipient, opt-outs applied.
+If the request fails, its transaction rolls back and nothing is sent; if the mail server is down, the rows
+wait and the worker tries again later. The worker is flashmob/mail_worker.py.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, case, false, func, insert, select, update
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+    exists,
+    false,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from flashmob import mailer, notifications
+from flashmob.email_kinds import EmailKind, setting_for, templates_of
 from flashmob.extensions import db
 from flashmob.types import UTCDateTime, utcnow
 
@@ -36,20 +58,75 @@ CLAIM_MARGIN = timedelta(minutes=1)
 OUTAGE_PAUSE = RETRY_BASE
 
 
+class OutboxJob(db.Model):
+    """An email to many people, waiting for the mail worker to write one message per recipient."""
+
+    __tablename__ = "outbox_jobs"
+    __table_args__ = (
+        # The worker looks only for unfinished jobs: a small index however many finished ones are kept.
+        Index(
+            "ix_outbox_jobs_unfinished", "id",
+            postgresql_where=text("done_at IS NULL"), sqlite_where=text("done_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The EmailKind of the messages it becomes; mail_registry.AUDIENCES says who gets them.
+    kind: Mapped[str] = mapped_column(String(40))
+    # Ids and frozen facts that every message of the job shares ({"event_id": 7}); renderers read them
+    # with the message's own payload. Dropped after FLASHMOB_MAIL_RETENTION_DAYS (prune_old_mail).
+    payload: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Recipients are written in user id order, a batch per transaction: the last one written, so that a
+    # job left half-done by a worker that died goes on from there.
+    last_user_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # How many messages it has written so far (people who stopped the kind get none).
+    queued: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A worker expanding the job holds it until then; another worker may take it over afterwards.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why the last attempt to expand it failed (it is tried again after a pause).
+    error: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<OutboxJob {self.id} {self.kind}>"
+
+
 class OutboxMessage(db.Model):
     """One email waiting to be sent, or sent."""
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_messages_pending", "sent_at", "send_after"),)
+    __table_args__ = (
+        # The worker's claim reads only unsent messages, in send_after order (mail_worker._claim_next):
+        # the index holds just those, so it stays small however many sent messages are kept.
+        Index(
+            "ix_outbox_messages_unsent", "send_after", "id",
+            postgresql_where=text("sent_at IS NULL"), sqlite_where=text("sent_at IS NULL"),
+        ),
+        # Retention (prune_old_mail) finds the sent messages that still have their bodies.
+        Index(
+            "ix_outbox_messages_kept_bodies", "sent_at",
+            postgresql_where=text("text_body IS NOT NULL"), sqlite_where=text("text_body IS NOT NULL"),
+        ),
+        # A job writes one message per recipient: a batch written twice (by a worker that took over a
+        # job whose worker died, say) inserts nothing the second time.
+        UniqueConstraint("job_id", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # What kind of email this is ("account", "rsvp_confirmed", ...): members can stop kinds they do not want.
+    # What kind of email this is (an EmailKind): members can stop kinds they do not want.
     kind: Mapped[str] = mapped_column(String(40))
     to_address: Mapped[str] = mapped_column(String(254))
     # An email is its recipient's private data: it goes with their account, sent or not.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    subject: Mapped[str] = mapped_column(String(200))
-    text_body: Mapped[str] = mapped_column(Text)
+    # The fan-out job that wrote it, if one did.
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_jobs.id", ondelete="SET NULL"))
+    # For a message queued unrendered: the ids and frozen facts its renderer needs ({"rsvp_id": 7,
+    # "status": "waitlisted", ...}). Subject and bodies stay empty until the worker renders it.
+    payload: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    # The bodies and the invitation are dropped FLASHMOB_MAIL_RETENTION_DAYS after sending; the row stays.
+    text_body: Mapped[str | None] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)
     # An iCalendar invitation sent with the message, and its METHOD (REQUEST or CANCEL).
     calendar: Mapped[str | None] = mapped_column(Text)
@@ -62,99 +139,137 @@ class OutboxMessage(db.Model):
     # Where a one-click "stop this kind of email" goes (sent as List-Unsubscribe); none for account mail.
     unsubscribe_url: Mapped[str | None] = mapped_column(String(2000))
 
+    @property
+    def is_rendered(self) -> bool:
+        """Whether its subject and bodies are written (unsent and without them, it waits for the worker)."""
+        return self.text_body is not None
+
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} to {self.to_address}>"
 
 
-def queue_email(**arguments) -> OutboxMessage | None:
-    """Queue an email in the current transaction; the caller commits.
-
-    Takes prepare_email()'s arguments. None, and nothing queued, when the member stopped the kind.
-    """
-    message = prepare_email(**arguments)
-    if message is not None:
-        db.session.add(message)
-        db.session.flush()
-    return message
+# Queueing
 
 
-def queue_emails(messages: Iterable[OutboxMessage | None]) -> int:
-    """Queue many prepared emails (prepare_email) in one statement, in the current transaction; how many.
-
-    For bulk sends: with the opt-outs asked once (prepare_email's `opted_out`), sending to 25 people
-    runs no more queries than sending to 5. The rows go in without coming back as objects.
-    """
-    rows = [
-        {column: getattr(message, column) for column in _PREPARED_COLUMNS}
-        for message in messages
-        if message is not None
-    ]
-    if rows:
-        db.session.execute(insert(OutboxMessage), rows)
-    return len(rows)
-
-
-_PREPARED_COLUMNS = (
-    "kind", "to_address", "user_id", "subject", "text_body", "html_body",
-    "calendar", "calendar_method", "unsubscribe_url",
-)
-
-
-def prepare_email(
+def queue_email(
     *,
     to: str,
     subject: str,
-    template: str,
-    kind: str,
+    kind: EmailKind,
+    template: str | None = None,
     user_id: int | None = None,
     calendar: str | None = None,
     calendar_method: str | None = None,
     unsubscribe_url: str | None = None,
-    opted_out: Container[int] | None = None,
     **context,
 ) -> OutboxMessage | None:
-    """An email ready to queue (not yet in the session), or None when the member stopped its kind.
+    """Queue an email written now, in the current transaction; the caller commits.
 
     `template` names a pair under templates/email/: `<template>.txt` (required) and `<template>.html`
-    (optional); both get `context` and `unsubscribe_url`. A `calendar` (iCalendar text) needs its
+    (optional), by default the kind's own (email_kinds.templates_of); both get `context` and
+    `unsubscribe_url`. A `calendar` (iCalendar text) needs its
     `calendar_method`, REQUEST or CANCEL; an `unsubscribe_url` becomes the one-click List-Unsubscribe.
-
-    For a member (`user_id`) and a kind they can stop (notifications.KINDS), this is the one place
-    their choice is kept: if they stopped it, nothing is queued and None comes back; otherwise the
-    email gets their one-click unsubscribe link (and the footer's `email_kind_label`, `email_settings_url`).
-    Bulk sends ask once for everyone and pass `opted_out`, the ids of the recipients who stopped this
-    kind (notifications.opted_out_of); without it, this asks the database about this one member.
+    None, and nothing queued, when the member (`user_id`) stopped this kind (_stopped).
     """
-    if calendar is not None and (calendar_method or "").upper() not in mailer.CALENDAR_METHODS:
-        raise ValueError(f"a calendar needs calendar_method REQUEST or CANCEL, not {calendar_method!r}")
-    preference = notifications.preference_for(kind)
-    if preference is not None and user_id is not None:
-        if opted_out is not None:
-            if user_id in opted_out:
-                return None
-        elif notifications.has_opted_out(user_id, preference):
-            return None
-        footer = notifications.footer_context(user_id, preference)
+    if _stopped(kind, user_id):
+        return None
+    message = OutboxMessage(kind=EmailKind(kind), to_address=to.strip(), user_id=user_id)
+    template = template or templates_of(kind)[0]
+    draft = Draft(subject, template, context, calendar=calendar, calendar_method=calendar_method)
+    write(message, draft, unsubscribe_url=unsubscribe_url)
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def queue_message(kind: EmailKind, *, user_id: int, to: str, payload: dict) -> OutboxMessage | None:
+    """Queue one person's email unrendered, in the current transaction: the worker renders it to send it.
+
+    `payload` holds ids and frozen facts only (JSON: numbers, strings, lists), what the kind's renderer
+    (mail_registry.RENDERERS) needs. Costs the opt-out look-up and one insert: cheap enough to run under a
+    lock. None, and nothing queued, when the member stopped this kind.
+    """
+    if _stopped(kind, user_id):
+        return None
+    message = OutboxMessage(kind=EmailKind(kind), to_address=to.strip(), user_id=user_id, payload=payload)
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def queue_fanout(kind: EmailKind, payload: dict) -> OutboxJob:
+    """Queue an email to many people as one job, in the current transaction, whatever the audience's size.
+
+    The worker finds the recipients (mail_registry.AUDIENCES[kind], with the job's `payload` of ids and
+    frozen facts), leaves out those who stopped the kind, and writes and sends one message to each.
+    """
+    job = OutboxJob(kind=EmailKind(kind), payload=payload)
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def _stopped(kind: EmailKind, user_id: int | None) -> bool:
+    """Whether the member stopped this kind of email: the one place a single email asks (a job's
+    expansion asks for a whole batch at once). Kinds nobody can stop never ask."""
+    setting = setting_for(kind)
+    return setting is not None and user_id is not None and notifications.has_opted_out(user_id, setting)
+
+
+# Writing an email's words
+
+
+@dataclass
+class Draft:
+    """An email before its templates are rendered: what queue_email() is given and a renderer returns."""
+
+    subject: str
+    template: str
+    context: dict
+    calendar: str | None = None
+    calendar_method: str | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One person a fan-out job writes to, found by its audience: their account, address, and the facts
+    that are theirs alone (their RSVP's status, say), stored as their message's payload."""
+
+    user_id: int
+    to_address: str
+    facts: dict | None = None
+
+
+def write(message: OutboxMessage, draft: Draft, *, unsubscribe_url: str | None = None) -> None:
+    """Render a draft into a message: subject, text and HTML bodies, the footer its kind wants, invitation.
+
+    A member's (message.user_id) email of a kind they can stop gets their one-click unsubscribe link, and
+    the footer says what it stops and where the settings are (`email_kind_label`, `email_settings_url`).
+    Nothing on the message changes if a template fails.
+    """
+    method = (draft.calendar_method or "").upper() or None
+    if draft.calendar is not None and method not in mailer.CALENDAR_METHODS:
+        raise ValueError(f"a calendar needs calendar_method REQUEST or CANCEL, not {draft.calendar_method!r}")
+    context = draft.context
+    setting = setting_for(message.kind)
+    if setting is not None and message.user_id is not None:
+        footer = notifications.footer_context(message.user_id, setting)
         one_click = footer.pop("unsubscribe_url")
         unsubscribe_url = unsubscribe_url or one_click
         context = {**footer, **context}
-    text_body = render_template(f"email/{template}.txt", unsubscribe_url=unsubscribe_url, **context)
+    context = {**context, "unsubscribe_url": unsubscribe_url}
+    text_body = render_template(f"email/{draft.template}.txt", **context)
     try:
-        html_body = render_template(f"email/{template}.html", unsubscribe_url=unsubscribe_url, **context)
+        html_body = render_template(f"email/{draft.template}.html", **context)
     except TemplateNotFound:  # an HTML version is optional
         html_body = None
-    return OutboxMessage(
-        kind=kind,
-        to_address=to.strip(),
-        user_id=user_id,
-        # Subjects often carry an event's title: one line, so that it cannot break the headers.
-        subject=" ".join(subject.split())[:200],
-        text_body=text_body,
-        html_body=html_body,
-        calendar=calendar,
-        calendar_method=calendar_method.upper() if calendar_method else None,
-        unsubscribe_url=unsubscribe_url,
-    )
+    # Subjects often carry an event's title: one line, so that it cannot break the headers.
+    message.subject = " ".join(draft.subject.split())[:200]
+    message.text_body = text_body
+    message.html_body = html_body
+    message.calendar = draft.calendar
+    message.calendar_method = method
+    message.unsubscribe_url = unsubscribe_url
 
 
 def claim_window(config) -> timedelta:
@@ -178,154 +293,6 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 @dataclass
-class DeliveryReport:
-    """What one pass of the worker did."""
-
-    sent: int = 0
-    retrying: int = 0
-    given_up: int = 0
-    # Why the pass stopped before running out of due messages (the mail server is down, say).
-    halted: str | None = None
-    # Why the mail server could not be reached, when it could not (nothing was tried then).
-    unavailable: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        """Whether the server could be reached and no message was given up in this pass."""
-        return self.unavailable is None and self.given_up == 0
-
-    def count_failure(self, given_up: bool) -> None:
-        if given_up:
-            self.given_up += 1
-        else:
-            self.retrying += 1
-
-    def __str__(self) -> str:
-        text = f"sent {self.sent}, will retry {self.retrying}, given up {self.given_up}"
-        return f"{text} (stopped early: {self.halted})" if self.halted else text
-
-
-def deliver_pending(
-    limit: int = 100,
-    *,
-    backend: mailer.Backend | None = None,
-    now: datetime | None = None,
-    should_stop: Callable[[], bool] | None = None,
-) -> DeliveryReport:
-    """Send up to `limit` due messages, one transaction each, so one bad message never blocks the rest.
-
-    Safe with several workers at once: each message is claimed by one atomic UPDATE (choosing the row
-    with FOR UPDATE SKIP LOCKED on PostgreSQL) before it is sent, and no lock is held while talking to
-    the mail server. When the server cannot be reached the pass stops and the message it was for loses
-    no attempt: an outage uses up nobody's attempts. Commits the session: call it with no unfinished
-    work of your own in it.
-    """
-    config = current_app.config
-    backend = backend or mailer.backend_from_config(config)
-    max_attempts = config["MAIL_MAX_ATTEMPTS"]
-    claim_for = claim_window(config)
-    sender, domain = config["MAIL_FROM"], config["ICAL_DOMAIN"]
-    report = DeliveryReport()
-    try:
-        for _ in range(limit):
-            if should_stop and should_stop():
-                report.halted = "asked to stop"
-                break
-            moment = now or utcnow()
-            message = _claim_next(moment, max_attempts, claim_for)
-            if message is None:
-                break
-            try:
-                email = mailer.build_message(message, sender=sender, domain=domain)
-            except Exception as exc:  # a row that cannot become an email never will: give up on it now
-                log.exception("outbox message %s cannot be built", message.id)
-                error = f"cannot build the email: {exc}"
-                _record_failure(message, error, moment, max_attempts, permanent=True)
-                report.given_up += 1
-                continue
-            try:
-                backend.send(email)
-            except mailer.ServerUnavailable as exc:
-                _release(message, moment + OUTAGE_PAUSE)
-                log.warning("outbox: %s; message %s waits, no attempt used", exc, message.id)
-                report.halted = report.unavailable = str(exc)
-                break
-            except mailer.MailError as exc:
-                permanent = isinstance(exc, mailer.PermanentFailure)
-                _record_failure(message, str(exc), moment, max_attempts, permanent=permanent)
-                report.count_failure(message.attempts >= max_attempts)
-                continue
-            except Exception as exc:  # a bug, not the message's fault: keep it, try again later
-                log.exception("outbox message %s: unexpected error while sending", message.id)
-                _record_failure(message, f"unexpected error: {exc!r}", moment, max_attempts, permanent=False)
-                report.count_failure(message.attempts >= max_attempts)
-                continue
-            message.sent_at = utcnow()
-            db.session.commit()
-            report.sent += 1
-    finally:
-        backend.close()
-    return report
-
-
-def _due(moment: datetime, max_attempts: int):
-    return (
-        OutboxMessage.sent_at.is_(None)
-        & (OutboxMessage.send_after <= moment)
-        & (OutboxMessage.attempts < max_attempts)
-    )
-
-
-def _claim_next(moment: datetime, max_attempts: int, claim_for: timedelta) -> OutboxMessage | None:
-    """Take the next due message for this worker alone, or None when nothing is due.
-
-    The claim pushes send_after `claim_for` ahead (claim_window), so other workers pass it by; if this
-    worker dies before recording the outcome, the message becomes due again then. SQLite serialises
-    the UPDATE.
-    """
-    db.session.commit()  # the claim must be the first statement of its own transaction
-    next_id = (
-        select(OutboxMessage.id)
-        .where(_due(moment, max_attempts))
-        .order_by(OutboxMessage.send_after, OutboxMessage.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
-    claimed_id = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == next_id, _due(moment, max_attempts))
-        .values(send_after=moment + claim_for)
-        .returning(OutboxMessage.id),
-        execution_options={"synchronize_session": False},
-    ).scalar_one_or_none()
-    db.session.commit()
-    if claimed_id is None:
-        return None
-    return db.session.get(OutboxMessage, claimed_id, populate_existing=True)
-
-
-def _release(message: OutboxMessage, due_at: datetime) -> None:
-    """Give back a claimed message that was not tried: its attempts and last error stay as they were."""
-    message.send_after = due_at
-    db.session.commit()
-
-
-def _record_failure(
-    message: OutboxMessage, error: str, moment: datetime, max_attempts: int, *, permanent: bool
-) -> None:
-    message.attempts = max(message.attempts + 1, max_attempts if permanent else 0)
-    message.last_error = error[:2000]
-    # A given-up message is never due again: its send_after keeps when it was given up, for the
-    # health check (`outbox status --check`).
-    given_up = message.attempts >= max_attempts
-    message.send_after = moment if given_up else moment + retry_delay(message.attempts)
-    db.session.commit()
-    log.warning("outbox message %s to %s failed (attempt %s): %s",
-                message.id, message.to_address, message.attempts, error)
-
-
-@dataclass
 class OutboxStatus:
     """How the outbox stands: for `flask outbox status`."""
 
@@ -333,20 +300,23 @@ class OutboxStatus:
     sent: int
     failed: int
     recent_failures: list[OutboxMessage] = field(default_factory=list)
-    # When the message waiting longest was queued (None: nothing waits).
+    # When the message (or fan-out job) waiting longest was queued (None: nothing waits).
     oldest_pending_at: datetime | None = None
     # How many messages were given up at or after outbox_status()'s `since`.
     given_up_since: int = 0
+    # Fan-out jobs not yet expanded into messages, and the last error of one that failed.
+    jobs_waiting: int = 0
+    job_error: str | None = None
 
 
 def outbox_status(recent: int = 10, *, since: datetime | None = None) -> OutboxStatus:
     """Counts of pending (including retrying), sent and given-up messages, and the latest failures;
-    when the oldest pending message was queued, and how many were given up at or after `since`."""
+    when the oldest pending message or job was queued, and how many were given up at or after `since`."""
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
     unsent = OutboxMessage.sent_at.is_(None)
     waiting = unsent & (OutboxMessage.attempts < max_attempts)
     given_up = unsent & (OutboxMessage.attempts >= max_attempts)
-    # A given-up message's send_after is when it was given up (_record_failure).
+    # A given-up message's send_after is when it was given up (mail_worker._record_failure).
     lately = given_up & (OutboxMessage.send_after >= since) if since else false()
     pending, sent, failed, given_up_lately, oldest = db.session.execute(
         select(
@@ -363,9 +333,21 @@ def outbox_status(recent: int = 10, *, since: datetime | None = None) -> OutboxS
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
         .limit(recent)
     ).all()
+    jobs_waiting, oldest_job = db.session.execute(
+        select(func.count(OutboxJob.id), func.min(OutboxJob.created_at)).where(OutboxJob.done_at.is_(None))
+    ).one()
+    job_error = db.session.scalar(
+        select(OutboxJob.error)
+        .where(OutboxJob.done_at.is_(None), OutboxJob.error.is_not(None))
+        .order_by(OutboxJob.id)
+        .limit(1)
+    )
+    # A job nobody expands is mail nobody sends: the health check counts it as waiting.
+    oldest = min((moment for moment in (oldest, oldest_job) if moment is not None), default=None)
     return OutboxStatus(
         pending=int(pending), sent=int(sent), failed=int(failed), recent_failures=list(failures),
         oldest_pending_at=oldest, given_up_since=int(given_up_lately),
+        jobs_waiting=int(jobs_waiting), job_error=job_error,
     )
 
 
@@ -379,3 +361,45 @@ def retry_failed(now: datetime | None = None) -> int:
         execution_options={"synchronize_session": False},
     )
     return result.rowcount
+
+
+# Retention
+
+
+@dataclass
+class Pruned:
+    """What prune_old_mail() forgot."""
+
+    messages: int
+    jobs: int
+
+
+def prune_old_mail(now: datetime | None = None) -> Pruned:
+    """Forget the words of email sent more than FLASHMOB_MAIL_RETENTION_DAYS ago; the caller commits.
+
+    A sent message keeps its row (kind, address, subject, when it was queued and sent, its attempts) and
+    loses its bodies, its invitation and its payload; a finished job loses its payload once none of its
+    messages may still be sent (the renderers read it). Messages given up keep everything, so that
+    `outbox retry` can still send them.
+    """
+    now = now or utcnow()
+    cutoff = now - timedelta(days=current_app.config["MAIL_RETENTION_DAYS"])
+    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    messages = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.sent_at < cutoff, OutboxMessage.text_body.is_not(None))
+        .values(text_body=None, html_body=None, calendar=None, payload=None),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    still_to_send = exists().where(
+        OutboxMessage.job_id == OutboxJob.id,
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.attempts < max_attempts,
+    )
+    jobs = db.session.execute(
+        update(OutboxJob)
+        .where(OutboxJob.done_at < cutoff, OutboxJob.payload.is_not(None), ~still_to_send)
+        .values(payload=None),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    return Pruned(messages=messages, jobs=jobs)

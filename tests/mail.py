@@ -1,9 +1,12 @@
-"""Helpers for tests that queue email and read what arrived at the test SMTP server."""
+"""Helpers for tests that queue email, read what the mail worker wrote, and read what arrived by SMTP."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from flashmob.extensions import db
-from flashmob.outbox import OutboxMessage, deliver_pending, queue_email
+from flashmob.mail_worker import deliver_pending, expand_jobs, render_message
+from flashmob.outbox import OutboxMessage, queue_email
 
 
 def queue(**overrides) -> OutboxMessage:
@@ -21,6 +24,20 @@ def queue(**overrides) -> OutboxMessage:
     message = queue_email(**fields)
     db.session.commit()
     return message
+
+
+def render_queued() -> None:
+    """Do what the mail worker does before it sends anything: write out every bulk job (one message per
+    recipient) and render every message queued unrendered, so that the outbox's rows read as the emails
+    will. Sends nothing; commits the session (as the worker does)."""
+    db.session.commit()
+    expand_jobs()
+    unrendered = select(OutboxMessage).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.text_body.is_(None)
+    )
+    for message in db.session.scalars(unrendered).all():
+        render_message(message)
+    db.session.commit()
 
 
 def deliver(smtp) -> dict[str, list]:

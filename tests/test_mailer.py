@@ -18,7 +18,8 @@ import pytest
 
 from flashmob import mailer
 from flashmob.extensions import db
-from flashmob.outbox import deliver_pending, queue_email
+from flashmob.mail_worker import deliver_pending
+from flashmob.outbox import queue_email
 from tests.mail import queue
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,10 +10,13 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from flashmob import notifications
+from flashmob.email_kinds import SETTING_LABELS, EmailSetting
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
+from flashmob.mail_worker import deliver_pending
 from flashmob.members.models import EmailOptOut
-from flashmob.outbox import OutboxMessage, deliver_pending, queue_email
+from flashmob.outbox import OutboxMessage, queue_email
+from tests.mail import render_queued
 
 
 def opt_outs(user) -> set[str]:
@@ -21,6 +24,7 @@ def opt_outs(user) -> set[str]:
 
 
 def queued(kind: str | None = None) -> int:
+    render_queued()
     statement = select(func.count(OutboxMessage.id))
     if kind:
         statement = statement.where(OutboxMessage.kind == kind)
@@ -77,7 +81,7 @@ def test_account_email_is_sent_even_to_someone_who_stopped_every_kind(ada):
     )
     db.session.commit()
     assert message is not None and message.unsubscribe_url is None
-    assert opt_outs(ada) == set(notifications.KINDS)
+    assert opt_outs(ada) == set(EmailSetting)
 
 
 def test_stopping_rsvp_email_stops_exactly_that_kind(ada, create_event):
@@ -236,8 +240,8 @@ def test_settings_show_a_labelled_checkbox_for_every_kind_ticked_until_stopped(c
 
     page = client.get("/account/emails").get_data(as_text=True)
 
-    for kind, label in notifications.KINDS.items():
-        assert f'<label for="{kind}">{escape(label)}</label>' in page
+    for setting, label in SETTING_LABELS.items():
+        assert f'<label for="{setting.value}">{escape(label)}</label>' in page
     assert re.search(r'<input[^>]*checked[^>]*id="rsvp"', page) or re.search(
         r'<input[^>]*id="rsvp"[^>]*checked', page
     )

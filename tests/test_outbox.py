@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import func, select
 
 from flashmob.extensions import db
-from flashmob.outbox import OutboxMessage, deliver_pending, queue_email, retry_delay
+from flashmob.mail_worker import deliver_pending
+from flashmob.outbox import OutboxMessage, queue_email, retry_delay
 from flashmob.types import utcnow
 from tests.mail import queue
 

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from flask import current_app
 
+from flashmob import outbox
 from flashmob.events.messaging import emails
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
@@ -26,14 +27,21 @@ def pass_on_lapsed_offers(now: datetime) -> str:
 
 def remind_the_day_before(now: datetime) -> str:
     """The people going to an event starting in 24 to 36 hours get one reminder each, once per event."""
-    queued = emails.send_reminders(now)
-    return f"{queued} {'reminder' if queued == 1 else 'reminders'} queued"
+    events = emails.send_reminders(now)
+    return f"reminders queued for {events} {'event' if events == 1 else 'events'}"
+
+
+def forget_old_mail(now: datetime) -> str:
+    """Sent email older than FLASHMOB_MAIL_RETENTION_DAYS keeps its record and loses its words."""
+    pruned = outbox.prune_old_mail(now)
+    return f"{pruned.messages} sent {'email' if pruned.messages == 1 else 'emails'} emptied"
 
 
 # In order; each runs in its own transaction.
 JOBS: list[tuple[str, Callable[[datetime], str]]] = [
     ("offers", pass_on_lapsed_offers),
     ("reminders", remind_the_day_before),
+    ("mail retention", forget_old_mail),
 ]
 
 

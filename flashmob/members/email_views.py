@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from flashmob import notifications
+from flashmob import email_kinds, notifications
 from flashmob.auth import ensure
 from flashmob.extensions import csrf, db
 from flashmob.members.forms import EmailSettingsForm
@@ -28,7 +28,12 @@ def email_settings():
         flash("Your email settings are saved.", "success")
         return redirect(url_for("members.email_settings"))
     status = form_status(form)
-    return render_template("members/email_settings.html", form=form, kinds=notifications.KINDS), status
+    return render_template(
+        "members/email_settings.html",
+        form=form,
+        settings=email_kinds.SETTING_LABELS,
+        always_sent=email_kinds.always_sent(),
+    ), status
 
 
 # One-click unsubscribe (RFC 8058). Mail providers (Gmail, Yahoo, Apple Mail) POST to the address in
@@ -42,18 +47,21 @@ def email_settings():
 def unsubscribe(token):
     """Stop one kind of email with the link from an email: a button on the page, or a mail client's POST."""
     try:
-        user_id, kind = notifications.read_unsubscribe_token(token)
+        user_id, setting = notifications.read_unsubscribe_token(token)
     except notifications.BadUnsubscribeLink as exc:
         return render_template("members/unsubscribe_problem.html", message=str(exc)), 400
     user = db.session.get(User, user_id)
     if user is None or user.is_deleted:
         message = "The account this link was for no longer exists, so it gets no email from us."
         return render_template("members/unsubscribe_problem.html", message=message), 404
-    label = notifications.KINDS[kind]
+    label = email_kinds.SETTING_LABELS[setting]
     if request.method == "POST":
-        notifications.stop_kind(user.id, kind)
+        notifications.stop_kind(user.id, setting)
         db.session.commit()
         return render_template("members/unsubscribed.html", label=label, user=user)
     return render_template(
-        "members/unsubscribe.html", label=label, user=user, already=notifications.has_opted_out(user.id, kind)
+        "members/unsubscribe.html",
+        label=label,
+        user=user,
+        already=notifications.has_opted_out(user.id, setting),
     )

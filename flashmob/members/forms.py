@@ -5,11 +5,11 @@ from __future__ import annotations
 from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
+from flashmob.email_kinds import SETTING_LABELS, EmailSetting
 from flashmob.forms import Form, strip_text
 from flashmob.members import services
 from flashmob.members.models import User
 from flashmob.members.passwords import MAX_LENGTH, password_problems
-from flashmob.notifications import KINDS
 from flashmob.types import column_length
 
 EMAIL_MAX = column_length(User.email)
@@ -143,19 +143,19 @@ class ProfileForm(Form):
 
 
 class EmailSettingsForm(Form):
-    """Which kinds of email a member gets: one checkbox per kind in notifications.KINDS."""
+    """Which kinds of email a member gets: one checkbox per EmailSetting, named by its stored value."""
 
     @classmethod
-    def for_user(cls, stopped: set[str], **kwargs) -> EmailSettingsForm:
-        """The form, ticked for every kind the member has not stopped."""
-        return cls(data={kind: kind not in stopped for kind in KINDS}, **kwargs)
+    def for_user(cls, stopped: set[EmailSetting], **kwargs) -> EmailSettingsForm:
+        """The form, ticked for every setting the member has not turned off."""
+        return cls(data={setting.value: setting not in stopped for setting in SETTING_LABELS}, **kwargs)
 
-    def wanted(self) -> set[str]:
-        return {kind for kind in KINDS if self[kind].data}
+    def wanted(self) -> set[EmailSetting]:
+        return {setting for setting in SETTING_LABELS if self[setting.value].data}
 
 
-for _kind, _label in KINDS.items():
-    setattr(EmailSettingsForm, _kind, BooleanField(_label))
+for _setting, _label in SETTING_LABELS.items():
+    setattr(EmailSettingsForm, _setting.value, BooleanField(_label))
 
 
 class DeleteAccountForm(Form):

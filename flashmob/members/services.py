@@ -16,6 +16,7 @@ from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, contains_eager
 
+from flashmob.email_kinds import EmailKind
 from flashmob.errors import RuleError
 from flashmob.events.models import (
     ASKED_TO_COME,
@@ -47,7 +48,7 @@ from flashmob.urls import public_url
 CONFIRM_SALT = "flashmob.members.confirm-email"
 RESET_SALT = "flashmob.members.reset-password"
 
-EMAIL_KIND = "account"
+EMAIL_KIND = EmailKind.ACCOUNT
 
 # What pages call someone whose account is deleted (their display name becomes this).
 FORMER_MEMBER = "Former member"

@@ -1,8 +1,8 @@
-"""Bulk event email costs the same number of queries for 5 people as for 25: opt-outs are asked once."""
+"""Bulk event email is one job in the request, whatever the audience: the mail worker writes the emails."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,8 +12,11 @@ from flashmob.events.evenings import interests
 from flashmob.events.messaging import emails
 from flashmob.events.models import Event, EventInterest, EventStatus, Rsvp, RsvpStatus
 from flashmob.extensions import db
-from flashmob.outbox import OutboxMessage
+from flashmob.outbox import OutboxJob, OutboxMessage
 from flashmob.types import utcnow
+from tests.mail import render_queued
+
+NEXT_YEAR = datetime.now(UTC).year + 1
 
 
 def recipients(create_user, count: int, kind: str):
@@ -33,6 +36,19 @@ def going(event: Event, people) -> None:
 
 def queued(kind: str) -> int:
     return db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == kind))
+
+
+def jobs() -> int:
+    return db.session.scalar(select(func.count(OutboxJob.id)))
+
+
+def told_of(event: Event) -> int:
+    """How many emails say this event changed."""
+    return db.session.scalar(
+        select(func.count(OutboxMessage.id))
+        .join(Rsvp, Rsvp.user_id == OutboxMessage.user_id)
+        .where(OutboxMessage.kind == "event_changed", Rsvp.event_id == event.id)
+    )
 
 
 def changed(create_event, create_user, count):
@@ -89,27 +105,63 @@ SENDS = [changed, cancelled, organiser_message, reminders, date_announced, date_
 
 
 @pytest.mark.parametrize("prepare", SENDS, ids=[send.__name__ for send in SENDS])
-def test_sending_to_25_people_runs_no_more_queries_than_sending_to_5(
+def test_emailing_50_people_writes_one_job_with_the_same_statements_as_emailing_5(
     app, count_queries, create_event, create_user, prepare
 ):
     counts = {}
-    for size in (5, 25):
+    for size in (5, 50):
         send, kind = prepare(create_event, create_user, size)
         db.session.flush()
-        before = queued(kind)
+        messages_before, jobs_before = queued(kind), jobs()
         with count_queries() as counted:
-            sent = send()
+            send()
             db.session.flush()  # the rows themselves go in within the counted block
         counts[size] = counted.count
-        # Every fifth person stopped the kind: nothing queued for them, and the count says so.
-        assert sent == size - size // 5
-        assert queued(kind) - before == size - size // 5
         db.session.commit()
+        # The request wrote one job and no email: nothing was rendered or built in it.
+        assert (jobs() - jobs_before, queued(kind) - messages_before) == (1, 0)
 
-    assert counts[5] == counts[25]
+        render_queued()
+
+        # The worker wrote one email per person, leaving out every fifth, who stopped the kind.
+        assert queued(kind) - messages_before == size - size // 5
+
+    assert counts[5] == counts[50]
 
 
-def test_opt_outs_of_many_people_are_read_in_one_query(app, count_queries, create_user):
+def test_changing_an_event_with_50_attendees_runs_the_statements_it_runs_with_5(
+    client, roles, login, create_event, create_user, count_queries
+):
+    login(roles["organiser"])
+    counts = {}
+    for size in (5, 50):
+        event = create_event(roles["chapter"], title=f"Evening for {size}")
+        going(event, [create_user(email=f"edit{size}-{n}@example.org") for n in range(size)])
+        form = {
+            "title": f"Evening for {size}",
+            "starts_at": f"{NEXT_YEAR}-07-09T18:30",
+            "ends_at": f"{NEXT_YEAR}-07-09T21:00",
+            "timezone": "Europe/London",
+            "venue_name": "The Wellington",
+            "venue_address": "37 Bennetts Hill, Birmingham B2 5SN",
+            "description": "Moved.",
+            "capacity": "",
+        }
+        jobs_before = jobs()
+        with count_queries() as counted:
+            response = client.post(f"/events/{event.id}/edit", data=form)
+        assert response.status_code == 302
+        counts[size] = counted.count
+        # The request wrote one job; the emails are the worker's.
+        assert jobs() - jobs_before == 1
+        assert told_of(event) == 0
+        render_queued()
+        assert told_of(event) == size
+
+    assert counts[5] == counts[50]
+
+
+def test_who_stopped_a_kind_is_asked_in_one_query_per_batch(app, count_queries, create_user):
     ids = [person.id for person in recipients(create_user, 10, "reminders")]
 
     with count_queries() as counted:
@@ -129,10 +181,9 @@ def test_every_email_and_calendar_address_comes_from_the_one_public_url_helper()
     from flashmob.events.calendars import views as feeds
     from flashmob.events.checkin import services as checkins
     from flashmob.events.evenings import interests as waiting
-    from flashmob.events.rsvps import services as rsvps
     from flashmob.members import services as member_services
 
-    for module in (notes, checkins, rsvps, invitations, waiting, feeds, member_services):
+    for module in (notes, checkins, invitations, waiting, feeds, member_services):
         assert module.public_url is urls.public_url, module.__name__
     assert not hasattr(member_services, "external_url")
 

@@ -17,7 +17,7 @@ from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage
 from flashmob.types import utcnow
-from tests.mail import deliver
+from tests.mail import deliver, render_queued
 
 # Reading what arrived
 
@@ -46,6 +46,7 @@ def page_text(response) -> str:
 
 
 def queued(kind: str) -> list[OutboxMessage]:
+    render_queued()
     return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind)))
 
 

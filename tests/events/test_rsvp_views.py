@@ -15,6 +15,7 @@ from flashmob.outbox import OutboxMessage
 from flashmob.types import utcnow
 from tests.conftest import ROLE_NAMES
 from tests.events.conftest import signs_in
+from tests.mail import render_queued
 
 MANAGERS = ("organiser", "admin")
 
@@ -34,6 +35,7 @@ def rsvp_total() -> int:
 
 
 def emails(kind: str, user) -> list[OutboxMessage]:
+    render_queued()
     return list(
         db.session.scalars(
             select(OutboxMessage).where(OutboxMessage.kind == kind, OutboxMessage.to_address == user.email)

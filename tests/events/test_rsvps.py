@@ -13,6 +13,7 @@ from flashmob.events.rsvps.services import RsvpError
 from flashmob.extensions import db
 from flashmob.outbox import OutboxMessage
 from flashmob.types import utcnow
+from tests.mail import render_queued
 
 
 @pytest.fixture
@@ -39,6 +40,7 @@ def soon_event(create_event):
 
 
 def emails(kind: str | None = None, to=None) -> list[OutboxMessage]:
+    render_queued()
     statement = select(OutboxMessage).order_by(OutboxMessage.id)
     if kind:
         statement = statement.where(OutboxMessage.kind == kind)

@@ -17,17 +17,18 @@ from email.utils import parseaddr
 
 from flask import current_app
 
+from flashmob.email_kinds import EmailKind
 from flashmob.events.calendars.ical import METHOD_CANCEL, METHOD_REQUEST, build_invitation
-from flashmob.events.models import Event, Rsvp, RsvpStatus
+from flashmob.events.models import Event, RsvpStatus
 from flashmob.members.models import User
 from flashmob.urls import public_url
 
 # RSVP emails that give someone a seat, and so carry an invitation (when the RSVP is a seat).
-SEAT_TEMPLATES = frozenset({"rsvp_confirmed", "rsvp_promoted", "rsvp_approved"})
+SEAT_KINDS = frozenset({EmailKind.RSVP_CONFIRMED, EmailKind.RSVP_PROMOTED, EmailKind.RSVP_APPROVED})
 # RSVP emails that tell someone they are off the event, and so carry a METHOD:CANCEL: "no longer going"
 # (sent only to someone who gave up a seat, whose calendar holds our invitation), taken off the list
 # by an organiser, and a request declined.
-LEAVING_TEMPLATES = frozenset({"rsvp_not_going", "rsvp_removed", "rsvp_declined"})
+LEAVING_KINDS = frozenset({EmailKind.RSVP_NOT_GOING, EmailKind.RSVP_REMOVED, EmailKind.RSVP_DECLINED})
 
 
 def event_url(event: Event) -> str:
@@ -50,18 +51,19 @@ def invitation(event: Event, user: User, method: str) -> str:
     ).decode("utf-8")
 
 
-def rsvp_invitation(rsvp: Rsvp, template: str) -> dict:
-    """queue_email() arguments for the invitation an RSVP email carries: a REQUEST for a seat, a CANCEL
-    for someone off the event, else none.
+def rsvp_invitation(event: Event, user: User, kind: EmailKind, status: str) -> dict:
+    """The invitation an RSVP email of this kind carries (calendar and calendar_method), for an RSVP that
+    was in `status` when the email was queued: a REQUEST for a seat, a CANCEL for someone off the event,
+    else none.
 
     The CANCEL is for this one person at the event's present SEQUENCE (same UID): the event did not
     change for anyone else, so the sequence stays, and calendars accept a cancellation at the sequence
     of the copy they hold.
     """
-    if template in LEAVING_TEMPLATES:
+    if kind in LEAVING_KINDS:
         method = METHOD_CANCEL
-    elif template in SEAT_TEMPLATES and rsvp.status == RsvpStatus.GOING:
+    elif kind in SEAT_KINDS and status == RsvpStatus.GOING:
         method = METHOD_REQUEST
     else:
         return {}
-    return {"calendar": invitation(rsvp.event, rsvp.user, method), "calendar_method": method}
+    return {"calendar": invitation(event, user, method), "calendar_method": method}

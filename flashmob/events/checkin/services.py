@@ -20,6 +20,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
+from flashmob.email_kinds import EmailKind
 from flashmob.errors import RuleError
 from flashmob.events.models import ASKED_TO_COME, Event, Rsvp, RsvpStatus, WalkIn
 from flashmob.events.rsvps.services import lock_event
@@ -293,9 +294,9 @@ class WalkInResult(Outcome):
 
 
 # The kind of the email telling a member they were checked in as a walk-in. Like account email it cannot
-# be stopped (notifications.preference_for knows no such kind): it tells the member that someone used their
-# address at an evening, and a member who turned it off could be checked in without ever knowing.
-CHECKED_IN_KIND = "checked_in_at_door"
+# be stopped (email_kinds.KINDS gives it no setting): it tells the member that someone used their address
+# at an evening, and a member who turned it off could be checked in without ever knowing.
+CHECKED_IN_KIND = EmailKind.CHECKED_IN_AT_DOOR
 
 
 def _walk_in_with_email(event: Event, email: str) -> WalkIn | None:
@@ -377,7 +378,6 @@ def _tell_member(walk_in: WalkIn, user: User, event: Event, actor: User, *, seat
     queue_email(
         to=user.email,
         subject=f"You were checked in: {' '.join(event.title.split())}",
-        template="checked_in_at_door",
         kind=CHECKED_IN_KIND,
         user_id=user.id,
         user=user,

@@ -2,6 +2,8 @@
 
 Functions change objects and flush; the caller commits once. A rule that says no raises InterestError
 with a message for the member. Who may ask is permissions.can_ask_to_be_told, checked by the caller.
+Telling them is one fan-out job (outbox.queue_fanout): the mail worker finds them with members_told() and
+writes each email with render_date_announced() or render_date_cancelled() (mail_registry wires them up).
 """
 
 from __future__ import annotations
@@ -13,23 +15,16 @@ from flask import current_app
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from flashmob.email_kinds import EmailKind, setting_for, templates_of
 from flashmob.errors import RuleError
 from flashmob.events.evenings.display import event_when
 from flashmob.events.models import Event, EventInterest
 from flashmob.extensions import db
 from flashmob.members.models import User
-from flashmob.notifications import has_opted_out, opted_out_of
-from flashmob.outbox import prepare_email, queue_emails
+from flashmob.notifications import has_opted_out
+from flashmob.outbox import Draft, OutboxMessage, Recipient, queue_fanout
 from flashmob.types import utcnow
 from flashmob.urls import public_url
-
-EMAIL_KIND = "date_announced"
-# Cancelling a save-the-date is news about the save-the-date the member asked to hear about, not about an
-# event they are going to (they cannot be: RSVPs wait for the date). So it belongs to the same stoppable
-# kind as the announcement, "Save-the-date announcements" (notifications maps it there), not to "Changes
-# and cancellations of events you're going to": whoever stopped save-the-date email hears nothing of it,
-# and whoever asked to be told still is, even if they stopped news of events they are going to.
-CANCELLED_KIND = "date_cancelled"
 
 
 class InterestError(RuleError):
@@ -55,7 +50,7 @@ def interest_panel(event: Event, user: User | None) -> InterestPanel:
             func.coalesce(func.sum(case((EventInterest.user_id == user_id, 1), else_=0)), 0),
         ).where(EventInterest.event_id == event.id, EventInterest.notified_at.is_(None))
     ).one()
-    emails_stopped = bool(mine) and has_opted_out(user_id, "date_announced")
+    emails_stopped = bool(mine) and has_opted_out(user_id, setting_for(EmailKind.DATE_ANNOUNCED))
     return InterestPanel(count=count, mine=bool(mine), emails_stopped=emails_stopped)
 
 
@@ -101,59 +96,38 @@ def stop_being_told(event: Event, user: User) -> bool:
     return result.rowcount > 0
 
 
-def _claim_waiting(event: Event, now: datetime) -> list[User]:
-    """Mark every member still waiting to hear about the event as told, and return them, in id order.
+def _claim_waiting(event: Event, now: datetime) -> int:
+    """Mark every member still waiting to hear about the event as told at `now`; how many there were.
 
-    One UPDATE that returns whom it marked, so that two requests at once never email anyone twice;
-    the rows stay, for the record.
+    One UPDATE, so that two requests at once never tell anyone twice; the rows stay, for the record, and
+    the job that emails them finds them by that moment (members_told).
     """
-    claimed = db.session.scalars(
+    result = db.session.execute(
         update(EventInterest)
         .where(EventInterest.event_id == event.id, EventInterest.notified_at.is_(None))
-        .values(notified_at=now)
-        .returning(EventInterest.user_id),
+        .values(notified_at=now),
         execution_options={"synchronize_session": False},
-    ).all()
-    if not claimed:
-        return []
-    return list(db.session.scalars(select(User).where(User.id.in_(claimed)).order_by(User.id)))
+    )
+    return result.rowcount
 
 
-def _tell(event: Event, recipients: list[User], *, subject: str, template: str, kind: str) -> int:
-    """Queue one email to each recipient, asking once for all of them who stopped the kind; how many."""
-    opted_out = opted_out_of([user.id for user in recipients], kind)
-    title = " ".join(event.title.split())  # no line breaks in a mail header
-    event_url = public_url("events.detail", event_id=event.id)
-    messages = []
-    for user in recipients:
-        messages.append(
-            prepare_email(
-                to=user.email,
-                subject=f"{subject}: {title}",
-                template=template,
-                kind=kind,
-                user_id=user.id,
-                opted_out=opted_out,
-                event=event,
-                user=user,
-                when=event_when(event),
-                event_url=event_url,
-                rsvp_url=f"{event_url}#rsvp",
-                site_name=current_app.config["SITE_NAME"],
-            )
-        )
-    return queue_emails(messages)
+def _tell(event: Event, kind: EmailKind, now: datetime) -> int:
+    """Mark the members waiting as told and queue one job to email them; how many were waiting (those
+    who stopped save-the-date email are told nothing, and no longer wait either)."""
+    told = _claim_waiting(event, now)
+    if told:
+        queue_fanout(kind, {"event_id": event.id, "told_at": now.isoformat()})
+    return told
 
 
 def announce_date(event: Event, *, now: datetime | None = None) -> int:
-    """Queue a "date announced" email to each member waiting to hear; how many were queued.
+    """Queue a "date announced" email to each member waiting to hear; how many were waiting.
 
     Called in the transaction that sets the date; each member is told once (_claim_waiting).
     """
     if event.date_tbc or not event.is_published:
         return 0
-    recipients = _claim_waiting(event, now or utcnow())
-    return _tell(event, recipients, subject="The date is set", template="date_announced", kind=EMAIL_KIND)
+    return _tell(event, EmailKind.DATE_ANNOUNCED, now or utcnow())
 
 
 def tell_date_cancelled(event: Event, *, now: datetime | None = None) -> int:
@@ -164,7 +138,56 @@ def tell_date_cancelled(event: Event, *, now: datetime | None = None) -> int:
     """
     if not event.is_cancelled or not event.date_tbc:
         return 0
-    recipients = _claim_waiting(event, now or utcnow())
-    return _tell(
-        event, recipients, subject="Not going ahead", template="date_cancelled", kind=CANCELLED_KIND
+    return _tell(event, EmailKind.DATE_CANCELLED, now or utcnow())
+
+
+# The mail worker's side: who the job is for, and how each email reads
+
+
+def members_told(facts: dict, *, after: int, limit: int) -> list[Recipient]:
+    """The members _claim_waiting() marked told of the event at the job's moment, after user id `after`,
+    in user id order."""
+    told_at = datetime.fromisoformat(facts["told_at"])
+    rows = db.session.execute(
+        select(EventInterest.user_id, User.email)
+        .join(User, User.id == EventInterest.user_id)
+        .where(
+            EventInterest.event_id == facts["event_id"],
+            EventInterest.notified_at == told_at,
+            EventInterest.user_id > after,
+        )
+        .order_by(EventInterest.user_id)
+        .limit(limit)
     )
+    return [Recipient(user_id, email) for user_id, email in rows]
+
+
+def _draft(message: OutboxMessage, facts: dict, subject: str) -> Draft:
+    event = db.session.get(Event, facts["event_id"])
+    user = db.session.get(User, message.user_id) if message.user_id is not None else None
+    if event is None or user is None:
+        raise LookupError("the event or the member no longer exists")
+    title = " ".join(event.title.split())  # no line breaks in a mail header
+    event_url = public_url("events.detail", event_id=event.id)
+    return Draft(
+        subject=f"{subject}: {title}",
+        template=templates_of(message.kind)[0],
+        context={
+            "event": event,
+            "user": user,
+            "when": event_when(event),
+            "event_url": event_url,
+            "rsvp_url": f"{event_url}#rsvp",
+            "site_name": current_app.config["SITE_NAME"],
+        },
+    )
+
+
+def render_date_announced(message: OutboxMessage, facts: dict) -> Draft:
+    """The date is set: when, where, and the link to say going."""
+    return _draft(message, facts, "The date is set")
+
+
+def render_date_cancelled(message: OutboxMessage, facts: dict) -> Draft:
+    """The save-the-date was called off."""
+    return _draft(message, facts, "Not going ahead")

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
+from flashmob.email_kinds import EmailSetting
 from flashmob.events.models import (
     ASKED_TO_COME,
     PUBLIC_EVENT_STATUSES,
@@ -137,7 +138,7 @@ def rsvp_panel(event: Event, viewer: User | None, *, show_people: bool) -> RsvpP
     if panel.mine is not None and panel.mine.is_waitlisted:
         panel.position = waitlist_position(panel.mine)
     if panel.mine is not None and panel.mine.status in WAITING_STATUSES:
-        panel.emails_stopped = has_opted_out(viewer.id, "rsvp")
+        panel.emails_stopped = has_opted_out(viewer.id, EmailSetting.RSVP)
     return panel
 
 

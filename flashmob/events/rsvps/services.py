@@ -12,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from flashmob.email_kinds import EmailKind
 from flashmob.errors import RuleError
-from flashmob.events.calendars.invitations import rsvp_invitation
 from flashmob.events.models import (
     ASKED_TO_COME,
     SEAT_HOLDING_STATUSES,
@@ -27,12 +26,12 @@ from flashmob.events.models import (
     Rsvp,
     RsvpStatus,
 )
+from flashmob.events.rsvps import emails as rsvp_emails
 from flashmob.extensions import db
 from flashmob.members.models import User
-from flashmob.outbox import OutboxMessage, queue_email
+from flashmob.outbox import OutboxMessage, queue_message
 from flashmob.results import Outcome
 from flashmob.types import utcnow
-from flashmob.urls import public_url
 
 
 class RsvpError(RuleError):
@@ -275,12 +274,12 @@ def rsvp_going(event: Event, user: User, *, now: datetime | None = None) -> Rsvp
 
     seated: list[Rsvp] = []
     if status == RsvpStatus.GOING:
-        emailed = _told(notify(rsvp, "rsvp_confirmed", "You have a seat"))
+        emailed = _told(notify(rsvp, EmailKind.RSVP_CONFIRMED, "You have a seat"))
     elif status == RsvpStatus.PENDING:
-        emailed = _told(notify(rsvp, "rsvp_pending", "Your request is with the organisers"))
+        emailed = _told(notify(rsvp, EmailKind.RSVP_PENDING, "Your request is with the organisers"))
     else:
         position = waitlist_position(rsvp)
-        emailed = _told(notify(rsvp, "rsvp_waitlisted", "You are on the waitlist", position=position))
+        emailed = _told(notify(rsvp, EmailKind.RSVP_WAITLISTED, "You are on the waitlist", position=position))
         # Only matters if seats were freed without being passed on (say, capacity changed elsewhere).
         seated = _fill_free_seats(event, now)
     return _outcome(event, rsvp, previous, emailed=emailed, seated=seated)
@@ -303,7 +302,7 @@ def rsvp_not_going(event: Event, user: User, *, now: datetime | None = None) -> 
     emailed = False
     if previous == RsvpStatus.GOING:
         # Their seat brought an invitation into their calendar: this email's METHOD:CANCEL takes it out.
-        emailed = _told(notify(rsvp, "rsvp_not_going", "You're no longer going"))
+        emailed = _told(notify(rsvp, EmailKind.RSVP_NOT_GOING, "You're no longer going"))
     return _outcome(event, rsvp, previous, emailed=emailed, seated=seated)
 
 
@@ -356,7 +355,7 @@ def approve_request(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> 
     rsvp.decided_at = now
     db.session.flush()
     position = waitlist_position(rsvp)
-    emailed = _told(notify(rsvp, "rsvp_approved", "Your request was accepted", position=position))
+    emailed = _told(notify(rsvp, EmailKind.RSVP_APPROVED, "Your request was accepted", position=position))
     return _outcome(event, rsvp, previous, emailed=emailed)
 
 
@@ -374,7 +373,7 @@ def decline_request(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> 
     rsvp.decided_by_id = actor.id
     rsvp.decided_at = now
     db.session.flush()
-    emailed = _told(notify(rsvp, "rsvp_declined", "Your request was not accepted"))
+    emailed = _told(notify(rsvp, EmailKind.RSVP_DECLINED, "Your request was not accepted"))
     return _outcome(event, rsvp, previous, emailed=emailed)
 
 
@@ -391,7 +390,7 @@ def remove_attendee(rsvp: Rsvp, *, actor: User, now: datetime | None = None) -> 
     seated = _leave(event, rsvp, RsvpStatus.REMOVED, now)
     emailed = False
     if previous in ASKED_TO_COME and now < event.starts_at:
-        emailed = _told(notify(rsvp, "rsvp_removed", "You are no longer on the list"))
+        emailed = _told(notify(rsvp, EmailKind.RSVP_REMOVED, "You are no longer on the list"))
     return _outcome(event, rsvp, previous, emailed=emailed, seated=seated)
 
 
@@ -419,7 +418,7 @@ def promote_by_hand(
     rsvp.decided_by_id = actor.id
     rsvp.decided_at = now
     db.session.flush()
-    emailed = _told(notify(rsvp, "rsvp_promoted", "A seat is yours"))
+    emailed = _told(notify(rsvp, EmailKind.RSVP_PROMOTED, "A seat is yours"))
     return _outcome(event, rsvp, previous, emailed=emailed, seat_added=seat_added)
 
 
@@ -474,7 +473,7 @@ def expire_offers(now: datetime | None = None) -> list[Rsvp]:
         db.session.flush()
         if now < event.starts_at:
             for rsvp in expired:
-                notify(rsvp, "rsvp_offer_expired", "Your offered seat has passed on")
+                notify(rsvp, EmailKind.RSVP_OFFER_EXPIRED, "Your offered seat has passed on")
             _fill_free_seats(event, now)
         lapsed.extend(expired)
     return lapsed
@@ -519,7 +518,7 @@ def _claim(event: Event, rsvp: Rsvp, now: datetime) -> RsvpOutcome:
     rsvp.offer_expires_at = None
     rsvp.responded_at = now
     db.session.flush()
-    emailed = _told(notify(rsvp, "rsvp_confirmed", "You have a seat"))
+    emailed = _told(notify(rsvp, EmailKind.RSVP_CONFIRMED, "You have a seat"))
     return _outcome(event, rsvp, RsvpStatus.OFFERED, emailed=emailed)
 
 
@@ -562,37 +561,27 @@ def _fill_free_seats(event: Event, now: datetime) -> list[Rsvp]:
     db.session.flush()
     for rsvp in moved:
         if offering:
-            notify(rsvp, "rsvp_offered", "A seat is free for you")
+            notify(rsvp, EmailKind.RSVP_OFFERED, "A seat is free for you")
         else:
-            notify(rsvp, "rsvp_promoted", "A seat is yours")
+            notify(rsvp, EmailKind.RSVP_PROMOTED, "A seat is yours")
     return moved
 
 
 # Telling people
 
 
-def notify(rsvp: Rsvp, template: str, subject: str, **context) -> OutboxMessage | None:
+def notify(rsvp: Rsvp, kind: EmailKind, subject: str, **context) -> OutboxMessage | None:
     """Queue the email that tells someone what happened to their RSVP, in the current transaction.
 
-    The one place RSVP mail is queued: an email that gives a seat carries the calendar invitation, and one
-    that takes the person off the event a cancellation of it (invitations.rsvp_invitation). None when the
+    The one place RSVP mail is queued. It runs under the event's lock, so it only stores the RSVP's id and
+    state (rsvp_emails.payload): the mail worker writes the email, and builds the calendar invitation an
+    email giving a seat or taking the person off the event carries, when it sends it. None when the
     person stopped RSVP email, so that the outcome says whether we emailed them (RsvpOutcome.emailed).
     """
-    event = rsvp.event
-    user = rsvp.user
-    title = " ".join(event.title.split())  # no line breaks in a mail header
-    message = queue_email(
-        to=user.email,
-        subject=f"{subject}: {title}",
-        template=template,
-        kind=template,
-        user_id=user.id,
-        **rsvp_invitation(rsvp, template),
-        event=event,
-        rsvp=rsvp,
-        user=user,
-        event_url=public_url("events.detail", event_id=event.id),
-        site_name=current_app.config["SITE_NAME"],
-        **context,
+    message = queue_message(
+        EmailKind(kind),
+        user_id=rsvp.user_id,
+        to=rsvp.user.email,
+        payload=rsvp_emails.payload(rsvp, subject, context),
     )
     return message
