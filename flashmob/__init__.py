@@ -44,7 +44,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     # Before the blueprints, so that their routes are built with these converters.
     register_routing(app)
 
-    from flashmob import auth, outbox  # noqa: F401  (the user loader; the outbox model)
+    from flashmob import auth, outbox, tags  # noqa: F401  (the user loader; the outbox and tag models)
+    from flashmob.discussions import models as discussion_models  # noqa: F401  (until its blueprint)
     from flashmob.events.routes import bp as events_bp
     from flashmob.members.views import bp as members_bp
 

@@ -38,6 +38,22 @@ def iso_datetime(value: datetime | None) -> str:
     return value.isoformat(timespec="seconds") if value else ""
 
 
+# How many colours initials avatars come in (flashmob.css, .avatar--tone-N): each person keeps one.
+AVATAR_TONES = 8
+
+
+def initials(name: str | None) -> str:
+    """Up to two letters for an avatar: "Ada Lovelace" -> "AL", "Olu" -> "O"; "?" when there is nothing."""
+    firsts = [next((c for c in word if c.isalnum()), "") for word in (name or "").split()]
+    firsts = [letter for letter in firsts if letter]
+    return "".join(firsts[:1] + firsts[1:][-1:]).upper() or "?"
+
+
+def avatar_tone(person_id: int | None) -> int:
+    """Which of the avatar colours a person gets: fixed by their id, so they look the same everywhere."""
+    return (person_id or 0) % AVATAR_TONES
+
+
 def page_url(page: int) -> str:
     """The current page's address with another page number, keeping the other arguments."""
     args = dict(request.view_args or {})
@@ -49,6 +65,8 @@ def page_url(page: int) -> str:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         markdown=render_markdown,
+        initials=initials,
+        avatar_tone=avatar_tone,
         datetime=format_datetime,
         date=format_date,
         time=format_time,
