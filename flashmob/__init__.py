@@ -45,12 +45,14 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     register_routing(app)
 
     from flashmob import auth, outbox, tags  # noqa: F401  (the user loader; the outbox and tag models)
-    from flashmob.discussions import models as discussion_models  # noqa: F401  (until its blueprint)
+    from flashmob.discussions import models as discussion_models  # noqa: F401
+    from flashmob.discussions.routes import bp as discussions_bp
     from flashmob.events.routes import bp as events_bp
     from flashmob.members.views import bp as members_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(members_bp)
+    app.register_blueprint(discussions_bp)
 
     from flashmob.cli import register_cli
 

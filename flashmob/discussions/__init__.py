@@ -1,1 +1,1 @@
-"""Discussions: comments and threads, takeaway write-ups and the lessons archive (to come)."""
+"""What members write and talk about: takeaway write-ups, the lessons archive, and discussions."""

@@ -1,0 +1,7 @@
+"""The discussions blueprint: write-ups, the lessons archive and threads register on it."""
+
+from flask import Blueprint
+
+bp = Blueprint("discussions", __name__)
+
+# Each part's views register their routes on `bp` when imported, so they come after it (one line each).
