@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flashmob.extensions import db
-from flashmob.types import UTCDateTime, utcnow
+from flashmob.types import StrEnumType, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from flashmob.events.models import ChapterMembership
@@ -140,4 +152,194 @@ class EmailOptOut(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- Profiles -------------------------------------------------------------------------------------
+
+
+class ProfileVisibility(StrEnum):
+    """Who may see a member's profile (their own choice)."""
+
+    EVERYONE = "everyone"
+    MEMBERS = "members"  # anyone signed in
+    MET = "met"  # people they have been to an evening with, and their connections
+
+
+class PmoKind(StrEnum):
+    """The kind of PMO a member works in."""
+
+    PROJECT = "project"
+    PROGRAMME = "programme"
+    PORTFOLIO = "portfolio"
+    ENTERPRISE = "enterprise"
+    CENTRE_OF_EXCELLENCE = "centre_of_excellence"
+    OTHER = "other"
+
+
+class MemberTagKind(StrEnum):
+    EXPERTISE = "expertise"
+    INTEREST = "interest"
+
+
+class MemberProfile(db.Model):
+    """What a member chooses to say about themselves, and who may see it.
+
+    Its own table, so the `users` row loaded on every request stays small; a member without a row
+    has said nothing yet (and is shown with their initials).
+    """
+
+    __tablename__ = "member_profiles"
+    __table_args__ = (
+        CheckConstraint("years_in_pmo IS NULL OR (years_in_pmo >= 0 AND years_in_pmo <= 60)", name="years"),
+        CheckConstraint("visibility IN ('everyone', 'members', 'met')", name="visibility"),
+        CheckConstraint(
+            "pmo_kind IS NULL OR pmo_kind IN ('project', 'programme', 'portfolio', 'enterprise',"
+            " 'centre_of_excellence', 'other')",
+            name="pmo_kind",
+        ),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    headline: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    organisation: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    pmo_kind: Mapped[PmoKind | None] = mapped_column(StrEnumType(PmoKind, 30))
+    years_in_pmo: Mapped[int | None] = mapped_column(Integer)
+    bio: Mapped[str] = mapped_column(Text, default="", server_default="")
+    linkedin_url: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    website_url: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Shown only to connections, and only when share_phone is on.
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    visibility: Mapped[ProfileVisibility] = mapped_column(
+        StrEnumType(ProfileVisibility, 20), default=ProfileVisibility.MEMBERS, server_default="members"
+    )
+    # Whether the member appears in an evening's "Who's coming" (organisers always see their attendees).
+    listed_on_attendee_lists: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    share_email_with_connections: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
+    share_phone_with_connections: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
+    # Bumped when the picture changes, so its address changes and browsers fetch the new one;
+    # None when there is no picture (initials on a colour are shown instead).
+    picture_version: Mapped[int | None] = mapped_column(Integer)
+    # When the newcomer prompt ("tell people who you are") was shown or dismissed: it is asked once.
+    prompted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The secret in the address of the member's card for the night (a QR code on their phone that
+    # another attendee scans to connect); resetting it replaces it, and it expires.
+    card_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    card_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<MemberProfile of user {self.user_id}>"
+
+
+class ProfilePicture(db.Model):
+    """A member's picture, checked and resized, kept in the database so every app server can serve it."""
+
+    __tablename__ = "profile_pictures"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MemberTag(db.Model):
+    """A tag on a member's profile: something they know about (expertise) or want to talk about."""
+
+    __tablename__ = "member_tags"
+    __table_args__ = (
+        CheckConstraint("kind IN ('expertise', 'interest')", name="kind"),
+        # The directory's tag filter and "people who know about X" look members up by tag.
+        Index("ix_member_tags_tag_id_kind", "tag_id", "kind"),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="RESTRICT"), primary_key=True)
+    kind: Mapped[MemberTagKind] = mapped_column(StrEnumType(MemberTagKind, 20), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+# --- Connections ----------------------------------------------------------------------------------
+
+
+class ConnectionStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class Connection(db.Model):
+    """Two members who asked to connect, or are connected.
+
+    One row per pair whichever of them asked (pair_key is "smaller id:larger id", unique), so two
+    requests crossing in the post become one. Withdrawing a request or removing a connection deletes
+    the row; a declined request stays, so the same person cannot ask again and again.
+    """
+
+    __tablename__ = "connections"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'accepted', 'declined')", name="status"),
+        CheckConstraint("requester_id <> addressee_id", name="not_self"),
+        Index("ix_connections_addressee_id_status", "addressee_id", "status"),
+        Index("ix_connections_requester_id_status", "requester_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pair_key: Mapped[str] = mapped_column(String(24), unique=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    addressee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[ConnectionStatus] = mapped_column(
+        StrEnumType(ConnectionStatus, 20), default=ConnectionStatus.PENDING
+    )
+    # What the requester wrote when asking ("we talked about RAID logs at the bar").
+    message: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # The evening where they met, if they say: it shows on the request and on the connection.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    requester: Mapped[User] = relationship(foreign_keys=[requester_id])
+    addressee: Mapped[User] = relationship(foreign_keys=[addressee_id])
+
+    @staticmethod
+    def key_for(first_user_id: int, second_user_id: int) -> str:
+        low, high = sorted((first_user_id, second_user_id))
+        return f"{low}:{high}"
+
+    def other_than(self, user_id: int) -> int:
+        return self.addressee_id if self.requester_id == user_id else self.requester_id
+
+    def __repr__(self) -> str:
+        return f"<Connection {self.requester_id}->{self.addressee_id} {self.status}>"
+
+
+class ConnectionNote(db.Model):
+    """A member's private note about another member ("met at Birmingham #3, talked about risk registers")."""
+
+    __tablename__ = "connection_notes"
+
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    about_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    body: Mapped[str] = mapped_column(String(1000), default="", server_default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class MemberBlock(db.Model):
+    """A member who may no longer ask to connect with, message or see the profile of the blocker."""
+
+    __tablename__ = "member_blocks"
+
+    blocker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    # Looked up the other way round too: "has this person blocked me?"
+    blocked_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
