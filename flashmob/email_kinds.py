@@ -22,6 +22,7 @@ class EmailSetting(StrEnum):
     REMINDERS = "reminders"
     DATE_ANNOUNCED = "date_announced"
     ORGANISER_MESSAGES = "organiser_messages"
+    NEW_EVENTS = "new_events"
 
 
 # What the settings page, the unsubscribe pages and every email's footer call each setting, in the
@@ -32,6 +33,7 @@ SETTING_LABELS: dict[EmailSetting, str] = {
     EmailSetting.REMINDERS: "Reminders the day before",
     EmailSetting.DATE_ANNOUNCED: "Save-the-date announcements",
     EmailSetting.ORGANISER_MESSAGES: "Messages from organisers",
+    EmailSetting.NEW_EVENTS: "New evenings in your chapters",
 }
 
 
@@ -56,6 +58,7 @@ class EmailKind(StrEnum):
     ORGANISER_MESSAGE = "organiser_message"
     DATE_ANNOUNCED = "date_announced"
     DATE_CANCELLED = "date_cancelled"
+    EVENT_ANNOUNCED = "event_announced"
     TEST_MESSAGE = "test_message"
 
 
@@ -118,6 +121,7 @@ KINDS: dict[EmailKind, KindRule] = {
     EmailKind.DATE_CANCELLED: KindRule(
         "An event you asked about was called off before it had a date", EmailSetting.DATE_ANNOUNCED
     ),
+    EmailKind.EVENT_ANNOUNCED: KindRule("A new evening in one of your chapters", EmailSetting.NEW_EVENTS),
     EmailKind.TEST_MESSAGE: KindRule(
         "A test message", always_because="only the outbox's own tests send it", to_members=False
     ),

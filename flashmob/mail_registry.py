@@ -31,6 +31,7 @@ RENDERERS: dict[EmailKind, Renderer] = {
     EmailKind.ORGANISER_MESSAGE: event_emails.render_organiser_message,
     EmailKind.DATE_ANNOUNCED: interests.render_date_announced,
     EmailKind.DATE_CANCELLED: interests.render_date_cancelled,
+    EmailKind.EVENT_ANNOUNCED: event_emails.render_event_announced,
 }
 
 AUDIENCES: dict[EmailKind, Audience] = {
@@ -40,6 +41,7 @@ AUDIENCES: dict[EmailKind, Audience] = {
     EmailKind.ORGANISER_MESSAGE: event_emails.organiser_message_audience,
     EmailKind.DATE_ANNOUNCED: interests.members_told,
     EmailKind.DATE_CANCELLED: interests.members_told,
+    EmailKind.EVENT_ANNOUNCED: event_emails.chapter_members_told,
 }
 
 # Kinds written when they are queued (outbox.queue_email), never by the worker: account mail, whose links

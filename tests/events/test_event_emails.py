@@ -172,6 +172,45 @@ def test_a_new_time_tells_everyone_concerned_and_updates_the_calendars_of_those_
     assert calendar_of(waiting) is None
 
 
+def test_the_change_email_says_what_changed_old_then_new_and_only_that(
+    app, smtp, people, organiser, create_event
+):
+    from datetime import UTC, datetime
+
+    event = create_event(starts_at=datetime(2027, 3, 4, 18, 0, tzinfo=UTC), venue_name="The Old Joint Stock")
+    answer(event, people["Ada"])
+    db.session.commit()
+    deliver(smtp)
+
+    services.update_event(
+        event,
+        details_of(event, venue_name="The Button Factory", venue_address="Birmingham B1 2NJ"),
+        actor=organiser,
+    )
+    db.session.commit()
+    [email] = deliver(smtp)["ada@example.org"]
+
+    text = text_of(email).replace("\r\n", "\n")
+    assert (
+        "Where: The Button Factory, Birmingham B1 2NJ\n  (was: The Old Joint Stock, 4 Temple Row West" in text
+    )
+    assert "When:" not in text.split("The Button Factory")[0]
+    assert "was The Old Joint Stock, 4 Temple Row West, Birmingham B2 5NY" in html_of(email)
+
+    moved = services.utc_to_local(event.starts_at, event.timezone) + timedelta(days=1, hours=1)
+    services.update_event(
+        event, details_of(event, starts_at=moved, ends_at=moved + timedelta(hours=2)), actor=organiser
+    )
+    db.session.commit()
+    [email] = deliver(smtp)["ada@example.org"]
+    text = text_of(email).replace("\r\n", "\n")
+    assert (
+        "When: Fri 5 Mar 2027, 19:00\u201321:00 GMT\n  (was: Thu 4 Mar 2027, 18:00\u201320:30 GMT)"
+        in text
+    )
+    assert "Where:" not in text
+
+
 def test_a_new_title_alone_sends_nothing(app, people, organiser, create_event):
     event = create_event()
     answer(event, people["Ada"])

@@ -8,8 +8,9 @@ from flask_login import current_user
 from flashmob.events.chapters import queries as chapter_queries
 from flashmob.events.checkin import services as checkins
 from flashmob.events.evenings import interests
+from flashmob.events.messaging.emails import announcement_audience_size
 from flashmob.events.models import Event
-from flashmob.events.permissions import can_check_in, can_see_attendees
+from flashmob.events.permissions import can_check_in, can_publish_event, can_see_attendees
 from flashmob.events.rsvps import queries as rsvp_queries
 from flashmob.forms import ConfirmForm
 from flashmob.sharing import event_preview
@@ -23,6 +24,10 @@ def render_detail(event: Event):
     # Who came, for the organisers once it is over.
     attendance = checkins.attendance(event) if event.is_past and can_check_in(current_user, event) else None
     check_in = checkins.check_in_window(event) if can_check_in(current_user, event) else None
+    # Said beside the Publish button: how many members publishing emails.
+    announce_reach = None
+    if can_publish_event(current_user, event):
+        announce_reach = announcement_audience_size(event.chapter_id, current_user)
     return render_template(
         "events/detail.html",
         event=event,
@@ -32,6 +37,7 @@ def render_detail(event: Event):
         attendance=attendance,
         check_in=check_in,
         sharing=event_preview(event),
+        announce_reach=announce_reach,
         # Only the buttons' CSRF token: a refused POST draws this page again, and must not parse its body.
         form=ConfirmForm(formdata=None),
     )

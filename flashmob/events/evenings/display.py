@@ -9,6 +9,11 @@ TIME = "%H:%M"
 EN_DASH = "\u2013"  # a range, as typographers write it
 
 
+def event_place(event: Event) -> str:
+    """Where the event is, in one line: the venue and its address, or that it is still to be announced."""
+    return ", ".join(part for part in (event.venue_name, event.venue_address) if part) or "To be announced"
+
+
 def event_when(event: Event) -> str:
     """The event's start and end as a person would say them, with the zone's abbreviation."""
     if event.date_tbc:

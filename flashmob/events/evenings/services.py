@@ -10,6 +10,7 @@ from flask import current_app
 
 from flashmob.errors import RuleError
 from flashmob.events.evenings import interests
+from flashmob.events.evenings.display import event_place, event_when
 from flashmob.events.messaging import emails
 from flashmob.events.models import Chapter, Event, EventStatus, Rsvp, new_ical_uid
 from flashmob.events.rsvps import services as rsvps
@@ -288,6 +289,8 @@ def create_event(
     )
     db.session.add(event)
     db.session.flush()
+    if publish:
+        emails.announce_event(event, publisher=actor)
     return event
 
 
@@ -330,6 +333,8 @@ def update_event(
         or details.venue_name != event.venue_name
         or details.venue_address != event.venue_address
     )
+    # What people are told changed, in words, as it read before and after ("When", "Where").
+    before = {"When": event_when(event), "Where": event_place(event)}
     event.title = details.title
     event.starts_at = starts_at
     event.ends_at = ends_at
@@ -349,7 +354,13 @@ def update_event(
     seated: tuple[Rsvp, ...] = ()
     if moved and event.is_published:
         # Everyone with a seat, an offer, a place in line or a request hears, with the new invitation.
-        told = emails.tell_event_changed(event)
+        after = {"When": event_when(event), "Where": event_place(event)}
+        changes = [
+            {"what": what, "before": before[what], "after": after[what]}
+            for what in before
+            if before[what] != after[what]
+        ]
+        told = emails.tell_event_changed(event, changes)
     if details.capacity != event.capacity:
         # Through the RSVP rules: never below the seats held, and new seats go to the waitlist at once.
         try:
@@ -364,8 +375,16 @@ def update_event(
     )
 
 
-def publish_event(event: Event, *, actor: User, now: datetime | None = None) -> Event:
-    """Show a draft to everyone."""
+@dataclass(frozen=True)
+class EventPublication(Outcome):
+    """What publishing did: the event, and how many of its chapter's members are being told of it."""
+
+    event: Event
+    announced: int
+
+
+def publish_event(event: Event, *, actor: User, now: datetime | None = None) -> EventPublication:
+    """Show a draft to everyone, and tell the chapter's members (one job the mail worker expands)."""
     now = now or utcnow()
     problem = publish_problem(event)
     if problem:
@@ -375,7 +394,7 @@ def publish_event(event: Event, *, actor: User, now: datetime | None = None) -> 
     event.status = EventStatus.PUBLISHED
     event.published_at = now
     db.session.flush()
-    return event
+    return EventPublication(event=event, announced=emails.announce_event(event, publisher=actor))
 
 
 @dataclass(frozen=True)

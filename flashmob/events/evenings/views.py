@@ -6,11 +6,14 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from flashmob.auth import ensure
+from flashmob.email_kinds import EmailKind
 from flashmob.events.chapters import queries as chapter_queries
 from flashmob.events.evenings import interests, queries, services
 from flashmob.events.evenings.detail import render_detail
 from flashmob.events.evenings.forms import CancelEventForm, EventForm
 from flashmob.events.loading import load_chapter, load_event
+from flashmob.events.messaging.emails import TOLD_OF_CHANGES, announcement_audience_size, audience_size
+from flashmob.events.models import Event
 from flashmob.events.permissions import (
     can_ask_to_be_told,
     can_cancel_event,
@@ -26,6 +29,26 @@ from flashmob.types import utcnow
 from flashmob.web import actor, confirmed_post, form_status, on_refusal, per_page, show_rule_error
 
 HOME_EVENT_COUNT = 5
+
+
+def _published_message(event: Event, announced: int) -> str:
+    if announced == 0:
+        return f"{event.title} is published: everyone can see it now."
+    members = "member" if announced == 1 else "members"
+    return (
+        f"{event.title} is published: everyone can see it now, and {announced} {members} of "
+        f"{event.chapter.name} are being told by email."
+    )
+
+
+def _form_reach(chapter_id: int, event: Event | None) -> dict:
+    """How many people the form's buttons would email, said beside them before anything is saved."""
+    reach = {"announce": None, "change": None}
+    if event is None or event.is_draft:
+        reach["announce"] = announcement_audience_size(chapter_id, current_user)
+    elif event.is_published:
+        reach["change"] = audience_size(event, TOLD_OF_CHANGES, EmailKind.EVENT_CHANGED)
+    return reach
 
 
 # Browsing
@@ -81,13 +104,14 @@ def new_event(slug):
         else:
             db.session.commit()
             if publish:
-                flash(f"{event.title} is published: everyone can see it now.", "success")
+                announced = announcement_audience_size(chapter.id, current_user)
+                flash(_published_message(event, announced), "success")
             else:
                 flash(f"{event.title} is saved as a draft. Only organisers can see it until you publish it.",
                       "success")
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template(
-        "events/event_form.html", form=form, chapter=chapter, event=None
+        "events/event_form.html", form=form, chapter=chapter, event=None, reach=_form_reach(chapter.id, None)
     ), form_status(form)
 
 
@@ -121,14 +145,14 @@ def edit_event(event_id):
         try:
             update = services.update_event(event, form.details(), actor=actor())
             if publish:
-                services.publish_event(event, actor=actor())
+                publication = services.publish_event(event, actor=actor())
         except services.EventError as exc:
             db.session.rollback()
             show_rule_error(form, exc)
         else:
             db.session.commit()
             if publish:
-                flash(f"{event.title} is published: everyone can see it now.", "success")
+                flash(_published_message(event, publication.announced), "success")
             elif update.date_set:
                 flash("The date is set and RSVPs are open. Everyone who asked to be told is being emailed.",
                       "success")
@@ -136,7 +160,11 @@ def edit_event(event_id):
                 flash("Event updated.", "success")
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template(
-        "events/event_form.html", form=form, chapter=event.chapter, event=event
+        "events/event_form.html",
+        form=form,
+        chapter=event.chapter,
+        event=event,
+        reach=_form_reach(event.chapter_id, event),
     ), form_status(form)
 
 
@@ -148,9 +176,9 @@ def publish(event_id):
     on_refusal(lambda: render_detail(event))
     ensure(can_publish_event(current_user, event))
     confirmed_post()
-    services.publish_event(event, actor=actor())
+    publication = services.publish_event(event, actor=actor())
     db.session.commit()
-    flash(f"{event.title} is published: everyone can see it now.", "success")
+    flash(_published_message(event, publication.announced), "success")
     return redirect(url_for("events.detail", event_id=event.id))
 
 

@@ -20,7 +20,8 @@ from flashmob.email_kinds import EmailKind, setting_for, templates_of
 from flashmob.errors import RuleError
 from flashmob.events.calendars.ical import METHOD_CANCEL, METHOD_REQUEST
 from flashmob.events.calendars.invitations import event_url, invitation
-from flashmob.events.models import ASKED_TO_COME, Event, EventStatus, Rsvp, RsvpStatus
+from flashmob.events.evenings.display import event_when
+from flashmob.events.models import ASKED_TO_COME, ChapterMembership, Event, EventStatus, Rsvp, RsvpStatus
 from flashmob.events.rsvps.emails import RsvpFacts
 from flashmob.extensions import db
 from flashmob.markdown import markdown_to_text, render_markdown
@@ -66,10 +67,11 @@ def audience_size(event: Event, statuses, kind: EmailKind) -> int:
     return db.session.scalar(query) or 0
 
 
-def tell_event_changed(event: Event) -> int:
+def tell_event_changed(event: Event, changes: list[dict] | None = None) -> int:
     """Queue an email to everyone concerned that the time or place changed; seat holders get the updated
-    invitation. Call after raising event.sequence. Returns how many it will reach."""
-    queue_fanout(EmailKind.EVENT_CHANGED, {"event_id": event.id})
+    invitation. `changes` say what changed in words ({"what", "before", "after"}), frozen now so the email
+    tells what this edit did. Call after raising event.sequence. Returns how many it will reach."""
+    queue_fanout(EmailKind.EVENT_CHANGED, {"event_id": event.id, "changes": changes or []})
     return audience_size(event, TOLD_OF_CHANGES, EmailKind.EVENT_CHANGED)
 
 
@@ -78,6 +80,64 @@ def tell_event_cancelled(event: Event) -> int:
     sequence. Call after cancelling (which raises event.sequence). Returns how many it will reach."""
     queue_fanout(EmailKind.EVENT_CANCELLED, {"event_id": event.id})
     return audience_size(event, TOLD_OF_CHANGES, EmailKind.EVENT_CANCELLED)
+
+
+# Announcing a new evening to its chapter
+
+
+def _chapter_members(chapter_id: int, publisher_id: int | None):
+    """The chapter's members who may hear of its new evening: accounts not deleted, the publisher left out
+    (they know)."""
+    query = (
+        select(ChapterMembership.user_id, User.email)
+        .join(User, User.id == ChapterMembership.user_id)
+        .where(ChapterMembership.chapter_id == chapter_id, User.deleted_at.is_(None))
+    )
+    if publisher_id is not None:
+        query = query.where(ChapterMembership.user_id != publisher_id)
+    return query
+
+
+def announcement_audience_size(chapter_id: int, publisher: User | None) -> int:
+    """How many members publishing an evening of this chapter would email now (those who stopped
+    announcements left out): what the organiser is told before publishing, and after."""
+    members = _chapter_members(chapter_id, publisher.id if publisher else None).where(
+        opted_out_clause(ChapterMembership.user_id, setting_for(EmailKind.EVENT_ANNOUNCED))
+    )
+    return db.session.scalar(select(func.count()).select_from(members.subquery())) or 0
+
+
+def announce_event(event: Event, *, publisher: User) -> int:
+    """Queue one job telling the chapter's members of a newly published evening; the worker expands it.
+    Returns how many it will reach."""
+    queue_fanout(EmailKind.EVENT_ANNOUNCED, {"event_id": event.id, "publisher_id": publisher.id})
+    return announcement_audience_size(event.chapter_id, publisher)
+
+
+def chapter_members_told(facts: dict, *, after: int, limit: int) -> list[Recipient]:
+    """Who hears of a new evening: the chapter's members as they are when the worker gets to it."""
+    event = _event_of(facts)
+    if not event.is_published:  # cancelled (or back to a draft) before the worker got to it
+        return []
+    rows = db.session.execute(
+        _chapter_members(event.chapter_id, facts.get("publisher_id"))
+        .where(ChapterMembership.user_id > after)
+        .order_by(ChapterMembership.user_id)
+        .limit(limit)
+    )
+    return [Recipient(user_id, email, {}) for user_id, email in rows]
+
+
+def render_event_announced(message: OutboxMessage, facts: dict) -> Draft:
+    """A new evening, with what it is about and the way to say you're going (or to hear of its date)."""
+    event = _event_of(facts)
+    return _draft(
+        message,
+        event,
+        f"New in {_one_line(event.chapter.name)}: {_one_line(event.title)}",
+        summary=markdown_to_text(event.description),
+        when=event_when(event),
+    )
 
 
 def send_reminders(now: datetime | None = None) -> int:
@@ -204,7 +264,8 @@ def render_event_changed(message: OutboxMessage, facts: dict) -> Draft:
     """The new time or place; a seat holder's email carries the updated invitation."""
     event, then = _event_of(facts), _then(facts)
     method = METHOD_REQUEST if then.is_going else None
-    return _draft(message, event, f"Changed: {_one_line(event.title)}", method, rsvp=then)
+    subject = f"Changed: {_one_line(event.title)}"
+    return _draft(message, event, subject, method, rsvp=then, changes=facts.get("changes", []))
 
 
 def render_event_cancelled(message: OutboxMessage, facts: dict) -> Draft:
