@@ -28,7 +28,7 @@ from flashmob.events.permissions import can_manage_rsvps
 from flashmob.extensions import db
 from flashmob.members.circle import Circle, circle_for
 from flashmob.members.models import ConnectionNote, MemberProfile, MemberTag, MemberTagKind, PmoKind, User
-from flashmob.members.privacy import listed_on_attendee_lists, may_see_profile
+from flashmob.members.privacy import may_see_profile, shown_on_attendee_list
 from flashmob.tags import Tag
 
 # A card shows a few tags, not a profile's dozen: what the person knows about first.
@@ -221,14 +221,11 @@ def whos_coming(event: Event, viewer, going: list[User] | None, *, count: int) -
     circle = circle_for(viewer.id, ids)
     profiles = _profiles(ids)
 
-    def shown(user: User) -> bool:
-        if circle.is_self(user.id):
-            return True
-        if user.id in circle.blocked:
-            return False
-        return sees_everyone or listed_on_attendee_lists(profiles.get(user.id))
-
-    listed = [user for user in going if shown(user)]
+    listed = [
+        user
+        for user in going
+        if shown_on_attendee_list(circle, user.id, profiles.get(user.id), sees_everyone=sees_everyone)
+    ]
     result = WhosComing(mode=mode, count=count, unlisted=len(going) - len(listed), is_attendee=is_attendee)
     if mode == ListMode.NAMES:
         result.people = [PersonCard(person=user, is_self=circle.is_self(user.id)) for user in listed]
