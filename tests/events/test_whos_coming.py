@@ -13,6 +13,7 @@ from flashmob.events.models import Rsvp, RsvpStatus
 from flashmob.events.rsvps import queries as rsvp_queries
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
+from flashmob.members.circle import Circle
 from flashmob.members.models import (
     Connection,
     ConnectionNote,
@@ -24,6 +25,7 @@ from flashmob.members.models import (
     PmoKind,
     ProfileVisibility,
 )
+from flashmob.members.privacy import shown_on_attendee_list
 from flashmob.tags import tags_named
 
 
@@ -339,3 +341,51 @@ def test_the_event_page_costs_the_same_for_3_and_30_people_going(
     assert "Asked about Topic 2" in page and "Role 28" in page
     assert section(page, "meet-heading").count('class="person-card"') == 4
     assert thirty.count == three.count, thirty.statements[three.count :]
+
+
+@pytest.mark.parametrize("role", ["member", "organiser"])
+def test_the_page_costs_the_same_for_3_and_30_people_going_for_members_and_organisers_not_going(
+    client, login, roles, event, create_user, count_queries, role
+):
+    listed = []
+
+    def add_people(n: int):
+        # Every other person keeps off attendee lists.
+        people = [
+            give_profile(
+                create_user(), headline="Role", expertise=("Topic",), listed_on_attendee_lists=k % 2 == 0
+            )
+            for k in range(len(listed), len(listed) + n)
+        ]
+        listed.extend(k % 2 == 0 for k in range(len(listed), len(listed) + n))
+        going(event, *people)
+
+    add_people(3)
+    login(roles[role])
+    with count_queries() as three:
+        page_of(client, event)
+    add_people(27)
+    with count_queries() as thirty:
+        page = page_of(client, event)
+    assert thirty.count == three.count, thirty.statements[three.count :]
+    # The organiser sees all thirty, the member the fifteen who are listed.
+    assert len(listed) == 30 and sum(listed) == 15
+    shown = 30 if role == "organiser" else 15
+    assert section(page, "coming-heading").count('href="/members/') == shown
+
+
+# The rule itself
+
+
+def test_who_is_shown_on_an_attendee_list():
+    me, other = 1, 2
+    unlisted = MemberProfile(user_id=other, listed_on_attendee_lists=False)
+    listed = MemberProfile(user_id=other, listed_on_attendee_lists=True)
+    circle = Circle(user_id=me)
+    assert shown_on_attendee_list(circle, other, listed, sees_everyone=False)
+    assert shown_on_attendee_list(circle, other, None, sees_everyone=False)  # not chosen yet: listed
+    assert not shown_on_attendee_list(circle, other, unlisted, sees_everyone=False)
+    assert shown_on_attendee_list(circle, other, unlisted, sees_everyone=True)
+    assert shown_on_attendee_list(Circle(user_id=other), other, unlisted, sees_everyone=False)  # oneself
+    blocked = Circle(user_id=me, blocked=frozenset({other}))
+    assert not shown_on_attendee_list(blocked, other, listed, sees_everyone=True)
