@@ -389,3 +389,12 @@ def test_who_is_shown_on_an_attendee_list():
     assert shown_on_attendee_list(Circle(user_id=other), other, unlisted, sees_everyone=False)  # oneself
     blocked = Circle(user_id=me, blocked=frozenset({other}))
     assert not shown_on_attendee_list(blocked, other, listed, sees_everyone=True)
+
+
+def test_former_members_are_not_told_apart(client, login, event, crowd, create_user):
+    gone = [create_user("Former member", deleted_at=LAST_YEAR) for _ in range(2)]
+    going(event, *gone)
+    login(crowd["bea"])
+    coming = section(page_of(client, event), "coming-heading")
+    assert coming.count("Former member") == 2
+    assert "member since" not in coming and f'href="/members/{gone[0].id}"' not in coming

@@ -190,7 +190,8 @@ def _tell_apart(cards: list[PersonCard]) -> None:
     and when those are missing or the same, how long they have been a member."""
     by_name: dict[str, list[PersonCard]] = defaultdict(list)
     for card in cards:
-        by_name[card.display_name.casefold()].append(card)
+        if not card.person.is_deleted:  # a former member is nobody in particular now
+            by_name[card.display_name.casefold()].append(card)
     for namesakes in by_name.values():
         if len(namesakes) < 2:
             continue
