@@ -285,7 +285,9 @@ def test_connections_are_not_suggested(client, login, event, crowd):
     login(crowd["bea"])
     page = page_of(client, event)
     assert "Ada Lovelace" not in section(page, "meet-heading")
-    assert "Nobody to suggest yet." in section(page, "meet-heading")
+    assert "Nobody going yet shares what you know about or want to talk about" in section(
+        page, "meet-heading"
+    )
     assert "Connected" in section(page, "coming-heading")
 
 
@@ -398,3 +400,21 @@ def test_former_members_are_not_told_apart(client, login, event, crowd, create_u
     coming = section(page_of(client, event), "coming-heading")
     assert coming.count("Former member") == 2
     assert "member since" not in coming and f'href="/members/{gone[0].id}"' not in coming
+
+
+def test_an_attendee_who_said_nothing_about_themselves_is_asked_to(client, login, event, crowd):
+    login(crowd["bea"])
+    meet = section(page_of(client, event), "meet-heading")
+    assert "Nobody to suggest yet." in meet and 'href="/account/profile"' in meet
+
+
+def test_after_the_evening_the_people_who_went_are_people_to_follow_up(
+    client, login, roles, create_event, create_user
+):
+    past = create_event(roles["chapter"], starts_at=LAST_YEAR, capacity=None)
+    me = give_profile(create_user("Vi Viewer"), interests=("Risk registers",))
+    expert = give_profile(create_user("Rhys Owen"), expertise=("Risk registers",))
+    went(past, me, expert)
+    login(me)
+    meet = section(page_of(client, past), "meet-heading")
+    assert "People to follow up" in meet and "Rhys Owen" in meet

@@ -121,6 +121,8 @@ class WhosComing:
     # Whether the viewer is one of the people going (or who came): they get people to meet.
     is_attendee: bool = False
     to_meet: list[Suggestion] = field(default_factory=list)
+    # Whether the viewer said what they know about or want to talk about (else: ask them to).
+    has_topics: bool = False
 
     @property
     def shows_count_only(self) -> bool:
@@ -266,6 +268,7 @@ def whos_coming(event: Event, viewer, going: list[User] | None, *, count: int) -
     if is_attendee:
         cards = {card.person.id: card for card in result.people}
         me = people[viewer.id]  # the viewer always sees their own profile
+        result.has_topics = bool(me.expertise or me.interests)
         others = [person for user_id, person in people.items() if user_id != viewer.id]
         result.to_meet = [
             Suggestion(card=cards[match.user_id], reasons=match.reasons, score=match.score)
