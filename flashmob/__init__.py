@@ -119,6 +119,13 @@ def _register_error_pages(app: Flask) -> None:
     for code in messages:
         app.register_error_handler(code, lambda exc, code=code: render_error(code))
 
+    @app.errorhandler(429)
+    def too_many_requests(exc):
+        # A limit may carry its own page (the sign-in form again, saying when to try): show that one.
+        if getattr(exc, "response", None) is not None:
+            return exc.response
+        return render_error(429)
+
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         return render_error(

@@ -55,6 +55,8 @@ def build_message(message: OutboxMessage, *, sender: str, domain: str) -> EmailM
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)
     email["Message-ID"] = message_id(message, domain)
+    if message.reply_to:
+        email["Reply-To"] = message.reply_to
     if message.unsubscribe_url:
         # RFC 8058: mail clients offer a one-click "unsubscribe" that POSTs to this address.
         email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"

@@ -131,6 +131,8 @@ class OutboxMessage(db.Model):
     # An iCalendar invitation sent with the message, and its METHOD (REQUEST or CANCEL).
     calendar: Mapped[str | None] = mapped_column(Text)
     calendar_method: Mapped[str | None] = mapped_column(String(20))
+    # Where replies go, when someone chose (an organiser's message); otherwise replies go to the sender.
+    reply_to: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     send_after: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -228,6 +230,7 @@ class Draft:
     context: dict
     calendar: str | None = None
     calendar_method: str | None = None
+    reply_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -270,6 +273,7 @@ def write(message: OutboxMessage, draft: Draft, *, unsubscribe_url: str | None =
     message.calendar = draft.calendar
     message.calendar_method = method
     message.unsubscribe_url = unsubscribe_url
+    message.reply_to = draft.reply_to
 
 
 def claim_window(config) -> timedelta:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -53,6 +56,19 @@ def auth_rate_limit() -> str:
 
 # Attempts to guess passwords or flood someone's inbox are limited per client address.
 limit_auth_posts = limiter.limit(auth_rate_limit, methods=["POST"])
+
+
+def _sign_in_paused(request_limit):
+    """The sign-in page again when the limit is reached: the address kept, when to try again, and the
+    way out (resetting the password), instead of a bare "Slow down" page."""
+    typed = LoginForm(meta={"csrf": False}).email.data or ""
+    form = LoginForm(formdata=None, email=typed[:254])
+    wait = max(1, round((request_limit.reset_at - time.time()) / 60))
+    page = render_template("members/login.html", form=form, resend_form=None, paused_minutes=wait)
+    return make_response(page, 429)
+
+
+limit_sign_in = limiter.limit(auth_rate_limit, methods=["POST"], on_breach=_sign_in_paused)
 
 
 def _home():
@@ -148,7 +164,7 @@ def confirm_email(token):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limit_auth_posts
+@limit_sign_in
 def login():
     """Sign in with an email address and password; wrong ones get one message for both."""
     if current_user.is_authenticated:

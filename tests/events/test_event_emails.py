@@ -29,7 +29,6 @@ SITE_ADDRESS = "mailto:hello@flashmob.example.org"
 # Reading what arrived
 
 
-
 def text_of(email) -> str:
     return email.get_body(preferencelist=("plain",)).get_content()
 
@@ -434,6 +433,31 @@ def test_a_message_arrives_as_text_and_sanitised_html_with_the_event_link(
     assert "Messages from organisers" in text
     assert email["List-Unsubscribe"]
     assert calendar_of(email) is None
+
+
+def test_replies_go_to_the_organiser_unless_they_choose_another_address(
+    app, smtp, client, as_role, full_event
+):
+    organiser = as_role("organiser")
+    page = client.get(f"/events/{full_event.id}/message").text
+    assert f'value="{organiser.email}"' in page
+    assert "Everyone who gets the email sees this address" in page
+
+    client.post(
+        f"/events/{full_event.id}/message", data=message_form(reply_to="Birmingham@PMO-Flashmob.example")
+    )
+    client.post(f"/events/{full_event.id}/message", data=message_form(subject="No replies", reply_to=""))
+
+    emails_to_ada = deliver(smtp)["ada@example.org"]
+    assert [email["Reply-To"] for email in emails_to_ada] == ["birmingham@pmo-flashmob.example", None]
+
+
+def test_a_reply_to_that_is_not_an_address_is_refused_at_the_field(client, as_role, full_event):
+    as_role("organiser")
+    response = client.post(f"/events/{full_event.id}/message", data=message_form(reply_to="not an address"))
+    assert response.status_code == 422
+    assert 'id="reply_to-error"' in response.text
+    assert queued("organiser_message") == []
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,6 @@ def limited_app(app, database_url):
 @pytest.mark.parametrize(
     ("path", "data"),
     [
-        ("/login", {"email": "ada@example.org", "password": "guess number n"}),
         ("/register", {"email": "new@example.org", "display_name": "New", "password": "x", "confirm": "y"}),
         ("/confirm", {"email": "ada@example.org"}),
         ("/password/forgot", {"email": "ada@example.org"}),
@@ -111,3 +110,24 @@ def test_with_redis_the_limits_are_counted_in_redis_for_every_worker(app, databa
     finally:
         limiter.init_app(app)
     assert not limiter.enabled
+
+
+def test_sign_in_paused_keeps_the_address_says_when_and_offers_a_reset(limited_app):
+    client = limited_app.test_client()
+    attempt = {"email": "ada@example.org", "password": "guess number n"}
+    for _ in range(3):
+        assert client.post("/login", data=attempt).status_code == 422
+    response = client.post("/login", data=attempt)
+    assert response.status_code == 429
+    assert "Too many sign-in attempts from here." in response.text
+    assert "try again in 1 minute." in response.text
+    assert 'value="ada@example.org"' in response.text
+    assert 'href="/password/forgot"' in response.text
+    assert "Retry-After" in response.headers
+
+
+def test_a_wrong_password_says_so_rather_than_asking_to_check_the_form(client, ada):
+    response = client.post("/login", data={"email": "ada@example.org", "password": "not it at all"})
+    assert response.status_code == 422
+    assert "<h2>Email or password is incorrect.</h2>" in response.text
+    assert "Please check the form" not in response.text

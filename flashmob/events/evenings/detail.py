@@ -12,6 +12,7 @@ from flashmob.events.models import Event
 from flashmob.events.permissions import can_check_in, can_see_attendees
 from flashmob.events.rsvps import queries as rsvp_queries
 from flashmob.forms import ConfirmForm
+from flashmob.sharing import event_preview
 
 
 def render_detail(event: Event):
@@ -32,6 +33,7 @@ def render_detail(event: Event):
         interest=interest,
         attendance=attendance,
         check_in=check_in,
+        sharing=event_preview(event),
         # Only the buttons' CSRF token: a refused POST draws this page again, and must not parse its body.
         form=ConfirmForm(formdata=None),
     )

@@ -173,7 +173,14 @@ def _then(facts: dict) -> RsvpFacts:
     return RsvpFacts(facts["status"], datetime.fromisoformat(expires) if expires else None)
 
 
-def _draft(message: OutboxMessage, event: Event, subject: str, calendar_method: str | None = None, **extra):
+def _draft(
+    message: OutboxMessage,
+    event: Event,
+    subject: str,
+    calendar_method: str | None = None,
+    reply_to: str | None = None,
+    **extra,
+):
     user = _recipient(message)
     calendar = {}
     if calendar_method:
@@ -188,6 +195,7 @@ def _draft(message: OutboxMessage, event: Event, subject: str, calendar_method: 
             "site_name": current_app.config["SITE_NAME"],
             **extra,
         },
+        reply_to=reply_to,
         **calendar,
     )
 
@@ -248,12 +256,20 @@ def message_audience(event: Event) -> Audience:
 
 
 def send_organiser_message(
-    event: Event, *, subject: str, body: str, include_waitlisted: bool = False, actor: User
+    event: Event,
+    *,
+    subject: str,
+    body: str,
+    include_waitlisted: bool = False,
+    reply_to: str | None = None,
+    actor: User,
 ) -> int:
     """Queue one email to each person going (and, if asked, each waiting), from an organiser.
 
-    The body is Markdown: each email gets a plain-text part from it, and sanitised HTML. Returns how many
-    people it goes to, counted as the message page counts them (message_audience).
+    The body is Markdown: each email gets a plain-text part from it, and sanitised HTML. Replies go to
+    `reply_to` when the organiser gave one (their own address, or the chapter's): it is shown to every
+    recipient, so it is only ever what the organiser typed on the form. Returns how many people it goes
+    to, counted as the message page counts them (message_audience).
     """
     subject = _one_line(subject or "")
     body = (body or "").strip()
@@ -276,6 +292,7 @@ def send_organiser_message(
             "body": body,
             "include_waitlisted": include_waitlisted,
             "sender_name": actor.display_name,
+            "reply_to": reply_to or None,
         },
     )
     audience = message_audience(event)
@@ -300,4 +317,5 @@ def render_organiser_message(message: OutboxMessage, facts: dict) -> Draft:
         message_subject=facts["subject"],
         body_text=markdown_to_text(facts["body"]),
         body_html=render_markdown(facts["body"]),
+        reply_to=facts.get("reply_to"),
     )

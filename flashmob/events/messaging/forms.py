@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, EmailField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 from flashmob.events.messaging.emails import BODY_MAX, SUBJECT_MAX
 from flashmob.forms import Form, strip_text
+from flashmob.members.forms import ValidEmail
 
 
 class MessageForm(Form):
@@ -23,3 +24,9 @@ class MessageForm(Form):
         filters=[strip_text],
     )
     include_waitlisted = BooleanField("Also send it to the people on the waitlist")
+    reply_to = EmailField(
+        "Replies go to",
+        validators=[Optional(), Length(max=254), ValidEmail()],
+        filters=[strip_text],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )

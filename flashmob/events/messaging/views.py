@@ -27,7 +27,8 @@ def message_attendees(event_id):
     """Write one email to everyone going (and, if chosen, the waitlist)."""
     event = load_event(event_id)
     ensure(can_email_attendees(current_user, event))
-    form = MessageForm()
+    # Replies go to the organiser unless they change it: they see the address before anything is sent.
+    form = MessageForm(reply_to=current_user.email)
     if form.validate_on_submit():
         try:
             sent = emails.send_organiser_message(
@@ -35,6 +36,7 @@ def message_attendees(event_id):
                 subject=form.subject.data,
                 body=form.body.data,
                 include_waitlisted=form.include_waitlisted.data,
+                reply_to=form.reply_to.data,
                 actor=actor(),
             )
         except emails.MessageError as exc:
