@@ -68,6 +68,19 @@ def listed_on_attendee_lists(profile: MemberProfile | None) -> bool:
     return profile is None or profile.listed_on_attendee_lists
 
 
+def shown_on_attendee_list(
+    circle: Circle, owner_id: int, profile: MemberProfile | None, *, sees_everyone: bool
+) -> bool:
+    """Whether the viewer sees this person among an evening's attendees: always themselves; nobody
+    blocked either way; everyone else who is listed, and the unlisted too for those who run the evening
+    (`sees_everyone`: its chapter's organisers and site admins)."""
+    if circle.is_self(owner_id):
+        return True
+    if owner_id in circle.blocked:
+        return False
+    return sees_everyone or listed_on_attendee_lists(profile)
+
+
 def may_ask_to_connect(circle: Circle, other_id: int) -> bool:
     """Whether the viewer may send this member a connection request now."""
     return (

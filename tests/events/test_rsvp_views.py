@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from flashmob.events.models import Event, EventStatus, Rsvp, RsvpStatus
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
+from flashmob.members.models import MemberProfile
 from flashmob.outbox import OutboxMessage
 from flashmob.types import utcnow
 from tests.conftest import ROLE_NAMES
@@ -278,17 +279,29 @@ def test_anonymous_readers_are_asked_to_sign_in_and_see_only_the_count(client, e
     assert "Going</button>" not in page
 
 
-def test_signed_in_people_see_who_is_going_with_headlines_and_profiles(client, login, roles, event, people):
-    answer(event, people[0], people[1], people[2])
+def test_signed_in_people_see_who_is_going_by_name_and_the_people_going_see_their_headlines(
+    client, login, roles, event, people
+):
+    for person in people:
+        db.session.add(MemberProfile(user_id=person.id, headline=f"{person.display_name}'s headline"))
+    event.capacity = 3
+    db.session.commit()
+    answer(event, people[0], people[1], people[2], people[3])
     login(roles["member"])
     page = text(client.get(f"/events/{event.id}"))
-    for person in people[:2]:
-        assert person.display_name in page
-        assert f"{person.display_name}'s headline" in page
-        assert f'href="/members/{person.id}"' in page
-    # Cleo is on the waitlist, not going.
-    assert people[2].display_name not in page
+    for person in people[:3]:
+        assert f'href="/members/{person.id}">{person.display_name}</a>' in page
+        # Details are for the people going and the organisers.
+        assert f"{person.display_name}'s headline" not in page
+    # Dev is on the waitlist, not going.
+    assert people[3].display_name not in page
     assert "Going</button>" in page and "Not going</button>" in page
+
+    login(people[0])
+    page = text(client.get(f"/events/{event.id}"))
+    for person in people[:3]:
+        assert f'href="/members/{person.id}">{person.display_name}</a>' in page
+        assert f"{person.display_name}'s headline" in page
 
 
 def test_event_page_queries_do_not_grow_with_attendees(

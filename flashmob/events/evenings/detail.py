@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from flashmob.events.chapters import queries as chapter_queries
 from flashmob.events.checkin import services as checkins
-from flashmob.events.evenings import interests
+from flashmob.events.evenings import attendees, interests
 from flashmob.events.messaging.emails import announcement_audience_size
 from flashmob.events.models import Event
 from flashmob.events.permissions import can_check_in, can_publish_event, can_see_attendees
@@ -20,6 +20,7 @@ def render_detail(event: Event):
     """The event's page, with the panels the viewer may see; also the page a refused action shows again."""
     organisers = chapter_queries.organisers_by_chapter([event.chapter_id]).get(event.chapter_id, [])
     rsvp = rsvp_queries.rsvp_panel(event, current_user, show_people=can_see_attendees(current_user, event))
+    coming = attendees.whos_coming(event, current_user, rsvp.going, count=rsvp.going_count)
     interest = interests.interest_panel(event, current_user) if event.date_tbc else None
     # Who came, for the organisers once it is over.
     attendance = checkins.attendance(event) if event.is_past and can_check_in(current_user, event) else None
@@ -33,6 +34,7 @@ def render_detail(event: Event):
         event=event,
         organisers=organisers,
         rsvp=rsvp,
+        coming=coming,
         interest=interest,
         attendance=attendance,
         check_in=check_in,

@@ -309,6 +309,15 @@ class EventUpdate(Outcome):
     seated: tuple[Rsvp, ...] = ()
 
 
+def _as_told(event: Event) -> dict[str, str]:
+    """The event's time and place as a change email words them."""
+    try:
+        when = event_when(event)
+    except (OverflowError, ValueError):  # a date stored before dates were bounded, that no zone can show
+        when = "No valid date"
+    return {"When": when, "Where": event_place(event)}
+
+
 def update_event(
     event: Event, details: EventDetails, *, actor: User, now: datetime | None = None
 ) -> EventUpdate:
@@ -334,7 +343,7 @@ def update_event(
         or details.venue_address != event.venue_address
     )
     # What people are told changed, in words, as it read before and after ("When", "Where").
-    before = {"When": event_when(event), "Where": event_place(event)}
+    before = _as_told(event)
     event.title = details.title
     event.starts_at = starts_at
     event.ends_at = ends_at
@@ -354,7 +363,7 @@ def update_event(
     seated: tuple[Rsvp, ...] = ()
     if moved and event.is_published:
         # Everyone with a seat, an offer, a place in line or a request hears, with the new invitation.
-        after = {"When": event_when(event), "Where": event_place(event)}
+        after = _as_told(event)
         changes = [
             {"what": what, "before": before[what], "after": after[what]}
             for what in before
