@@ -170,3 +170,14 @@ class DeleteAccountForm(Form):
         "I understand that my account is deleted for good",
         validators=[DataRequired("Tick this box to confirm that you want your account deleted.")],
     )
+
+
+class ChangeEmailForm(Form):
+    """A new address for the account, and the password, so that a borrowed browser cannot move it."""
+
+    email = email_field("New email address")
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired("Enter your current password."), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
