@@ -532,6 +532,17 @@ def confirm_email_change(token: str, *, actor: User, now: datetime | None = None
             user.email_confirmed_at = now or utcnow()
     except IntegrityError:
         raise taken from None
+    # Emails still waiting to go out to the old address go to the new one, as everything from now on does.
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.user_id == user.id,
+            OutboxMessage.to_address == old_email,
+            OutboxMessage.sent_at.is_(None),
+        )
+        .values(to_address=new_email),
+        execution_options={"synchronize_session": False},
+    )
     _queue_account_email(
         user,
         old_email,

@@ -9,6 +9,8 @@ from flashmob.email_kinds import EmailKind
 from flashmob.extensions import db
 from flashmob.members import services
 from flashmob.members.models import User
+from flashmob.outbox import queue_email
+from flashmob.types import utcnow
 from tests.conftest import ROLE_NAMES
 from tests.members.conftest import PASSWORD, csrf_token_from, field_error, link_in, refreshed
 
@@ -332,3 +334,24 @@ def test_the_account_page_has_a_your_data_section(client, login, ada):
     assert '<a href="/account/email">Change email address</a>' in section
     assert '<a href="/account/export">Download your data</a>' in section
     assert '<a href="/account/delete">Delete account</a>' in section
+
+
+def test_emails_still_waiting_for_the_old_address_go_to_the_new_one(client, login, ada, outbox):
+    sent = queue_email(
+        to=ada.email, subject="Sent before", kind=EmailKind.TEST_MESSAGE, user_id=ada.id,
+        template="test_message", name="Ada", body="Old news", event_url="",
+    )
+    sent.sent_at = utcnow()
+    queue_email(
+        to=ada.email, subject="Still waiting", kind=EmailKind.TEST_MESSAGE, user_id=ada.id,
+        template="test_message", name="Ada", body="Tomorrow", event_url="",
+    )
+    db.session.commit()
+    login(ada)
+    ask(client)
+    client.post(change_link(outbox))
+
+    subjects = {m.subject: m.to_address for m in outbox()}
+    assert subjects["Sent before"] == "ada@example.org"
+    assert subjects["Still waiting"] == NEW
+    assert subjects["Your email address was changed"] == "ada@example.org"
