@@ -69,7 +69,7 @@ def test_a_wrong_password_is_refused_at_its_field_and_sends_nothing(client, logi
     ("typed", "message"),
     [
         ("not-an-address", "Enter a valid email address"),
-        ("", "Enter your email address."),
+        ("", "Enter your new email address."),
         ("ADA@example.org", "That is already your email address."),
     ],
 )
