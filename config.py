@@ -64,6 +64,7 @@ class Config:
     # How long the links in account emails work, in seconds.
     EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 60 * 60
     PASSWORD_RESET_MAX_AGE = 60 * 60
+    EMAIL_CHANGE_MAX_AGE = 24 * 60 * 60
 
     MAIL_FROM = _env("FLASHMOB_MAIL_FROM", "PMO Flashmob <hello@flashmob.example.org>")
     SMTP_HOST = _env("FLASHMOB_SMTP_HOST")

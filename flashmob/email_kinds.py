@@ -41,6 +41,8 @@ class EmailKind(StrEnum):
     """What one email is about: the outbox's `kind` column."""
 
     ACCOUNT = "account"
+    EMAIL_CHANGE = "email_change"
+    EMAIL_CHANGED = "email_changed"
     CHECKED_IN_AT_DOOR = "checked_in_at_door"
     RSVP_CONFIRMED = "rsvp_confirmed"
     RSVP_PENDING = "rsvp_pending"
@@ -92,6 +94,17 @@ KINDS: dict[EmailKind, KindRule] = {
             "account_password_changed",
             "account_deleted",
         ),
+    ),
+    EmailKind.EMAIL_CHANGE: KindRule(
+        "Confirming a new email address for your account",
+        always_because="it is the only way to prove the new address is yours before the account moves to it",
+        # The link to the new address; or, when another account already has it, a word to that account.
+        templates=("account_email_change", "account_email_taken"),
+    ),
+    EmailKind.EMAIL_CHANGED: KindRule(
+        "Your email address was changed (sent to the old address)",
+        always_because="it is how you learn that someone moved your account to another address",
+        templates=("account_email_changed",),
     ),
     EmailKind.CHECKED_IN_AT_DOOR: KindRule(
         "An organiser checked you in at the door",

@@ -171,6 +171,9 @@ def build_world() -> World:
         tokens={
             "members.confirm_email": member_services.confirmation_token(unconfirmed),
             "members.reset_password": member_services.reset_token(member),
+            "members.confirm_email_change": member_services.email_change_token(
+                member, f"mina-moved-{n}@example.org"
+            ),
             "members.unsubscribe": notifications.unsubscribe_token(member.id, "rsvp"),
             "events.personal_feed": member.calendar_token,
         },

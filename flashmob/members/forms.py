@@ -27,11 +27,11 @@ class ValidEmail:
             raise ValidationError(str(exc)) from None
 
 
-def email_field(label: str = "Email address") -> EmailField:
+def email_field(label: str = "Email address", missing: str = "Enter your email address.") -> EmailField:
     return EmailField(
         label,
         filters=[strip_text],
-        validators=[DataRequired("Enter your email address."), Length(max=EMAIL_MAX), ValidEmail()],
+        validators=[DataRequired(missing), Length(max=EMAIL_MAX), ValidEmail()],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
 
@@ -169,4 +169,15 @@ class DeleteAccountForm(Form):
     understood = BooleanField(
         "I understand that my account is deleted for good",
         validators=[DataRequired("Tick this box to confirm that you want your account deleted.")],
+    )
+
+
+class ChangeEmailForm(Form):
+    """A new address for the account, and the password, so that a borrowed browser cannot move it."""
+
+    email = email_field("New email address", missing="Enter your new email address.")
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired("Enter your current password."), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
     )

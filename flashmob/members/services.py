@@ -7,6 +7,7 @@ so tests and the CLI call these directly. Account emails are queued in the calle
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
@@ -47,6 +48,7 @@ from flashmob.urls import public_url
 # One salt per purpose, so that a link made for one job can never be used for another.
 CONFIRM_SALT = "flashmob.members.confirm-email"
 RESET_SALT = "flashmob.members.reset-password"
+EMAIL_CHANGE_SALT = "flashmob.members.change-email"
 
 EMAIL_KIND = EmailKind.ACCOUNT
 
@@ -369,6 +371,189 @@ def change_password(
         raise WrongPassword()
     _set_password(user, new_password, keep=keep)
     db.session.flush()
+
+
+# Changing the email address: a link to the new address, which the account's owner follows signed in;
+# then a notice to the old one
+
+
+class SameEmail(InvalidEmail):
+    def __init__(self):
+        super().__init__("That is already your email address.")
+
+
+class EmailTaken(AccountError):
+    """The new address found another account between asking and following the link."""
+
+    status = 409
+
+
+class EmailChangeForAnotherAccount(AccountError):
+    status = 403
+
+    def __init__(self):
+        super().__init__(
+            "This link is for another account. Sign out, then sign in to the account that asked for "
+            "the change and follow the link again."
+        )
+
+
+@dataclass(frozen=True)
+class EmailChangeAsked:
+    """What asking to change an address did, as the person may be told: a link went to `new_email`.
+
+    Whether the address already had an account is deliberately not said (nor kept here)."""
+
+    new_email: str
+
+
+@dataclass(frozen=True)
+class EmailChanged:
+    old_email: str
+    new_email: str
+
+
+def masked_email(email: str) -> str:
+    """An address with most of its local part hidden ("n***@example.org"): enough to recognise it."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def _email_change_fingerprint(user: User) -> str:
+    # Changes when the address changes or is confirmed anew (every change confirms it anew), and when
+    # the password changes: so a link works once, even after a change and a change back, and a password
+    # reset ends every change still waiting. Both backends keep the microseconds, so a time read back from
+    # the database reads as it was written.
+    confirmed = user.email_confirmed_at.isoformat() if user.email_confirmed_at else ""
+    basis = f"{user.id}|{user.email}|{confirmed}|{user.password_hash}"
+    return hashlib.sha256(basis.encode()).hexdigest()[:24]
+
+
+def email_change_token(user: User, new_email: str) -> str:
+    """A link token that moves the account to `new_email`; it carries no old address, only a fingerprint."""
+    return _serializer(EMAIL_CHANGE_SALT).dumps(
+        {"id": user.id, "to": new_email, "fp": _email_change_fingerprint(user)}
+    )
+
+
+def _queue_account_email(
+    user: User, to: str, kind: EmailKind, template: str, subject: str, **context
+) -> None:
+    """An account email about `user`, to an address that may not (yet, or any longer) be theirs."""
+    queue_email(
+        to=to,
+        subject=subject,
+        template=template,
+        kind=kind,
+        user_id=user.id,
+        user=user,
+        site_name=current_app.config["SITE_NAME"],
+        home_url=public_url("events.home"),
+        **context,
+    )
+
+
+def email_change_hours() -> int:
+    """How long a link to change the address works."""
+    return current_app.config["EMAIL_CHANGE_MAX_AGE"] // 3600
+
+
+def request_email_change(user: User, *, new_email: str, password: str, actor: User) -> EmailChangeAsked:
+    """Email a link to a new address that moves the account there once followed; nothing changes yet.
+
+    Asks for the password, so a borrowed signed-in browser cannot move the account. An address another
+    account has gets the same answer as a free one (nobody learns who has an account); its owner hears
+    what registering with it would tell them, and no link is sent.
+    """
+    check_password(user, password)
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise SameEmail()
+    existing = db.session.scalar(select(User).where(User.email == new_email))
+    if existing is not None:
+        _queue_account_email(
+            existing,
+            existing.email,
+            EmailKind.EMAIL_CHANGE,
+            "account_email_taken",
+            "Someone tried to use your address for another account",
+            login_url=public_url("members.login"),
+            forgot_url=public_url("members.forgot_password"),
+        )
+    else:
+        _queue_account_email(
+            user,
+            new_email,
+            EmailKind.EMAIL_CHANGE,
+            "account_email_change",
+            "Confirm your new email address",
+            new_email=new_email,
+            confirm_url=public_url("members.confirm_email_change", token=email_change_token(user, new_email)),
+            max_age_hours=email_change_hours(),
+        )
+    return EmailChangeAsked(new_email=new_email)
+
+
+def email_change_to_confirm(token: str) -> tuple[User, str]:
+    """The account a change link moves and the address it moves it to, if the link is unused and unexpired;
+    raises InvalidLink or ExpiredLink."""
+    data = _load_token(token, EMAIL_CHANGE_SALT, "EMAIL_CHANGE_MAX_AGE")
+    user = db.session.get(User, data.get("id"))
+    new_email = data.get("to")
+    if user is None or user.is_deleted or not isinstance(new_email, str) or (
+        data.get("fp") != _email_change_fingerprint(user)
+    ):
+        raise InvalidLink(
+            "That link has already been used or is no longer valid. Ask for a new one from your account."
+        )
+    return user, new_email
+
+
+def confirm_email_change(token: str, *, actor: User, now: datetime | None = None) -> EmailChanged:
+    """Move the account to the address a change link was sent to, and tell the old address.
+
+    Only the account's own signed-in owner may: whoever else reads the new inbox (a mistyped address
+    reaches a stranger) cannot take the account by following the link.
+    """
+    user, new_email = email_change_to_confirm(token)
+    if actor.id != user.id:
+        raise EmailChangeForAnotherAccount()
+    taken = EmailTaken(
+        f"Another account now uses {new_email}, so your address was not changed. "
+        "Your account keeps its current address."
+    )
+    if db.session.scalar(select(exists().where(User.email == new_email))):
+        raise taken
+    old_email = user.email
+    try:
+        # Two accounts taking one address at the same moment: the second meets the unique index.
+        with db.session.begin_nested():
+            user.email = new_email
+            user.email_confirmed_at = now or utcnow()
+    except IntegrityError:
+        raise taken from None
+    # Emails still waiting to go out to the old address go to the new one, as everything from now on does.
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.user_id == user.id,
+            OutboxMessage.to_address == old_email,
+            OutboxMessage.sent_at.is_(None),
+        )
+        .values(to_address=new_email),
+        execution_options={"synchronize_session": False},
+    )
+    _queue_account_email(
+        user,
+        old_email,
+        EmailKind.EMAIL_CHANGED,
+        "account_email_changed",
+        "Your email address was changed",
+        masked_new_email=masked_email(new_email),
+    )
+    db.session.flush()
+    return EmailChanged(old_email=old_email, new_email=new_email)
+
 
 
 # Profiles

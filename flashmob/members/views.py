@@ -388,5 +388,6 @@ def profile(user_id):
     )
 
 
-# Email settings and one-click unsubscribe register themselves on `bp` when imported.
-from flashmob.members import email_views  # noqa: E402, F401
+# Email settings and one-click unsubscribe, changing your address and downloading your data register
+# themselves on `bp` when imported.
+from flashmob.members import account_views, email_views  # noqa: E402, F401

@@ -259,6 +259,17 @@ def _delete_without_password(main, site):
     main.get_by_label("I understand that my account is deleted for good").check()
 
 
+def _bad_email_change(main, site):
+    main.get_by_label("New email address").fill("nia@example")
+    main.get_by_label("Current password").fill("not the password")
+
+
+def _email_change_token(site):
+    from flashmob.members.services import email_change_token
+
+    return email_change_token(site.member, "mina.new@example.org")
+
+
 def _reset_token(site):
     from flashmob.members.services import reset_token
 
@@ -340,6 +351,26 @@ KINDS: list[PageKind] = [
         _send("members.change_password", _bad_password_change, "Change my password"),
     ),
     PageKind("email-settings", SIGNED_IN, 200, _goto("members.email_settings")),
+    PageKind("change-email", SIGNED_IN, 200, _goto("members.change_email")),
+    PageKind(
+        "change-email-errors",
+        SIGNED_IN,
+        422,
+        _send("members.change_email", _bad_email_change, "Send the link"),
+    ),
+    PageKind(
+        "confirm-email-change",
+        frozenset({"member"}),
+        200,
+        _goto("members.confirm_email_change", token=_email_change_token),
+    ),
+    PageKind(
+        "email-change-bad-link",
+        frozenset({"member"}),
+        400,
+        _goto("members.confirm_email_change", token=lambda s: "not-a-token"),
+    ),
+    PageKind("export-data", SIGNED_IN, 200, _goto("members.export_data")),
     PageKind("delete-account", frozenset({"member"}), 200, _goto("members.delete_account")),
     PageKind(
         "delete-account-errors",
