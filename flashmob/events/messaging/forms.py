@@ -8,6 +8,8 @@ from wtforms.validators import InputRequired, Length, Optional
 from flashmob.events.messaging.emails import BODY_MAX, SUBJECT_MAX
 from flashmob.forms import Form, strip_text
 from flashmob.members.forms import ValidEmail
+from flashmob.outbox import OutboxMessage
+from flashmob.types import column_length
 
 
 class MessageForm(Form):
@@ -26,7 +28,7 @@ class MessageForm(Form):
     include_waitlisted = BooleanField("Also send it to the people on the waitlist")
     reply_to = EmailField(
         "Replies go to",
-        validators=[Optional(), Length(max=254), ValidEmail()],
+        validators=[Optional(), Length(max=column_length(OutboxMessage.reply_to)), ValidEmail()],
         filters=[strip_text],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
