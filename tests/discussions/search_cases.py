@@ -37,7 +37,8 @@ LESSONS: dict[str, tuple[str, str, list[str]]] = {
     ),
     "authority": (
         "The PMO has influence, not authority: spend it carefully",
-        "We cannot order a project manager to do anything. We persuade with data, timing and the sponsor's ear.",
+        "We cannot order a project manager to do anything. We persuade with data, timing "
+        "and the sponsor's ear.",
         ["PMO authority"],
     ),
     "dependencies": (
@@ -66,7 +67,8 @@ LESSONS: dict[str, tuple[str, str, list[str]]] = {
     ),
     "light-governance": (
         "Governance should be as light as the risk allows",
-        "Small projects drowning in stage gates learn to game them. Scale the controls to the size of the risk.",
+        "Small projects drowning in stage gates learn to game them. Scale the controls "
+        "to the size of the risk.",
         ["Governance"],
     ),
     "resourcing": (
@@ -107,7 +109,8 @@ LESSONS: dict[str, tuple[str, str, list[str]]] = {
     ),
     "sponsor": (
         "A project without an engaged sponsor is already in trouble",
-        "If the senior responsible owner misses two boards in a row, escalate before anything else goes wrong.",
+        "If the senior responsible owner misses two boards in a row, escalate before "
+        "anything else goes wrong.",
         ["Sponsorship", "Governance"],
     ),
     "data-at-source": (
@@ -118,13 +121,15 @@ LESSONS: dict[str, tuple[str, str, list[str]]] = {
     ),
     "closure": (
         "Close projects formally, or they never stop spending",
-        "Cost codes left open attract charges for months. A closure checklist with finance signs off the last "
+        "Cost codes left open attract charges for months. A closure checklist with "
+        "finance signs off the last "
         "invoice.",
         ["Project closure"],
     ),
     "pmo-value": (
         "Measure the PMO by the decisions it enables, not the reports it produces",
-        "Counting reports rewards volume. Ask the executive which decisions the PMO made easier this quarter.",
+        "Counting reports rewards volume. Ask the executive which decisions the PMO made "
+        "easier this quarter.",
         ["PMO value"],
     ),
     "assumptions": (

@@ -24,9 +24,7 @@ def build_archive() -> dict[int, str]:
         chapter, year = next(places)
         event = past_event(chapter, year=year, month=1 + start % 12)
         batch = items[start : start + 3]
-        writeup = publish_writeup(
-            event, [{"statement": s, "body": b, "themes": t} for _, (s, b, t) in batch]
-        )
+        writeup = publish_writeup(event, [{"statement": s, "body": b, "themes": t} for _, (s, b, t) in batch])
         for lesson, (key, _) in zip(writeup.lessons, batch, strict=True):
             keys[lesson.id] = key
     return keys

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from flashmob.discussions.archive.queries import FIRST_YEAR, LAST_YEAR
@@ -26,7 +27,7 @@ class ArchiveForm(Form):
         filters=[strip_text],
         render_kw={"type": "search"},
     )
-    chapter = SelectField("Chapter", validate_choice=True, choices=[("", "All chapters")])
+    chapter = SelectField("Chapter", default="", choices=[SelectChoice("", "All chapters")])
     year = IntegerField(
         "Year",
         validators=[
@@ -37,12 +38,16 @@ class ArchiveForm(Form):
         ],
         render_kw={"inputmode": "numeric"},
     )
-    theme = SelectField("Theme", validate_choice=True, choices=[("", "All themes")])
+    theme = SelectField("Theme", default="", choices=[SelectChoice("", "All themes")])
 
     def offer(self, chapters, themes) -> None:
         """The chapters and themes to choose from (those with published lessons)."""
-        self.chapter.choices = [("", "All chapters")] + [(c.slug, c.name) for c in chapters]
-        self.theme.choices = [("", "All themes")] + [(t.tag.slug, t.tag.name) for t in themes]
+        self.chapter.choices = [SelectChoice("", "All chapters")] + [
+            SelectChoice(c.slug, c.name) for c in chapters
+        ]
+        self.theme.choices = [SelectChoice("", "All themes")] + [
+            SelectChoice(t.tag.slug, t.tag.name) for t in themes
+        ]
 
 
 class SynonymForm(Form):
