@@ -223,12 +223,18 @@ def query_words(query: str) -> list[str]:
 
 
 def synonym_map() -> dict[tuple[str, ...], set[str]]:
-    """Each phrase of the vocabulary (as a tuple of words) and the phrases that mean the same (one query)."""
+    """Each phrase of the vocabulary (as a tuple of folded words) and the phrases that mean the same (one
+    query)."""
     pairs: dict[tuple[str, ...], set[str]] = {}
     for term, synonym in db.session.execute(select(SearchSynonym.term, SearchSynonym.synonym)):
-        pairs.setdefault(tuple(term.split()), set()).add(synonym)
-        pairs.setdefault(tuple(synonym.split()), set()).add(term)
+        pairs.setdefault(_folded(term.split()), set()).add(synonym)
+        pairs.setdefault(_folded(synonym.split()), set()).add(term)
     return pairs
+
+
+def _folded(words: Iterable[str]) -> tuple[str, ...]:
+    """Words as the vocabulary matches them: a plural's s dropped, so "risk logs" meets "risk log"."""
+    return tuple(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
 def expand(words: Sequence[str], synonyms: dict[tuple[str, ...], set[str]]) -> list[list[str]]:
@@ -241,9 +247,9 @@ def expand(words: Sequence[str], synonyms: dict[tuple[str, ...], set[str]]) -> l
     i = 0
     while i < len(words):
         for size in range(min(longest, len(words) - i), 0, -1):
-            phrase = tuple(words[i : i + size])
+            phrase = _folded(words[i : i + size])
             if phrase in synonyms:
-                groups.append([" ".join(phrase), *sorted(synonyms[phrase])])
+                groups.append([" ".join(words[i : i + size]), *sorted(synonyms[phrase])])
                 i += size
                 break
         else:
@@ -458,7 +464,9 @@ def _engine_finds(word: str) -> bool:
 def corrections(words: Sequence[str], synonyms: dict[tuple[str, ...], set[str]]) -> dict[str, str]:
     """For each word no lesson uses (and not in the vocabulary), the nearest word lessons do use."""
     vocabulary_words = {w for phrase in synonyms for w in phrase}
-    candidates = [w for w in words if w not in vocabulary_words and len(w) > 3 and not w.isdigit()]
+    candidates = [
+        w for w in words if _folded([w])[0] not in vocabulary_words and len(w) > 3 and not w.isdigit()
+    ]
     if not candidates:
         return {}
     known = set(db.session.scalars(select(SearchWord.word).where(SearchWord.word.in_(candidates))))
