@@ -3,6 +3,13 @@ search should find: the test (test_search_recall.py) and bench/search_recall.py 
 
 from __future__ import annotations
 
+from itertools import cycle
+
+from flashmob import search
+from flashmob.extensions import db
+from tests import factories
+from tests.discussions.archive_factories import past_event, publish_writeup
+
 # key: (statement, paragraph, themes)
 LESSONS: dict[str, tuple[str, str, list[str]]] = {
     "risk-log": (
@@ -166,3 +173,21 @@ QUERIES: list[tuple[str, str, str]] = [
     ("timesheets", "resourcing", "plain"),
     ("data at source", "data-at-source", "plain"),
 ]
+
+
+def build_archive() -> dict[int, str]:
+    """The lessons of search_cases across three chapters and three years; lesson id -> key."""
+    search.seed_synonyms()
+    db.session.commit()
+    chapters = [factories.create_chapter(name) for name in ("Birmingham", "Leeds", "Bristol")]
+    places = cycle([(chapter, year) for year in (2024, 2025, 2026) for chapter in chapters])
+    keys: dict[int, str] = {}
+    items = list(LESSONS.items())
+    for start in range(0, len(items), 3):
+        chapter, year = next(places)
+        event = past_event(chapter, year=year, month=1 + start % 12)
+        batch = items[start : start + 3]
+        writeup = publish_writeup(event, [{"statement": s, "body": b, "themes": t} for _, (s, b, t) in batch])
+        for lesson, (key, _) in zip(writeup.lessons, batch, strict=True):
+            keys[lesson.id] = key
+    return keys

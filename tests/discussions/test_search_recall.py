@@ -3,31 +3,8 @@ typos) against a small archive, each expected in the first five results, on both
 
 from __future__ import annotations
 
-from itertools import cycle
-
 from flashmob import search
-from flashmob.extensions import db
-from tests import factories
-from tests.discussions.archive_factories import past_event, publish_writeup
-from tests.discussions.search_cases import LESSONS, QUERIES
-
-
-def build_archive() -> dict[int, str]:
-    """The lessons of search_cases across three chapters and three years; lesson id -> key."""
-    search.seed_synonyms()
-    db.session.commit()
-    chapters = [factories.create_chapter(name) for name in ("Birmingham", "Leeds", "Bristol")]
-    places = cycle([(chapter, year) for year in (2024, 2025, 2026) for chapter in chapters])
-    keys: dict[int, str] = {}
-    items = list(LESSONS.items())
-    for start in range(0, len(items), 3):
-        chapter, year = next(places)
-        event = past_event(chapter, year=year, month=1 + start % 12)
-        batch = items[start : start + 3]
-        writeup = publish_writeup(event, [{"statement": s, "body": b, "themes": t} for _, (s, b, t) in batch])
-        for lesson, (key, _) in zip(writeup.lessons, batch, strict=True):
-            keys[lesson.id] = key
-    return keys
+from tests.discussions.search_cases import QUERIES, build_archive
 
 
 def test_each_realistic_search_finds_its_lesson_in_the_first_five(app):
