@@ -22,7 +22,10 @@ class ArchiveForm(Form):
         "Search the lessons",
         validators=[
             Optional(),
-            Length(max=MAX_QUERY_LENGTH, message="Please use a few words: at most %(max)d characters."),
+            Length(
+                max=MAX_QUERY_LENGTH,
+                message="A search cannot be longer than %(max)d characters: please use a few words.",
+            ),
         ],
         filters=[strip_text],
         render_kw={"type": "search"},
