@@ -223,6 +223,8 @@ def test_bad_input_gets_a_4xx_or_no_results_never_a_500(client, create_chapter, 
     publish_writeup(past_event(create_chapter("Birmingham")), [{"statement": "Risk log lesson"}])
     response = client.get(url)
     assert response.status_code in statuses
+    if url.endswith("page=9999"):
+        assert "No more results: there are 1." in page_text(response)
     if response.status_code == 422:
         assert 'class="field-error"' in response.get_data(as_text=True)
 
@@ -244,7 +246,8 @@ def _archive_of(size: int, chapter, voices) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["/lessons", "/lessons/themes/reporting", "/lessons?q=reports", "/lessons/themes"]
+    "url",
+    ["/lessons", "/lessons/themes/reporting", "/lessons?q=reports", "/lessons?q=reprots", "/lessons/themes"],
 )
 def test_archive_pages_run_a_fixed_number_of_queries_at_any_size(
     app, client, login, create_user, create_chapter, count_queries, vocabulary, url
@@ -260,3 +263,11 @@ def test_archive_pages_run_a_fixed_number_of_queries_at_any_size(
         assert response.status_code == 200
         counts.append(counted.count)
     assert counts[0] == counts[1], counts
+
+
+def test_the_vocabulary_link_shows_to_organisers_and_admins_only(client, login, roles):
+    assert "Search vocabulary" not in page_text(client.get("/lessons"))
+    login(roles["member"])
+    assert "Search vocabulary" not in page_text(client.get("/lessons"))
+    login(roles["organiser"])
+    assert 'href="/lessons/vocabulary">Search vocabulary' in page_text(client.get("/lessons"))
