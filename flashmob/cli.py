@@ -23,6 +23,9 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(outbox_group)
     app.cli.add_command(events_group)
+    from flashmob.search import search_group
+
+    app.cli.add_command(search_group)
 
 
 @contextlib.contextmanager

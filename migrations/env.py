@@ -88,6 +88,10 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The search engine's tables and indexes exist on one database only and are not models: autogenerate
+    # leaves them alone.
+    from flashmob.search import is_model_schema
+    conf_args.setdefault("include_name", is_model_schema)
 
     connectable = get_engine()
 

@@ -276,6 +276,44 @@ def _reset_token(site):
     return reset_token(site.member)
 
 
+def _lessons(site):
+    """The past evening's write-up, published, with lessons, themes and a member who agreed to be named."""
+    from flashmob import search
+    from flashmob.discussions.models import Writeup
+    from flashmob.extensions import db
+    from tests.discussions.archive_factories import publish_writeup
+
+    db.session.rollback()
+    if db.session.query(Writeup).filter_by(event_id=site.past.id).one_or_none() is None:
+        search.seed_synonyms()
+        publish_writeup(
+            site.past,
+            [
+                {
+                    "statement": "Keep the risk log short enough that the board reads it",
+                    "body": "Ten live risks with owners get discussed; the rest sit in an appendix.",
+                    "themes": ["Risk management", "Reporting"],
+                    "voices": [site.member, site.organiser],
+                },
+                {"statement": "Cut projects, not the PMO", "themes": ["Portfolio management"]},
+            ],
+        )
+    return "risk-management"
+
+
+def _archive(endpoint="discussions.archive", **args):
+    def _open(page, server, site):
+        _lessons(site)
+        return page.goto(server.path(endpoint, **args))
+
+    return _open
+
+
+def _bad_pair(main, site):
+    main.get_by_label("Word or phrase").fill("RAID")
+    main.get_by_label("Means the same as").fill("raid")
+
+
 KINDS: list[PageKind] = [
     # Chapters and events
     PageKind("home", ANYONE, 200, _goto("events.home")),
@@ -385,6 +423,21 @@ KINDS: list[PageKind] = [
         "unsubscribe-bad-link", ANONYMOUS, 400, _goto("members.unsubscribe", token=lambda s: "not-a-token")
     ),
     PageKind("profile", ANYONE, 200, _goto("members.profile", user_id=lambda s: s.organiser.id)),
+    # The lessons archive
+    PageKind("lessons", ANYONE, 200, _archive()),
+    PageKind("lessons-search", ANYONE, 200, _archive(q="RAID")),
+    PageKind("lessons-did-you-mean", ANYONE, 200, _archive(q="reprting")),
+    PageKind("lessons-no-match", ANYONE, 200, _archive(q="xylophone")),
+    PageKind("lessons-filter-errors", ANYONE, 422, _archive(year="99999")),
+    PageKind("lesson-themes", ANYONE, 200, _archive("discussions.themes")),
+    PageKind("lesson-theme", ANYONE, 200, _goto("discussions.theme", slug=_lessons)),
+    PageKind("search-vocabulary", ORGANISER | ADMIN, 200, _goto("discussions.vocabulary")),
+    PageKind(
+        "search-vocabulary-errors",
+        ORGANISER | ADMIN,
+        422,
+        _send("discussions.vocabulary", _bad_pair, "Add the pair"),
+    ),
     # Errors
     PageKind("forbidden", frozenset({"member"}), 403, _goto("events.new_event", **_chapter)),
     PageKind("not-found", ANYONE, 404, lambda page, server, site: page.goto("/no-such-page")),

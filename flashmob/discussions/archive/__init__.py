@@ -1,0 +1,1 @@
+"""The lessons archive: every published lesson across chapters, its themes, search, vocabulary and feeds."""

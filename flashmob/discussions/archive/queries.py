@@ -1,0 +1,305 @@
+"""What the lessons archive reads: published lessons by filter and by key, their cards, themes and feeds.
+
+Every function loads what its page needs in a fixed number of queries, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from flashmob.discussions.models import Lesson, LessonTheme, LessonVoice, VoiceStatus, Writeup, WriteupStatus
+from flashmob.events.models import Chapter, Event
+from flashmob.extensions import db
+from flashmob.members.circle import Circle, circle_for
+from flashmob.members.models import MemberProfile, User
+from flashmob.members.privacy import may_see_profile
+from flashmob.tags import Tag
+
+# The years a filter may name: the network's first evening to far beyond its last.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+# How many write-ups a feed carries, newest first.
+FEED_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ArchiveFilters:
+    """What the archive is narrowed to: a chapter, a year, a theme (each optional)."""
+
+    chapter: Chapter | None = None
+    year: int | None = None
+    theme: Tag | None = None
+
+    def conditions(self) -> list:
+        """SQL conditions on Lesson, Event and Chapter (joined by the caller)."""
+        found = []
+        if self.chapter is not None:
+            found.append(Event.chapter_id == self.chapter.id)
+        if self.year is not None:
+            found.append(Event.starts_at >= datetime(self.year, 1, 1, tzinfo=UTC))
+            found.append(Event.starts_at < datetime(self.year + 1, 1, 1, tzinfo=UTC))
+        if self.theme is not None:
+            found.append(
+                Lesson.id.in_(select(LessonTheme.lesson_id).where(LessonTheme.tag_id == self.theme.id))
+            )
+        return found
+
+    @property
+    def is_empty(self) -> bool:
+        return self.chapter is None and self.year is None and self.theme is None
+
+
+# Keyset pagination: (evening start, lesson id) of the last lesson shown.
+
+_CURSOR = re.compile(r"^(\d{20})-(\d{1,10})$")
+
+
+@dataclass(frozen=True)
+class Cursor:
+    starts_at: datetime
+    lesson_id: int
+
+    def __str__(self) -> str:
+        return f"{self.starts_at.astimezone(UTC).strftime('%Y%m%d%H%M%S%f')}-{self.lesson_id}"
+
+    @classmethod
+    def parse(cls, raw: str | None) -> Cursor | None:
+        """The cursor in an address, or None when there is none; ValueError when it is not one of ours."""
+        if not raw:
+            return None
+        match = _CURSOR.match(raw)
+        if not match:
+            raise ValueError(raw)
+        starts_at = datetime.strptime(match.group(1), "%Y%m%d%H%M%S%f").replace(tzinfo=UTC)
+        return cls(starts_at, int(match.group(2)))
+
+
+def _published():
+    return (
+        select(Lesson)
+        .join(Writeup, Writeup.id == Lesson.writeup_id)
+        .join(Event, Event.id == Writeup.event_id)
+        .join(Chapter, Chapter.id == Event.chapter_id)
+        .where(Writeup.status == WriteupStatus.PUBLISHED)
+        .options(contains_eager(Lesson.writeup).contains_eager(Writeup.event).contains_eager(Event.chapter))
+    )
+
+
+@dataclass(frozen=True)
+class ArchivePage:
+    lessons: list[Lesson]
+    next_cursor: Cursor | None
+
+
+def archive_page(filters: ArchiveFilters, after: Cursor | None, size: int) -> ArchivePage:
+    """Published lessons, newest evening first and in their write-up's order within it (one query)."""
+    query = _published().where(*filters.conditions())
+    if after is not None:
+        query = query.where(
+            or_(
+                Event.starts_at < after.starts_at,
+                and_(Event.starts_at == after.starts_at, Lesson.id > after.lesson_id),
+            )
+        )
+    lessons = list(db.session.scalars(query.order_by(Event.starts_at.desc(), Lesson.id).limit(size + 1)))
+    next_cursor = None
+    if len(lessons) > size:
+        lessons = lessons[:size]
+        last = lessons[-1]
+        next_cursor = Cursor(last.writeup.event.starts_at, last.id)
+    return ArchivePage(lessons, next_cursor)
+
+
+def lessons_by_id(ids: list[int]) -> list[Lesson]:
+    """Published lessons in the order of `ids` (one query)."""
+    if not ids:
+        return []
+    found = {lesson.id: lesson for lesson in db.session.scalars(_published().where(Lesson.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+# Cards: a lesson with its evening, themes and the people behind it.
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who voiced a lesson, as this reader may see them."""
+
+    user: User
+    # Their headline, when their profile is visible to this reader (else only their name is shown).
+    headline: str | None
+    shows_profile: bool
+    # Whether this reader can be sent to their profile to talk (signed in, not themselves, no block).
+    can_talk: bool
+
+
+@dataclass(frozen=True)
+class LessonCard:
+    lesson: Lesson
+    themes: list[Tag] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+
+    @property
+    def event(self) -> Event:
+        return self.lesson.writeup.event
+
+    @property
+    def chapter(self) -> Chapter:
+        return self.lesson.writeup.event.chapter
+
+
+def lesson_cards(lessons: list[Lesson], viewer_id: int | None) -> list[LessonCard]:
+    """Cards for lessons already loaded with their evening: two queries, and three for a signed-in reader's
+    circle, whatever the number of lessons."""
+    if not lessons:
+        return []
+    ids = [lesson.id for lesson in lessons]
+    themes: dict[int, list[Tag]] = {}
+    for lesson_id, tag in db.session.execute(
+        select(LessonTheme.lesson_id, Tag)
+        .join(Tag, Tag.id == LessonTheme.tag_id)
+        .where(LessonTheme.lesson_id.in_(ids))
+        .order_by(Tag.name)
+    ):
+        themes.setdefault(lesson_id, []).append(tag)
+    voices: dict[int, list[tuple[User, MemberProfile | None]]] = {}
+    for lesson_id, user, profile in db.session.execute(
+        select(LessonVoice.lesson_id, User, MemberProfile)
+        .join(User, User.id == LessonVoice.user_id)
+        .outerjoin(MemberProfile, MemberProfile.user_id == User.id)
+        .where(LessonVoice.lesson_id.in_(ids), LessonVoice.status == VoiceStatus.AGREED)
+        .order_by(LessonVoice.id)
+    ):
+        if not user.is_deleted:
+            voices.setdefault(lesson_id, []).append((user, profile))
+    people_ids = {user.id for pairs in voices.values() for user, _ in pairs}
+    circle = circle_for(viewer_id, among=people_ids)
+    return [
+        LessonCard(
+            lesson=lesson,
+            themes=themes.get(lesson.id, []),
+            people=[_person(circle, user, profile) for user, profile in voices.get(lesson.id, [])],
+        )
+        for lesson in lessons
+    ]
+
+
+def _person(circle: Circle, user: User, profile: MemberProfile | None) -> Person:
+    visible = may_see_profile(circle, user.id, profile)
+    return Person(
+        user=user,
+        headline=(profile.headline or None) if visible and profile is not None else None,
+        shows_profile=visible,
+        can_talk=circle.is_signed_in and not circle.is_self(user.id) and user.id not in circle.blocked,
+    )
+
+
+# Themes and the filters' choices.
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    tag: Tag
+    count: int
+
+
+def theme_counts() -> list[ThemeCount]:
+    """Every theme some published lesson has, with how many, alphabetically (one query)."""
+    count = func.count(LessonTheme.lesson_id)
+    rows = db.session.execute(
+        select(Tag, count)
+        .join(LessonTheme, LessonTheme.tag_id == Tag.id)
+        .join(Lesson, Lesson.id == LessonTheme.lesson_id)
+        .join(Writeup, Writeup.id == Lesson.writeup_id)
+        .where(Writeup.status == WriteupStatus.PUBLISHED)
+        .group_by(Tag.id)
+        .order_by(func.lower(Tag.name))
+    )
+    return [ThemeCount(tag, n) for tag, n in rows]
+
+
+def archive_chapters() -> list[Chapter]:
+    """Chapters with at least one published write-up, by name (one query)."""
+    published = (
+        select(Event.chapter_id)
+        .join(Writeup, Writeup.event_id == Event.id)
+        .where(Writeup.status == WriteupStatus.PUBLISHED)
+    )
+    return list(db.session.scalars(select(Chapter).where(Chapter.id.in_(published)).order_by(Chapter.name)))
+
+
+def archive_years() -> list[int]:
+    """The years of evenings with a published write-up, newest first (one query)."""
+    first, last = db.session.execute(
+        select(func.min(Event.starts_at), func.max(Event.starts_at))
+        .join(Writeup, Writeup.event_id == Event.id)
+        .where(Writeup.status == WriteupStatus.PUBLISHED)
+    ).one()
+    if first is None:
+        return []
+    if isinstance(first, str):  # SQLite hands aggregates back as text
+        first, last = datetime.fromisoformat(first), datetime.fromisoformat(last)
+    return list(range(last.year, first.year - 1, -1))
+
+
+def chapter_by_slug(slug: str) -> Chapter | None:
+    return db.session.scalar(select(Chapter).where(Chapter.slug == slug))
+
+
+# Related lessons.
+
+
+def related_lessons(lesson: Lesson, limit: int = 5) -> list[Lesson]:
+    """Other published lessons close to this one: those sharing most themes first, then the rest of its
+    write-up, newest evening first after that (one query, with each lesson's evening and chapter)."""
+    my_tags = select(LessonTheme.tag_id).where(LessonTheme.lesson_id == lesson.id)
+    shared = (
+        select(LessonTheme.lesson_id, func.count().label("shared"))
+        .where(LessonTheme.tag_id.in_(my_tags), LessonTheme.lesson_id != lesson.id)
+        .group_by(LessonTheme.lesson_id)
+        .subquery()
+    )
+    same_writeup = case((Lesson.writeup_id == lesson.writeup_id, 1), else_=0)
+    query = (
+        _published()
+        .outerjoin(shared, shared.c.lesson_id == Lesson.id)
+        .where(
+            Lesson.id != lesson.id,
+            or_(shared.c.lesson_id.is_not(None), Lesson.writeup_id == lesson.writeup_id),
+        )
+        .order_by(
+            func.coalesce(shared.c.shared, 0).desc(),
+            same_writeup.desc(),
+            Event.starts_at.desc(),
+            Lesson.position,
+            Lesson.id,
+        )
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+# Feeds.
+
+
+def published_writeups(chapter: Chapter | None = None, limit: int = FEED_SIZE) -> list[Writeup]:
+    """Published write-ups, newest first, with their evening, chapter and lessons (two queries)."""
+    query = (
+        select(Writeup)
+        .join(Event, Event.id == Writeup.event_id)
+        .join(Chapter, Chapter.id == Event.chapter_id)
+        .where(Writeup.status == WriteupStatus.PUBLISHED)
+        .options(
+            contains_eager(Writeup.event).contains_eager(Event.chapter),
+            selectinload(Writeup.lessons),
+        )
+        .order_by(Writeup.published_at.desc(), Writeup.id.desc())
+        .limit(limit)
+    )
+    if chapter is not None:
+        query = query.where(Event.chapter_id == chapter.id)
+    return list(db.session.scalars(query))
