@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wtforms import SelectField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 from flashmob.forms import Form, strip_text
 from flashmob.members.connections.services import MESSAGE_MAX, NOTE_MAX
@@ -21,7 +21,7 @@ class AskForm(Form):
             Optional(), Length(max=MESSAGE_MAX, message=f"Keep the note to {MESSAGE_MAX} characters.")
         ],
     )
-    event_id = SelectField("Where you met", validate_choice=True)
+    event_id = SelectField("Where you met", validate_choice=False)
 
     @classmethod
     def for_evenings(cls, evenings, **kwargs) -> AskForm:
@@ -33,6 +33,10 @@ class AskForm(Form):
         if not form.is_submitted():
             form.event_id.data = str(evenings[0].id) if evenings else NO_EVENING
         return form
+
+    def validate_event_id(self, field):
+        if field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choose one of the evenings you both went to, or none.")
 
     @property
     def chosen_event_id(self) -> int | None:
