@@ -26,6 +26,7 @@ from flashmob.members.models import (
     ConnectionNote,
     ConnectionStatus,
     MemberBlock,
+    MemberProfile,
     User,
 )
 from flashmob.members.privacy import may_ask_to_connect
@@ -441,3 +442,7 @@ def forget_member(user: User) -> None:
         delete(MemberBlock).where((MemberBlock.blocker_id == user.id) | (MemberBlock.blocked_id == user.id)),
         execution_options={"synchronize_session": False},
     )
+    profile = db.session.get(MemberProfile, user.id)
+    if profile is not None:
+        # Their card's QR code stops finding them at once.
+        profile.card_token = profile.card_token_expires_at = None
