@@ -308,6 +308,8 @@ def test_the_private_note_is_saved_inline_and_seen_only_by_its_owner(client, log
     assert "Risk registers" in client.get("/connections").text
     response = client.post(f"/connections/{grace.id}/note", data={f"note-{grace.id}-body": "x" * 1001})
     assert response.status_code == 422
+    assert "1000 characters" in field_error(response.text, f"note-{grace.id}-body")
+    assert db.session.get(ConnectionNote, (ada.id, grace.id)).body == "Risk registers"
     login(grace)
     assert "Risk registers" not in client.get("/connections").text
 
@@ -395,3 +397,11 @@ def test_only_a_connection_may_download_the_vcard(client, login, ada, grace, sta
     db.session.commit()
     login(ada)
     assert client.get(f"/connections/{other.id}.vcf").status_code == 404
+
+
+def test_a_note_about_someone_not_connected_is_refused_with_the_reason(client, login, ada, grace):
+    login(ada)
+    response = client.post(f"/connections/{grace.id}/note", data={f"note-{grace.id}-body": "Hello"})
+    assert response.status_code == 409
+    assert "connections only" in response.text
+    assert db.session.get(ConnectionNote, (ada.id, grace.id)) is None

@@ -35,17 +35,23 @@ def _back(default: str | None = None):
     return redirect(safe_next(default or url_for("connections.index")))
 
 
-def note_form_for(person) -> NoteForm:
-    """The inline note form of one connection: prefixed, so each on the page has its own field ids."""
-    return NoteForm(prefix=f"note-{person.id}", formdata=None, data={"body": person.note})
+def _render_index(posted: NoteForm | None = None, posted_for: int | None = None):
+    def note_form_for(person) -> NoteForm:
+        """The inline note form of one connection: prefixed, so each on the page has its own field ids;
+        the one just sent, with its problem, if it was refused."""
+        if posted is not None and person.id == posted_for:
+            return posted
+        return NoteForm(prefix=f"note-{person.id}", formdata=None, data={"body": person.note})
+
+    overview = queries.overview(actor())
+    return render_template("connections/index.html", overview=overview, note_form_for=note_form_for)
 
 
 @bp.route("/connections")
 @login_required
 def index():
     """Your connections, with what they share and your private notes; requests received and sent."""
-    overview = queries.overview(actor())
-    return render_template("connections/index.html", overview=overview, note_form_for=note_form_for)
+    return _render_index()
 
 
 @bp.route("/connections/<int:user_id>/ask", methods=["GET", "POST"])
@@ -122,10 +128,9 @@ def note(user_id):
     member = _other(user_id)
     form = NoteForm(prefix=f"note-{member.id}")
     if not form.validate_on_submit():
-        if form.errors and "csrf_token" not in form.errors:
-            flash(" ".join(form.body.errors), "error")
-            return _back(), 422
-        abort(400)
+        if "csrf_token" in form.errors or not form.is_submitted():
+            abort(400)
+        return _render_index(form, member.id), 422
     result = services.set_note(actor(), member, form.body.data or "")
     db.session.commit()
     flash(
