@@ -17,9 +17,7 @@ class AskForm(Form):
     message = TextAreaField(
         "A note to go with your request (optional)",
         filters=[strip_text],
-        validators=[
-            Optional(), Length(max=MESSAGE_MAX, message=f"Keep the note to {MESSAGE_MAX} characters.")
-        ],
+        validators=[Optional(), Length(max=MESSAGE_MAX)],
     )
     event_id = SelectField("Where you met", validate_choice=False)
 
@@ -49,6 +47,6 @@ class NoteForm(Form):
     body = TextAreaField(
         "Your private note",
         filters=[strip_text],
-        validators=[Optional(), Length(max=NOTE_MAX, message=f"Keep the note to {NOTE_MAX} characters.")],
+        validators=[Optional(), Length(max=NOTE_MAX)],
         render_kw={"maxlength": NOTE_MAX, "rows": 2},
     )
