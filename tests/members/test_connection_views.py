@@ -405,3 +405,19 @@ def test_a_note_about_someone_not_connected_is_refused_with_the_reason(client, l
     assert response.status_code == 409
     assert "connections only" in response.text
     assert db.session.get(ConnectionNote, (ada.id, grace.id)) is None
+
+
+@pytest.mark.parametrize("role", ["member", "other_organiser", "organiser", "admin"])
+def test_organisers_and_admins_get_no_more_of_other_peoples_connections(
+    client, login, roles, ada, grace, role
+):
+    profile(grace, share_email_with_connections=True)
+    connect(ada, grace)
+    viewer = login(roles[role])
+    assert client.get(f"/connections/{grace.id}.vcf").status_code == 404
+    assert client.post(f"/connections/{grace.id}/remove").status_code == 409
+    page = client.get("/connections").text
+    assert "grace@example.org" not in page and "Grace Hopper" not in page
+    assert row(ada, grace).status == ConnectionStatus.ACCEPTED
+    assert "Connect with Grace Hopper" in client.get(f"/members/{grace.id}").text
+    assert viewer.id not in (ada.id, grace.id)

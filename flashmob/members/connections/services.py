@@ -76,9 +76,8 @@ def link_between(circle: Circle, other_id: int) -> Link:
         return Link.ASKED
     if other_id in circle.asked_by:
         return Link.ASKED_BY
-    if other_id in circle.declined:
-        return Link.DECLINED
-    assert may_ask_to_connect(circle, other_id)
+    if not may_ask_to_connect(circle, other_id):
+        return Link.DECLINED  # what is left: they declined the viewer's request
     return Link.NONE
 
 
