@@ -421,3 +421,8 @@ def test_organisers_and_admins_get_no_more_of_other_peoples_connections(
     assert row(ada, grace).status == ConnectionStatus.ACCEPTED
     assert "Connect with Grace Hopper" in client.get(f"/members/{grace.id}").text
     assert viewer.id not in (ada.id, grace.id)
+
+
+def test_the_account_page_leads_to_your_connections(client, login, ada):
+    login(ada)
+    assert 'href="/connections">Your connections</a>' in client.get("/account").text
