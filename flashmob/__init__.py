@@ -48,11 +48,13 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from flashmob.discussions import models as discussion_models  # noqa: F401
     from flashmob.discussions.routes import bp as discussions_bp
     from flashmob.events.routes import bp as events_bp
+    from flashmob.members.connections.views import bp as connections_bp
     from flashmob.members.views import bp as members_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(discussions_bp)
+    app.register_blueprint(connections_bp)
 
     from flashmob.cli import register_cli
 

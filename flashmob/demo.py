@@ -25,7 +25,7 @@ from flashmob.events.models import (
     RsvpStatus,
 )
 from flashmob.extensions import db
-from flashmob.members.models import User
+from flashmob.members.models import Connection, ConnectionNote, ConnectionStatus, User
 from flashmob.members.passwords import hash_password
 from flashmob.types import utcnow
 
@@ -245,6 +245,42 @@ def _demo_going(item: dict, event: Event) -> list[str]:
     return going
 
 
+def seed_connections() -> int:
+    """Add the demo connections and requests that are missing (one per pair), with the notes kept on them."""
+    users = _users_by_email()
+    keys = {event.ical_uid: event.id for event in db.session.scalars(select(Event))}
+    existing = set(db.session.scalars(select(Connection.pair_key)))
+    now = utcnow()
+    added = 0
+    for number, item in enumerate(content.CONNECTIONS):
+        requester, addressee = users.get(item["from"]), users.get(item["to"])
+        if requester is None or addressee is None:
+            continue
+        pair_key = Connection.key_for(requester.id, addressee.id)
+        if pair_key in existing:
+            continue
+        status = ConnectionStatus(item["status"])
+        asked_at = now - timedelta(days=20 - number)
+        db.session.add(
+            Connection(
+                pair_key=pair_key,
+                requester_id=requester.id,
+                addressee_id=addressee.id,
+                status=status,
+                message=item.get("message", ""),
+                event_id=keys.get(demo_ical_uid(item["event"])) if item.get("event") else None,
+                created_at=asked_at,
+                responded_at=asked_at + timedelta(hours=5) if status != ConnectionStatus.PENDING else None,
+            )
+        )
+        if item.get("note"):
+            db.session.add(ConnectionNote(owner_id=requester.id, about_id=addressee.id, body=item["note"]))
+        existing.add(pair_key)
+        added += 1
+    db.session.flush()
+    return added
+
+
 # In order: later steps find what earlier ones made. Add RSVPs, attendance and takeaways here.
 SEED_STEPS: list[tuple[str, Callable[[], int]]] = [
     ("people", seed_people),
@@ -253,6 +289,7 @@ SEED_STEPS: list[tuple[str, Callable[[], int]]] = [
     ("events", seed_events),
     ("RSVPs", seed_rsvps),
     ("save-the-date interests", seed_interests),
+    ("connections", seed_connections),
 ]
 
 

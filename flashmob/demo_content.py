@@ -821,3 +821,56 @@ RSVPS: list[dict] = [
         ],
     },
 ]
+
+# Connections among the demo people: the demo member has two connections, a request waiting for them and
+# one they sent, so /connections shows every part; "event" names the evening where they met, if any.
+CONNECTIONS: list[dict] = [
+    {
+        "from": "organiser@example.org",
+        "to": "member@example.org",
+        "status": "accepted",
+        "message": "Good to meet you, Mark. Come to the next Birmingham evening with your RAID log stories.",
+    },
+    {
+        "from": "member@example.org",
+        "to": "eileen.parry@example.org",
+        "status": "accepted",
+        "message": "Thanks for the tip about benefits maps. How does your portfolio board work?",
+        "note": "Runs the portfolio office at the council. Offered to show me their benefits map.",
+    },
+    {
+        "from": "tom.brennan@example.org",
+        "to": "member@example.org",
+        "status": "pending",
+        "message": "We talked about lessons learnt that nobody reads. Let's stay in touch.",
+    },
+    {"from": "member@example.org", "to": "raj.patel@example.org", "status": "pending", "message": ""},
+    {
+        "from": "eileen.parry@example.org",
+        "to": "tom.brennan@example.org",
+        "status": "accepted",
+        "event": "birmingham-2015-first",
+        "message": "",
+    },
+    {
+        "from": "organiser@example.org",
+        "to": "eileen.parry@example.org",
+        "status": "accepted",
+        "event": "birmingham-2015-first",
+        "message": "",
+    },
+    {
+        "from": "nadia.rahman@example.org",
+        "to": "daniel.price@example.org",
+        "status": "accepted",
+        "event": "london-recent-careers",
+        "message": "Great chat about moving from project to portfolio roles.",
+    },
+    {
+        "from": "chloe.martin@example.org",
+        "to": "organiser@example.org",
+        "status": "pending",
+        "event": "london-recent-careers",
+        "message": "Thank you for hosting! Could I ask you about starting a chapter?",
+    },
+]

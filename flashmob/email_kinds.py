@@ -23,6 +23,7 @@ class EmailSetting(StrEnum):
     DATE_ANNOUNCED = "date_announced"
     ORGANISER_MESSAGES = "organiser_messages"
     NEW_EVENTS = "new_events"
+    CONNECTIONS = "connections"
 
 
 # What the settings page, the unsubscribe pages and every email's footer call each setting, in the
@@ -34,6 +35,7 @@ SETTING_LABELS: dict[EmailSetting, str] = {
     EmailSetting.DATE_ANNOUNCED: "Save-the-date announcements",
     EmailSetting.ORGANISER_MESSAGES: "Messages from organisers",
     EmailSetting.NEW_EVENTS: "New evenings in your chapters",
+    EmailSetting.CONNECTIONS: "Requests to connect, and requests accepted",
 }
 
 
@@ -61,6 +63,8 @@ class EmailKind(StrEnum):
     DATE_ANNOUNCED = "date_announced"
     DATE_CANCELLED = "date_cancelled"
     EVENT_ANNOUNCED = "event_announced"
+    CONNECTION_REQUEST = "connection_request"
+    CONNECTION_ACCEPTED = "connection_accepted"
     TEST_MESSAGE = "test_message"
 
 
@@ -135,6 +139,10 @@ KINDS: dict[EmailKind, KindRule] = {
         "An event you asked about was called off before it had a date", EmailSetting.DATE_ANNOUNCED
     ),
     EmailKind.EVENT_ANNOUNCED: KindRule("A new evening in one of your chapters", EmailSetting.NEW_EVENTS),
+    EmailKind.CONNECTION_REQUEST: KindRule("A member asks to connect with you", EmailSetting.CONNECTIONS),
+    EmailKind.CONNECTION_ACCEPTED: KindRule(
+        "A member accepted your request to connect", EmailSetting.CONNECTIONS
+    ),
     EmailKind.TEST_MESSAGE: KindRule(
         "A test message", always_because="only the outbox's own tests send it", to_members=False
     ),

@@ -45,11 +45,16 @@ AUDIENCES: dict[EmailKind, Audience] = {
 }
 
 # Kinds written when they are queued (outbox.queue_email), never by the worker: account mail, whose links
-# carry tokens made at that moment, the single check-in email, and the outbox tests' message.
-RENDERED_WHEN_QUEUED = frozenset({
-    EmailKind.ACCOUNT,
-    EmailKind.EMAIL_CHANGE,
-    EmailKind.EMAIL_CHANGED,
-    EmailKind.CHECKED_IN_AT_DOOR,
-    EmailKind.TEST_MESSAGE,
-})
+# carry tokens made at that moment, the single check-in email, connection requests and acceptances (one
+# person each, nothing to wait for), and the outbox tests' message.
+RENDERED_WHEN_QUEUED = frozenset(
+    {
+        EmailKind.ACCOUNT,
+        EmailKind.EMAIL_CHANGE,
+        EmailKind.EMAIL_CHANGED,
+        EmailKind.CHECKED_IN_AT_DOOR,
+        EmailKind.CONNECTION_REQUEST,
+        EmailKind.CONNECTION_ACCEPTED,
+        EmailKind.TEST_MESSAGE,
+    }
+)

@@ -255,3 +255,18 @@ def test_the_seed_demo_command_runs_and_reports(app):
     again = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0, again.output
     assert "Skipped" in again.output
+
+
+def test_the_demo_member_has_connections_a_request_waiting_and_one_sent(seeded):
+    from flashmob.members.connections.queries import overview
+
+    mark = _user("member@example.org")
+    page = overview(mark)
+    assert {person.display_name for person in page.connections} >= {"Eileen Parry"}
+    assert len(page.connections) == 2 and len(page.received) == 1 and len(page.sent) == 1
+    eileen = next(person for person in page.connections if person.display_name == "Eileen Parry")
+    assert "benefits map" in eileen.note
+
+
+def test_seeding_connections_twice_adds_none(seeded):
+    assert demo.seed_connections() == 0

@@ -91,3 +91,15 @@ def may_ask_to_connect(circle: Circle, other_id: int) -> bool:
         and other_id not in circle.asked
         and other_id not in circle.declined
     )
+
+
+def shared_linkedin(circle: Circle, owner_id: int, profile: MemberProfile | None) -> str:
+    """The member's LinkedIn address, for whoever may see their profile (a connection always may); ''."""
+    if profile is None or not profile.linkedin_url or not may_see_profile(circle, owner_id, profile):
+        return ""
+    return profile.linkedin_url
+
+
+def may_download_contact_card(circle: Circle, owner_id: int) -> bool:
+    """Whether the viewer may download the member's vCard: their connections only, not even themselves."""
+    return not circle.is_self(owner_id) and may_see_contact_details(circle, owner_id)

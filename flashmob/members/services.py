@@ -33,6 +33,7 @@ from flashmob.events.models import (
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from flashmob.members import sessions
+from flashmob.members.connections.services import forget_member as forget_connections
 from flashmob.members.models import EmailOptOut, User, UserSession
 from flashmob.members.passwords import (
     hash_password,
@@ -655,7 +656,8 @@ def delete_account(user: User, *, actor: User, now: datetime | None = None) -> N
     check-ins and walk-ins stay, so every evening's attendance stays true, shown as from a "Former member".
     Removed: the email address (a placeholder that can receive nothing takes its place), name, headline,
     organisation, bio, password, calendar address, sign-ins, email settings, chapter memberships,
-    save-the-date interests, the emails queued or sent to them, and the names and emails organisers typed
+    save-the-date interests, connections, requests, blocks, the private notes they kept and their card for the
+    night, the emails queued or sent to them, and the names and emails organisers typed
     for them at the door. One last email, queued before the address goes, says the account is deleted.
     """
     check_deletable(user, actor=actor)
@@ -680,6 +682,7 @@ def delete_account(user: User, *, actor: User, now: datetime | None = None) -> N
     )
     db.session.execute(delete(EventInterest).where(EventInterest.user_id == user.id))
     db.session.execute(delete(EmailOptOut).where(EmailOptOut.user_id == user.id))
+    forget_connections(user)
     user.memberships.clear()  # delete-orphan: the rows go, and this request sees them gone
     sessions.sign_out_others(user, keep=None)
     user.email = f"deleted-{user.id}@invalid"  # unique, and no address: .invalid never resolves (RFC 2606)

@@ -24,6 +24,7 @@ from flashmob.events.rsvps.queries import member_events
 from flashmob.extensions import db, limiter
 from flashmob.forms import ConfirmForm
 from flashmob.members import services, sessions
+from flashmob.members.circle import circle_for
 from flashmob.members.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -383,6 +384,7 @@ def profile(user_id):
     return render_template(
         "members/profile.html",
         member=member,
+        circle=circle_for(current_user.id if current_user.is_authenticated else None, among=[member.id]),
         memberships=services.chapter_memberships(member),
         evenings=evenings,
     )

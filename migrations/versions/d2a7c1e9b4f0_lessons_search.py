@@ -6,7 +6,7 @@ pg_trgm with a trigram index on the words for typo correction. Those engine obje
 (flashmob.search.SCHEMA_OUTSIDE_MODELS).
 
 Revision ID: d2a7c1e9b4f0
-Revises: 72c61925b351
+Revises: b15256c3b0c3
 Create Date: 2026-12-02 11:30:00.000000
 
 """
@@ -18,7 +18,7 @@ import flashmob.types
 
 # revision identifiers, used by Alembic.
 revision = 'd2a7c1e9b4f0'
-down_revision = '72c61925b351'
+down_revision = 'b15256c3b0c3'
 branch_labels = None
 depends_on = None
 

@@ -314,6 +314,45 @@ def _bad_pair(main, site):
     main.get_by_label("Means the same as").fill("raid")
 
 
+def _with_connections(site):
+    """The member's connections in every state: one connection, a request for them and one they sent."""
+    from flashmob.extensions import db
+    from flashmob.members.connections import services
+    from flashmob.members.models import Connection
+
+    db.session.rollback()
+    member, connected, asking = site.member, site.other_organiser, site.admin
+    if db.session.query(Connection).filter_by(pair_key=Connection.key_for(member.id, connected.id)).first():
+        return
+    services.ask(member, connected, "Good to meet you")
+    services.accept(connected, member)
+    services.set_note(member, connected, "Talked about RAID logs")
+    services.ask(asking, member, "We met at the bar")
+    services.ask(member, site.newcomer)
+    db.session.commit()
+
+
+def _connections(page, server, site):
+    _with_connections(site)
+    return page.goto(server.path("connections.index"))
+
+
+def _ask_target(site):
+    _with_connections(site)
+    return site.admin.id
+
+
+def _card_token(site):
+    """The other organiser's card for the night, made the first time it is asked for."""
+    from flashmob.extensions import db
+    from flashmob.members.connections import cards
+
+    db.session.rollback()
+    token = cards.card_of(site.other_organiser).token
+    db.session.commit()
+    return token
+
+
 KINDS: list[PageKind] = [
     # Chapters and events
     PageKind("home", ANYONE, 200, _goto("events.home")),
@@ -438,6 +477,20 @@ KINDS: list[PageKind] = [
         422,
         _send("discussions.vocabulary", _bad_pair, "Add the pair"),
     ),
+    # Connections
+    PageKind("connections", SIGNED_IN, 200, _connections),
+    PageKind("connection-ask", SIGNED_IN, 200, _goto("connections.ask", user_id=_ask_target)),
+    PageKind("connection-block", SIGNED_IN, 200, _goto("connections.block", user_id=_ask_target)),
+    PageKind(
+        "profile-connected",
+        frozenset({"member"}),
+        200,
+        _goto("members.profile", user_id=lambda s: (_with_connections(s), s.other_organiser.id)[1]),
+    ),
+    PageKind("my-card", SIGNED_IN, 200, _goto("connections.my_card")),
+    PageKind("card", SIGNED_IN, 200, _goto("connections.card_landing", token=_card_token)),
+    PageKind("card-sign-in", ANONYMOUS, 200, _goto("connections.card_landing", token=_card_token)),
+    PageKind("card-gone", ANYONE, 404, _goto("connections.card_landing", token=lambda s: "not-a-token")),
     # Errors
     PageKind("forbidden", frozenset({"member"}), 403, _goto("events.new_event", **_chapter)),
     PageKind("not-found", ANYONE, 404, lambda page, server, site: page.goto("/no-such-page")),

@@ -15,6 +15,7 @@ from flashmob.events.permissions import can_check_in, can_export_attendees, can_
 from flashmob.events.routes import bp
 from flashmob.events.rsvps.services import rsvp_for
 from flashmob.extensions import db
+from flashmob.members.connections import cards
 from flashmob.web import actor, confirmed_post, on_refusal, show_rule_error
 
 
@@ -157,13 +158,20 @@ def _render_scan(event: Event, rsvp: Rsvp):
 def _render_ticket(event: Event, rsvp: Rsvp):
     ensure(can_view_ticket(current_user, rsvp))
     url = checkins.ticket_url(rsvp)
+    check_in = checkins.check_in_window(event)
+    card = None
+    if rsvp.user_id == current_user.id and rsvp.is_going and not event.is_cancelled and not check_in.is_over:
+        # The member's card for the night sits with their ticket: both are on the phone on the night.
+        card = cards.card_of(rsvp.user)
+        db.session.commit()
     return render_template(
         "events/ticket.html",
         event=event,
         rsvp=rsvp,
+        card=card,
         ticket_url=url,
         qr_code=checkins.qr_code_uri(url),
-        check_in=checkins.check_in_window(event),
+        check_in=check_in,
     )
 
 
