@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -26,7 +25,6 @@ from flashmob.members.forms import (
     DeleteAccountForm,
     EmailOnlyForm,
     LoginForm,
-    ProfileForm,
     RegisterForm,
     ResetPasswordForm,
 )
@@ -34,10 +32,8 @@ from flashmob.members.models import User, UserSession
 from flashmob.members.permissions import (
     can_delete_account,
     can_edit_profile,
-    can_see_members_evenings,
     can_sign_out_session,
     can_view_account,
-    can_view_profile,
 )
 from flashmob.web import actor, confirmed_post, form_status
 
@@ -273,30 +269,6 @@ def sign_out_session(session_id):
     return _sessions_section()
 
 
-@bp.route("/account/profile", methods=["GET", "POST"])
-@login_required
-def edit_profile():
-    """Change your name, headline, organisation, bio and whether members see your email."""
-    user = actor()
-    ensure(can_edit_profile(current_user, user))
-    form = ProfileForm(obj=user)
-    if form.validate_on_submit():
-        services.update_profile(
-            user,
-            display_name=form.display_name.data,
-            headline=form.headline.data or "",
-            organisation=form.organisation.data or "",
-            bio=form.bio.data or "",
-            show_email=form.show_email.data,
-            actor=current_user,
-        )
-        db.session.commit()
-        flash("Your profile is saved.", "success")
-        return redirect(url_for("members.profile", user_id=user.id))
-    status = form_status(form)
-    return render_template("members/edit_profile.html", form=form), status
-
-
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
@@ -354,23 +326,6 @@ def delete_account():
     return render_template("members/delete_account.html", form=form), status
 
 
-@bp.route("/members/<int:user_id>")
-def profile(user_id):
-    """A member's public profile: who they are and which chapters they belong to."""
-    member = db.get_or_404(User, user_id)
-    if member.is_deleted:
-        abort(404)  # a former member has no profile: nothing of who they were is left to show
-    ensure(can_view_profile(current_user, member))
-    evenings = None
-    if can_see_members_evenings(current_user, member):
-        evenings = member_events(member, for_owner=current_user.id == member.id)
-    return render_template(
-        "members/profile.html",
-        member=member,
-        memberships=services.chapter_memberships(member),
-        evenings=evenings,
-    )
-
-
-# Email settings and one-click unsubscribe register themselves on `bp` when imported.
+# Email settings, one-click unsubscribe, profiles and the directory register themselves on `bp` when imported.
 from flashmob.members import email_views  # noqa: E402, F401
+from flashmob.members.profiles import views as profile_views  # noqa: E402, F401
