@@ -12,7 +12,6 @@ from flashmob.auth import ensure, safe_next
 from flashmob.events.loading import load_chapter
 from flashmob.events.rsvps.queries import member_events
 from flashmob.extensions import db
-from flashmob.forms import ConfirmForm
 from flashmob.members import privacy
 from flashmob.members import services as member_services
 from flashmob.members.circle import circle_for
@@ -68,7 +67,6 @@ def _render_editor(user: User, form: ProfileForm, picture_form: PictureForm | No
             "members/edit_profile.html",
             form=form,
             picture_form=picture_form or PictureForm(formdata=None),
-            remove_form=ConfirmForm(formdata=None),
             me=visible_profile(circle, user),
             max_picture_mb=pictures.MAX_BYTES // (1024 * 1024),
             tag_suggestions=tag_names_like("", limit=TAG_SUGGESTIONS),
@@ -117,7 +115,7 @@ def upload_picture():
         else:
             db.session.commit()
             flash("Your picture is saved.", "success")
-            return redirect(url_for("members.edit_profile", _anchor="picture"))
+            return redirect(url_for("members.edit_profile", _anchor="your-picture"))
     return _render_editor(user, _editor_form(user), picture_form=form, status=422 if form.errors else 200)
 
 
@@ -131,7 +129,7 @@ def remove_picture():
     if services.remove_picture(user, actor=user):
         flash("Your picture is removed: your initials show instead.", "success")
     db.session.commit()
-    return redirect(url_for("members.edit_profile", _anchor="picture"))
+    return redirect(url_for("members.edit_profile", _anchor="your-picture"))
 
 
 @bp.route("/account/profile/prompt/dismiss", methods=["POST"])
