@@ -14,7 +14,7 @@ from flashmob.events.rsvps.queries import member_events
 from flashmob.extensions import db
 from flashmob.members import privacy
 from flashmob.members import services as member_services
-from flashmob.members.circle import circle_for
+from flashmob.members.circle import Circle, circle_for
 from flashmob.members.models import MemberTagKind, PmoKind, ProfileVisibility, User
 from flashmob.members.permissions import can_edit_profile, can_see_members_evenings
 from flashmob.members.profiles import directory, pictures, services
@@ -61,7 +61,7 @@ def _editor_form(user: User) -> ProfileForm:
 
 
 def _render_editor(user: User, form: ProfileForm, picture_form: PictureForm | None = None, status: int = 200):
-    circle = circle_for(user.id, among=[user.id])
+    circle = Circle(user_id=user.id)  # the member's own page: they see all of it
     return (
         render_template(
             "members/edit_profile.html",
