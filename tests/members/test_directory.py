@@ -83,6 +83,7 @@ def test_blocks_hide_people_both_ways_and_members_see_themselves(client, login, 
         ({"kind": "not-a-kind"}, ["Ann Open", "Bea Members", "Dee Default"]),
         ({"tag": "risk-registers"}, ["Ann Open", "Bea Members"]),
         ({"tag": "risk-registers", "name": "ann"}, ["Ann Open"]),
+        ({"tag": "Risk Registers"}, ["Ann Open", "Bea Members"]),  # typed as a name
         ({"tag": "no-such-tag"}, []),
     ],
 )

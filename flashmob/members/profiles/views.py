@@ -22,6 +22,7 @@ from flashmob.members.profiles.display import visible_profile
 from flashmob.members.profiles.forms import PictureForm, ProfileForm
 from flashmob.members.views import bp
 from flashmob.tags import tag_for_slug, tag_names_like
+from flashmob.text import slugify
 from flashmob.web import actor, confirmed_post, per_page, show_rule_error
 
 # A picture's address changes with it (its version), so browsers may keep it for a year.
@@ -210,7 +211,8 @@ def chapter_members(slug):
     except ValueError:
         kind = None
     tag_slug = (args.get("tag") or "").strip()
-    tag = tag_for_slug(tag_slug) if tag_slug else None
+    # A tag's address (from a tag link), or its name as someone typed it ("Risk registers").
+    tag = (tag_for_slug(tag_slug) or tag_for_slug(slugify(tag_slug))) if tag_slug else None
     search = directory.DirectorySearch(
         name=(args.get("name") or "").strip()[:80],
         organisation=(args.get("organisation") or "").strip()[:120],
