@@ -238,3 +238,17 @@ def test_owners_see_how_their_page_looks_and_a_link_to_edit_it(client, login, cr
 def test_a_deleted_member_has_no_profile(client, create_member):
     member = create_member("Ada", deleted_at=db.func.now())
     assert client.get(f"/members/{member.id}").status_code == 404
+
+
+def test_a_hidden_profile_says_whom_it_is_kept_to_and_nothing_more(client, login, create_member):
+    members_only = create_member("Ada", headline="Secret headline", organisation="Secret org")
+    met_only = create_member("Bea", headline="Other secret", visibility="met")
+    page = client.get(f"/members/{members_only.id}").text
+    assert "Ada shows their profile to signed-in members only." in page
+    assert "Secret headline" not in page and "Secret org" not in page
+    assert f'href="/login?next=/members/{members_only.id}"' in page
+    login(create_member("Cy"))
+    page = client.get(f"/members/{met_only.id}").text
+    assert "Bea shows their profile only to people they have been to an evening with" in page
+    assert "Other secret" not in page
+    assert "/login?next=" not in page

@@ -47,6 +47,12 @@ AUDIENCE_WORDS = {
     ProfileVisibility.MEMBERS: "signed-in members",
     ProfileVisibility.MET: "people you have been to an evening with, and your connections",
 }
+# Whom a hidden profile is kept to, as a viewer who may not see it is told ("... shows their profile ...").
+KEPT_TO_WORDS = {
+    ProfileVisibility.EVERYONE: "to everyone",
+    ProfileVisibility.MEMBERS: "to signed-in members only",
+    ProfileVisibility.MET: "only to people they have been to an evening with, and to their connections",
+}
 _LINKEDIN_PATH = re.compile(r"^/(in|company)/([A-Za-z0-9\-_%.]{2,100})/?$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-.]{6,30}$")
 

@@ -165,6 +165,7 @@ def profile(user_id):
         seen=seen,
         own=circle.is_self(member.id),
         audience=services.AUDIENCE_WORDS[seen.visibility],
+        kept_to=services.KEPT_TO_WORDS[seen.visibility],
         memberships=memberships,
         # Tags lead to the directory of the member's first chapter, filtered by the tag.
         tag_chapter=memberships[0].chapter if memberships else None,
