@@ -163,6 +163,7 @@ def profile(user_id):
         "members/profile.html",
         member=member,
         seen=seen,
+        circle=circle,  # for the connections panel: what the viewer may ask, without another query
         own=circle.is_self(member.id),
         audience=services.AUDIENCE_WORDS[seen.visibility],
         kept_to=services.KEPT_TO_WORDS[seen.visibility],
