@@ -7,11 +7,14 @@ added, so later kinds (RSVPs, attendance, takeaways) slot in as one more functio
 
 from __future__ import annotations
 
+import io
+import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from flashmob import demo_content as content
@@ -25,8 +28,19 @@ from flashmob.events.models import (
     RsvpStatus,
 )
 from flashmob.extensions import db
-from flashmob.members.models import Connection, ConnectionNote, ConnectionStatus, User
+from flashmob.members.models import (
+    Connection,
+    ConnectionNote,
+    ConnectionStatus,
+    MemberProfile,
+    MemberTagKind,
+    PmoKind,
+    ProfileVisibility,
+    User,
+)
 from flashmob.members.passwords import hash_password
+from flashmob.members.profiles.pictures import process_picture
+from flashmob.members.profiles.services import set_member_tags, set_picture
 from flashmob.types import utcnow
 
 THURSDAY = 3
@@ -62,17 +76,53 @@ def seed_people() -> int:
             display_name=person["display_name"],
             password_hash=password_hash,
             is_admin=person.get("is_admin", False),
-            headline=person["headline"],
-            organisation=person["organisation"],
-            bio=person["bio"],
-            show_email=person.get("show_email", False),
             created_at=joined_at,
             # Demo people must be able to sign in at once.
             email_confirmed_at=joined_at,
         )
+        details = content.PROFILE_DETAILS.get(person["email"], {})
+        user.profile = MemberProfile(
+            headline=person["headline"],
+            organisation=person["organisation"],
+            bio=person["bio"],
+            pmo_kind=PmoKind(details["kind"]) if details.get("kind") else None,
+            years_in_pmo=details.get("years"),
+            visibility=ProfileVisibility(details.get("visibility", "members")),
+            share_email_with_connections=person.get("share_email", False),
+            # They have filled in their profile: no need to ask them to.
+            prompted_at=joined_at,
+        )
         db.session.add(user)
     db.session.flush()
+    for person in missing:
+        user = db.session.scalar(select(User).where(User.email == person["email"]))
+        details = content.PROFILE_DETAILS.get(person["email"], {})
+        set_member_tags(user, MemberTagKind.EXPERTISE, details.get("expertise", []))
+        set_member_tags(user, MemberTagKind.INTEREST, details.get("interests", []))
+        if details.get("picture"):
+            set_picture(user, process_picture(abstract_avatar(user.id)), actor=user)
+    db.session.flush()
     return len(missing)
+
+
+def abstract_avatar(seed: int) -> bytes:
+    """A picture for a demo person: a few overlapping shapes in colours fixed by `seed` (no real face)."""
+    rng = random.Random(seed)  # noqa: S311 (a drawing, not a secret)
+    size = 256
+    background = tuple(rng.randrange(40, 200) for _ in range(3))
+    image = Image.new("RGB", (size, size), background)
+    draw = ImageDraw.Draw(image)
+    for _ in range(5):
+        colour = tuple(rng.randrange(60, 256) for _ in range(3))
+        x, y = rng.randrange(-64, size), rng.randrange(-64, size)
+        extent = rng.randrange(60, 180)
+        if rng.random() < 0.5:
+            draw.ellipse((x, y, x + extent, y + extent), fill=colour)
+        else:
+            draw.rectangle((x, y, x + extent, y + extent // 2), fill=colour)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
 
 
 def seed_chapters() -> int:

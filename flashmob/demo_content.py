@@ -99,7 +99,7 @@ PEOPLE: list[dict] = [
         "display_name": "Rachel Hughes",
         "headline": "PMO consultant; organiser in London and Birmingham",
         "organisation": "Hughes PMO Consulting",
-        "show_email": True,
+        "share_email": True,
         "since": 2013,
         "bio": (
             "I started the first Flashmob because I wanted to meet people who understood why a status "
@@ -129,7 +129,7 @@ PEOPLE: list[dict] = [
         "display_name": "Eileen Parry",
         "headline": "Portfolio Office Manager, regional water company",
         "organisation": "Severn Vale Water",
-        "show_email": True,
+        "share_email": True,
         "since": 2014,
         "bio": (
             "I run stage gates for a capital programme of a few hundred projects. Ask me about "
@@ -180,7 +180,7 @@ PEOPLE: list[dict] = [
         "display_name": "Raj Patel",
         "headline": "Interim PMO Manager",
         "organisation": "Independent",
-        "show_email": True,
+        "share_email": True,
         "since": 2014,
         "bio": (
             "Contracting for ten years, mostly standing up PMOs for transformation programmes and "
@@ -194,7 +194,7 @@ PEOPLE: list[dict] = [
         "display_name": "Nadia Rahman",
         "headline": "Head of PMO, insurance",
         "organisation": "Lime Street Mutual",
-        "show_email": True,
+        "share_email": True,
         "since": 2013,
         "bio": (
             "I co-organise the London evenings. At work I run an enterprise PMO of twelve people. "
@@ -283,7 +283,7 @@ PEOPLE: list[dict] = [
         "display_name": "Grace Okonkwo",
         "headline": "PMO trainer and career coach",
         "organisation": "Practical PMO Training",
-        "show_email": True,
+        "share_email": True,
         "since": 2015,
         "bio": (
             "I help PMO people plan their careers: from administrator to analyst to manager, and "
@@ -401,7 +401,7 @@ PEOPLE: list[dict] = [
         "display_name": "Michael Turner",
         "headline": "PMO Manager, media group",
         "organisation": "Quayside Media",
-        "show_email": True,
+        "share_email": True,
         "since": 2018,
         "bio": (
             "Organiser of the Manchester chapter. I run the PMO for a broadcast technology portfolio "
@@ -435,7 +435,7 @@ PEOPLE: list[dict] = [
         "display_name": "Megan Lloyd",
         "headline": "Head of Portfolio Office, aerospace",
         "organisation": "Filton Aero Systems",
-        "show_email": True,
+        "share_email": True,
         "since": 2017,
         "bio": (
             "Organiser of the Bristol chapter. I came to London evenings for years and wanted one "
@@ -874,3 +874,82 @@ CONNECTIONS: list[dict] = [
         "message": "Thank you for hosting! Could I ask you about starting a chapter?",
     },
 ]
+
+# What each demo person says on their profile beyond the headline: kind of PMO, years, expertise and
+# interests (tags shared with others, so the directory's tag links and "people to meet" find matches),
+# who may see it, and whether the demo draws them a picture (the others show their initials).
+E, M, MET = "everyone", "members", "met"
+PROFILE_DETAILS: dict[str, dict] = {
+    "admin@example.org": dict(kind="other", years=12, visibility=E, expertise=["Community building"],
+                              interests=["Starting a chapter"]),
+    "organiser@example.org": dict(kind="enterprise", years=15, visibility=E, picture=True,
+                                  expertise=["PMO set-up", "Lessons learnt", "Community building"],
+                                  interests=["Benefits realisation"]),
+    "member@example.org": dict(kind="project", years=2, visibility=M,
+                               expertise=["RAID logs"], interests=["Risk registers", "Career growth"]),
+    "eileen.parry@example.org": dict(kind="portfolio", years=11, visibility=E, picture=True,
+                                     expertise=["Portfolio prioritisation", "Capital planning"],
+                                     interests=["Benefits realisation"]),
+    "tom.brennan@example.org": dict(kind="programme", years=6, visibility=M,
+                                    expertise=["Programme reporting"], interests=["PPM tools"]),
+    "fiona.campbell@example.org": dict(kind="project", years=9, visibility=M,
+                                       expertise=["Resource management"], interests=["Lessons learnt"]),
+    "gareth.evans@example.org": dict(kind="programme", years=14, visibility=MET,
+                                     expertise=["Programme governance", "Stakeholder management"],
+                                     interests=["Agile at scale"]),
+    "raj.patel@example.org": dict(kind="other", years=18, visibility=E, picture=True,
+                                  expertise=["PMO set-up", "Turnaround"], interests=["Career growth"]),
+    "nadia.rahman@example.org": dict(kind="enterprise", years=13, visibility=E,
+                                     expertise=["Governance", "Risk registers"], interests=["Data and AI"]),
+    "femi.adeyemi@example.org": dict(kind="portfolio", years=3, visibility=M, picture=True,
+                                     expertise=["Power BI", "Programme reporting"],
+                                     interests=["Data and AI"]),
+    "claire.watson@example.org": dict(kind="project", years=8, visibility=MET,
+                                      expertise=["Benefits realisation"], interests=["Lessons learnt"]),
+    "james.oconnor@example.org": dict(kind="portfolio", years=10, visibility=M,
+                                      expertise=["Portfolio prioritisation", "Spending reviews"],
+                                      interests=["Governance"]),
+    "sophie.lambert@example.org": dict(kind="project", years=1, visibility=M,
+                                       expertise=[], interests=["Career growth", "RAID logs"]),
+    "hannah.kowalski@example.org": dict(kind="enterprise", years=16, visibility=E, picture=True,
+                                        expertise=["Enterprise PMO", "Portfolio prioritisation"],
+                                        interests=["Agile at scale"]),
+    "daniel.price@example.org": dict(kind="programme", years=7, visibility=M,
+                                     expertise=["Risk registers", "Quantitative risk"],
+                                     interests=["Data and AI"]),
+    "grace.okonkwo@example.org": dict(kind="centre_of_excellence", years=20, visibility=E,
+                                      expertise=["Career growth", "PMO training"],
+                                      interests=["Lessons learnt"]),
+    "oliver.grant@example.org": dict(kind="project", years=9, visibility=M,
+                                     expertise=["Planning", "Earned value"], interests=["PPM tools"]),
+    "laura.bennett@example.org": dict(kind="portfolio", years=7, visibility=MET,
+                                      expertise=["Benefits realisation"], interests=["Governance"]),
+    "ahmed.hussain@example.org": dict(kind="other", years=12, visibility=E,
+                                      expertise=["PPM tools", "Power BI"], interests=["Data and AI"]),
+    "chloe.martin@example.org": dict(kind="enterprise", years=8, visibility=M,
+                                     expertise=["Governance", "Assurance"], interests=["Risk registers"]),
+    "ben.fletcher@example.org": dict(kind="programme", years=5, visibility=M, picture=True,
+                                     expertise=["Agile at scale"], interests=["PPM tools"]),
+    "priya.sharma@example.org": dict(kind="portfolio", years=9, visibility=E,
+                                     expertise=["Benefits realisation"], interests=["Programme reporting"]),
+    "sam.whitaker@example.org": dict(kind="other", years=11, visibility=M,
+                                     expertise=["PMO set-up"], interests=["Resource management"]),
+    "isabel.moreno@example.org": dict(kind="programme", years=4, visibility=MET,
+                                      expertise=["Donor reporting"], interests=["Lessons learnt"]),
+    "peter.nash@example.org": dict(kind="centre_of_excellence", years=35, visibility=E,
+                                   expertise=["Mentoring", "Governance"], interests=["Career growth"]),
+    "michael.turner@example.org": dict(kind="project", years=10, visibility=M,
+                                       expertise=["Resource management"], interests=["Agile at scale"]),
+    "zoe.clarke@example.org": dict(kind="project", years=2, visibility=M,
+                                   expertise=["RAID logs"], interests=["Career growth"]),
+    "liam.doyle@example.org": dict(kind="programme", years=8, visibility=MET,
+                                   expertise=["Programme reporting", "Earned value"],
+                                   interests=["Risk registers"]),
+    "megan.lloyd@example.org": dict(kind="portfolio", years=14, visibility=E,
+                                    expertise=["Portfolio prioritisation", "Assurance"],
+                                    interests=["Data and AI"]),
+    "helen.brooks@example.org": dict(kind="project", years=6, visibility=M,
+                                     expertise=["Governance"], interests=["Benefits realisation"]),
+    "kwame.asante@example.org": dict(kind="project", years=3, visibility=M,
+                                     expertise=["Power BI"], interests=["PPM tools", "Data and AI"]),
+}

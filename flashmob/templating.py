@@ -81,6 +81,10 @@ def register_template_helpers(app: Flask) -> None:
 
     from flashmob.events import permissions as event_permissions
     from flashmob.members import permissions as member_permissions
+    from flashmob.members.profiles.services import should_prompt
+
+    # Whether to ask a signed-in member to say who they are (once): the home and account pages show it.
+    app.jinja_env.globals["shows_profile_prompt"] = should_prompt
 
     @app.context_processor
     def inject_permissions():

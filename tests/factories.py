@@ -14,12 +14,17 @@ from flashmob.events.models import (
     new_ical_uid,
 )
 from flashmob.extensions import db
-from flashmob.members.models import User
+from flashmob.members.models import MemberProfile, User
 from flashmob.members.passwords import hash_password
 
 _sequence = itertools.count(1)
 
 DEFAULT_PASSWORD = "correct horse battery"
+
+
+PROFILE_FIELDS = frozenset(
+    column.key for column in MemberProfile.__table__.columns if column.key not in ("user_id", "updated_at")
+)
 
 
 def create_user(
@@ -29,7 +34,9 @@ def create_user(
     is_admin: bool = False,
     **fields,
 ) -> User:
+    """An account; profile fields among `fields` (headline, visibility...) give it a MemberProfile."""
     n = next(_sequence)
+    profile_fields = {name: fields.pop(name) for name in list(fields) if name in PROFILE_FIELDS}
     user = User(
         display_name=display_name or f"Member {n}",
         email=(email or f"member{n}@example.org").lower(),
@@ -37,6 +44,8 @@ def create_user(
         is_admin=is_admin,
         **fields,
     )
+    if profile_fields:
+        user.profile = MemberProfile(**profile_fields)
     db.session.add(user)
     db.session.commit()
     return user

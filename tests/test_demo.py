@@ -18,8 +18,9 @@ from flashmob.events.models import (
     Rsvp,
 )
 from flashmob.extensions import db
-from flashmob.members.models import User
+from flashmob.members.models import MemberTagKind, ProfileVisibility, User
 from flashmob.members.passwords import verify_password
+from flashmob.members.profiles import services
 from flashmob.types import utcnow
 
 
@@ -87,8 +88,22 @@ def test_about_thirty_members_with_profiles_and_london_the_biggest_chapter(seede
     users = list(db.session.scalars(select(User)))
     assert 25 <= len(users) <= 35
     assert all(user.email.endswith("@example.org") for user in users)
-    assert all(user.headline and user.bio for user in users)
-    assert any(user.show_email for user in users) and not all(user.show_email for user in users)
+    assert all(user.profile.headline and user.profile.bio for user in users)
+    shares = [user.profile.share_email_with_connections for user in users]
+    assert any(shares) and not all(shares)
+
+
+def test_demo_people_have_kinds_tags_some_pictures_and_varied_privacy(seeded):
+    users = list(db.session.scalars(select(User)))
+    assert all(user.profile.pmo_kind for user in users)
+    assert {user.profile.visibility for user in users} == set(ProfileVisibility)
+    with_pictures = [user for user in users if user.profile.picture_version]
+    assert 3 <= len(with_pictures) < len(users)
+    tags = services.tags_of([user.id for user in users])
+    assert all(tags[user.id][MemberTagKind.INTEREST] for user in users)
+    # Tags are shared, so that the directory's tag links find other people.
+    used = [tag.key for user in users for tag in tags[user.id][MemberTagKind.EXPERTISE]]
+    assert any(used.count(key) > 1 for key in used)
     sizes = dict(
         db.session.execute(
             select(Chapter.slug, func.count(ChapterMembership.id))

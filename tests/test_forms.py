@@ -22,8 +22,8 @@ def test_a_nul_typed_into_a_profile_is_dropped_instead_of_failing_the_save(clien
     saved = db.session.get(User, member.id)
     db.session.refresh(saved)
     assert saved.display_name == "Nia Patel"
-    assert saved.headline == "PMO lead"
-    assert saved.bio == "Ask me about it"
+    assert saved.profile.headline == "PMO lead"
+    assert saved.profile.bio == "Ask me about it"
 
 
 def test_a_nul_typed_into_an_event_title_is_dropped(client, roles, login, create_event):

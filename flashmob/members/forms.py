@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from flashmob.email_kinds import SETTING_LABELS, EmailSetting
 from flashmob.forms import Form, strip_text
@@ -123,23 +123,6 @@ class ChangePasswordForm(ResetPasswordForm):
     )
     password = new_password_field("New password")
     confirm = confirm_password_field("password", "Confirm new password")
-
-
-class ProfileForm(Form):
-    display_name = _display_name_field()
-    headline = StringField(
-        "Headline",
-        filters=[strip_text],
-        validators=[Optional(), Length(max=column_length(User.headline))],
-    )
-    organisation = StringField(
-        "Organisation",
-        filters=[strip_text],
-        validators=[Optional(), Length(max=column_length(User.organisation))],
-        render_kw={"autocomplete": "organization"},
-    )
-    bio = TextAreaField("About you", filters=[strip_text], validators=[Optional(), Length(max=5000)])
-    show_email = BooleanField("Show my email address to other signed-in members")
 
 
 class EmailSettingsForm(Form):

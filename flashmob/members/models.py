@@ -48,11 +48,6 @@ class User(UserMixin, db.Model):
     # for it; resetting it replaces it, and the old address stops working.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
-    headline: Mapped[str] = mapped_column(String(120), default="", server_default="")
-    organisation: Mapped[str] = mapped_column(String(120), default="", server_default="")
-    bio: Mapped[str] = mapped_column(Text, default="", server_default="")
-    # An email address is shown to other members only when its owner says so.
-    show_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # None until the person follows the link in their confirmation email; they cannot sign in before.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -63,6 +58,11 @@ class User(UserMixin, db.Model):
 
     memberships: Mapped[list[ChapterMembership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
+    )
+    # What the member says about themselves (headline, organisation, picture...), in its own table; None
+    # until they first save it. Pages showing many people load it with selectinload(User.profile).
+    profile: Mapped[MemberProfile | None] = relationship(
+        back_populates="user", uselist=False, cascade="all, delete-orphan", passive_deletes=True
     )
 
     # The sign-in (UserSession) this object was loaded through or just made, with its token: set by the
@@ -232,7 +232,7 @@ class MemberProfile(db.Model):
     card_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(back_populates="profile")
 
     def __repr__(self) -> str:
         return f"<MemberProfile of user {self.user_id}>"

@@ -29,20 +29,10 @@ def can_sign_out_session(user, user_session: UserSession) -> bool:
     return _is_signed_in(user) and user_session.user_id == user.id
 
 
-def can_view_profile(user, member: User) -> bool:
-    """Profiles are public: a lesson should lead to the person who learnt it."""
-    return True
-
-
 def can_see_members_evenings(user, member: User) -> bool:
     """Signed-in people see where a member will be and where they have been, as they see who is
     coming on an event page: so they know where to meet them."""
     return _is_signed_in(user)
-
-
-def can_see_email(user, member: User) -> bool:
-    """An address is shown only when its owner chose to, and only to people who are signed in."""
-    return bool(member.show_email) and _is_signed_in(user)
 
 
 def can_reset_calendar_address(user, member: User) -> bool:

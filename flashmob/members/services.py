@@ -42,6 +42,7 @@ from flashmob.members.passwords import (
     verify_decoy,
     verify_password,
 )
+from flashmob.members.profiles.services import forget_profile
 from flashmob.outbox import OutboxMessage, queue_email
 from flashmob.types import utcnow
 from flashmob.urls import public_url
@@ -557,28 +558,6 @@ def confirm_email_change(token: str, *, actor: User, now: datetime | None = None
 
 
 
-# Profiles
-
-
-def update_profile(
-    user: User,
-    *,
-    display_name: str,
-    headline: str = "",
-    organisation: str = "",
-    bio: str = "",
-    show_email: bool = False,
-    actor: User,
-) -> None:
-    """Change what other members see about a person."""
-    user.display_name = display_name.strip()
-    user.headline = (headline or "").strip()
-    user.organisation = (organisation or "").strip()
-    user.bio = (bio or "").strip()
-    user.show_email = bool(show_email)
-    db.session.flush()
-
-
 def chapter_memberships(user: User) -> list[ChapterMembership]:
     """A person's chapters, by name, with the chapter loaded: one query."""
     return list(
@@ -654,10 +633,11 @@ def delete_account(user: User, *, actor: User, now: datetime | None = None) -> N
 
     Upcoming seats, places in line and requests are given up (freed seats move on); the past RSVPs,
     check-ins and walk-ins stay, so every evening's attendance stays true, shown as from a "Former member".
-    Removed: the email address (a placeholder that can receive nothing takes its place), name, headline,
-    organisation, bio, password, calendar address, sign-ins, email settings, chapter memberships,
-    save-the-date interests, connections, requests, blocks, the private notes they kept and their card for the
-    night, the emails queued or sent to them, and the names and emails organisers typed
+    Removed: the email address (a placeholder that can receive nothing takes its place), name, the profile
+    (headline, organisation, bio, links, phone, picture, tags, privacy choices), password, calendar
+    address, sign-ins, email settings, chapter memberships, save-the-date interests, connections,
+    requests, blocks, the private notes they kept and their card for the night, the emails queued or
+    sent to them, and the names and emails organisers typed
     for them at the door. One last email, queued before the address goes, says the account is deleted.
     """
     check_deletable(user, actor=actor)
@@ -687,8 +667,7 @@ def delete_account(user: User, *, actor: User, now: datetime | None = None) -> N
     sessions.sign_out_others(user, keep=None)
     user.email = f"deleted-{user.id}@invalid"  # unique, and no address: .invalid never resolves (RFC 2606)
     user.display_name = FORMER_MEMBER
-    user.headline = user.organisation = user.bio = ""
-    user.show_email = False
+    forget_profile(user)  # headline, organisation, bio, links, picture, tags and privacy choices
     user.password_hash = UNUSABLE_PASSWORD_HASH
     user.calendar_token = None
     user.is_admin = False

@@ -6,7 +6,6 @@ import time
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     make_response,
@@ -24,13 +23,11 @@ from flashmob.events.rsvps.queries import member_events
 from flashmob.extensions import db, limiter
 from flashmob.forms import ConfirmForm
 from flashmob.members import services, sessions
-from flashmob.members.circle import circle_for
 from flashmob.members.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
     EmailOnlyForm,
     LoginForm,
-    ProfileForm,
     RegisterForm,
     ResetPasswordForm,
 )
@@ -38,10 +35,8 @@ from flashmob.members.models import User, UserSession
 from flashmob.members.permissions import (
     can_delete_account,
     can_edit_profile,
-    can_see_members_evenings,
     can_sign_out_session,
     can_view_account,
-    can_view_profile,
 )
 from flashmob.web import actor, confirmed_post, form_status
 
@@ -290,30 +285,6 @@ def sign_out_session(session_id):
     return _sessions_section()
 
 
-@bp.route("/account/profile", methods=["GET", "POST"])
-@login_required
-def edit_profile():
-    """Change your name, headline, organisation, bio and whether members see your email."""
-    user = actor()
-    ensure(can_edit_profile(current_user, user))
-    form = ProfileForm(obj=user)
-    if form.validate_on_submit():
-        services.update_profile(
-            user,
-            display_name=form.display_name.data,
-            headline=form.headline.data or "",
-            organisation=form.organisation.data or "",
-            bio=form.bio.data or "",
-            show_email=form.show_email.data,
-            actor=current_user,
-        )
-        db.session.commit()
-        flash("Your profile is saved.", "success")
-        return redirect(url_for("members.profile", user_id=user.id))
-    status = form_status(form)
-    return render_template("members/edit_profile.html", form=form), status
-
-
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
@@ -371,25 +342,7 @@ def delete_account():
     return render_template("members/delete_account.html", form=form), status
 
 
-@bp.route("/members/<int:user_id>")
-def profile(user_id):
-    """A member's public profile: who they are and which chapters they belong to."""
-    member = db.get_or_404(User, user_id)
-    if member.is_deleted:
-        abort(404)  # a former member has no profile: nothing of who they were is left to show
-    ensure(can_view_profile(current_user, member))
-    evenings = None
-    if can_see_members_evenings(current_user, member):
-        evenings = member_events(member, for_owner=current_user.id == member.id)
-    return render_template(
-        "members/profile.html",
-        member=member,
-        circle=circle_for(current_user.id if current_user.is_authenticated else None, among=[member.id]),
-        memberships=services.chapter_memberships(member),
-        evenings=evenings,
-    )
-
-
-# Email settings and one-click unsubscribe, changing your address and downloading your data register
-# themselves on `bp` when imported.
+# Email settings, one-click unsubscribe, changing your address, downloading your data, profiles and the
+# directory register themselves on `bp` when imported.
 from flashmob.members import account_views, email_views  # noqa: E402, F401
+from flashmob.members.profiles import views as profile_views  # noqa: E402, F401

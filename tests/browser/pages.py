@@ -255,6 +255,11 @@ def _chapters_with_archived(page, server, site):
     return page.goto(server.path("events.chapters"))
 
 
+def _bad_profile(main, site):
+    main.get_by_label("LinkedIn address").fill("https://example.org/me")
+    main.get_by_label("Years in PMO work").fill("99")
+
+
 def _delete_without_password(main, site):
     main.get_by_label("I understand that my account is deleted for good").check()
 
@@ -491,6 +496,23 @@ KINDS: list[PageKind] = [
     PageKind("card", SIGNED_IN, 200, _goto("connections.card_landing", token=_card_token)),
     PageKind("card-sign-in", ANONYMOUS, 200, _goto("connections.card_landing", token=_card_token)),
     PageKind("card-gone", ANYONE, 404, _goto("connections.card_landing", token=lambda s: "not-a-token")),
+    # A profile kept to people its owner has met: the page says so, with the name only.
+    PageKind("profile-hidden", ANYONE, 200, _goto("members.profile", user_id=lambda s: s.other_organiser.id)),
+    PageKind(
+        "edit-profile-errors",
+        SIGNED_IN,
+        422,
+        _send("members.edit_profile", _bad_profile, "Save my profile"),
+    ),
+    PageKind("directory", ANYONE, 200, _goto("members.chapter_members", **_chapter)),
+    PageKind(
+        "directory-search",
+        ANYONE,
+        200,
+        lambda page, server, site: page.goto(
+            server.path("members.chapter_members", slug=site.birmingham.slug, tag="risk-registers", name="o")
+        ),
+    ),
     # Errors
     PageKind("forbidden", frozenset({"member"}), 403, _goto("events.new_event", **_chapter)),
     PageKind("not-found", ANYONE, 404, lambda page, server, site: page.goto("/no-such-page")),

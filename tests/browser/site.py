@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flashmob.demo import abstract_avatar
 from flashmob.events.models import Chapter, Event, EventStatus
 from flashmob.extensions import db
-from flashmob.members.models import User
+from flashmob.members.models import PmoKind, ProfileVisibility, User
+from flashmob.members.profiles.pictures import process_picture
+from flashmob.members.profiles.services import ProfileDetails, set_picture, update_profile
 from tests import factories
 
 
@@ -37,6 +40,32 @@ def confirm(*users: User) -> None:
     db.session.commit()
 
 
+def _give_profiles(organiser: User, other_organiser: User) -> None:
+    """The organiser shows a full profile (picture, tags) to all; the other keeps theirs to people met."""
+    details = ProfileDetails(
+        display_name=organiser.display_name,
+        headline="Head of PMO, Birmingham rail",
+        organisation="Midlands Rail",
+        pmo_kind=PmoKind.PORTFOLIO,
+        years_in_pmo=12,
+        bio="Ask me about **RAID logs** that people read.",
+        expertise="Risk registers, Governance",
+        interests="Benefits realisation",
+        linkedin_url="https://www.linkedin.com/in/olu-organiser",
+        visibility=ProfileVisibility.EVERYONE,
+    )
+    update_profile(organiser, details, actor=organiser)
+    set_picture(organiser, process_picture(abstract_avatar(organiser.id)), actor=organiser)
+    quiet = ProfileDetails(
+        display_name=other_organiser.display_name,
+        headline="Keeps to people met",
+        expertise="Risk registers",
+        visibility=ProfileVisibility.MET,
+    )
+    update_profile(other_organiser, quiet, actor=other_organiser)
+    db.session.commit()
+
+
 def build_site() -> Site:
     roles = factories.create_role_matrix()
     birmingham, london = roles["chapter"], roles["other_chapter"]
@@ -46,6 +75,7 @@ def build_site() -> Site:
     )
     london.description = "The London chapter: the network's largest, meeting monthly near Liverpool Street."
     confirm(roles["member"], roles["organiser"], roles["other_organiser"], roles["admin"])
+    _give_profiles(roles["organiser"], roles["other_organiser"])
     newcomer = factories.create_user("Nell Newcomer", email="nell@example.org")
     newcomer.email_confirmed_at = None  # registered, has not followed the emailed link yet
     db.session.commit()

@@ -24,8 +24,17 @@ from flashmob.events.models import (
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db, limiter
 from flashmob.members import services
-from flashmob.members.models import EmailOptOut, User, UserSession
+from flashmob.members.models import (
+    EmailOptOut,
+    MemberProfile,
+    MemberTag,
+    MemberTagKind,
+    ProfilePicture,
+    User,
+    UserSession,
+)
 from flashmob.members.passwords import verify_password
+from flashmob.members.profiles.services import set_member_tags
 from flashmob.notifications import set_wanted_kinds
 from flashmob.outbox import OutboxMessage, queue_email
 from flashmob.types import utcnow
@@ -62,10 +71,17 @@ def ada(create_member, roles, add_member):
         headline="Head of PMO",
         organisation="Analytical Engines",
         bio="Ask me about portfolios.",
-        show_email=True,
+        share_email_with_connections=True,
+        linkedin_url="https://www.linkedin.com/in/ada",
+        phone="+44 7700 900123",
+        picture_version=1,
         last_login_at=utcnow(),
     )
     ada.reset_calendar_token()
+    picture = ProfilePicture(user_id=ada.id, content_type="image/webp", image=b"RIFF", width=1, height=1)
+    db.session.add(picture)
+    set_member_tags(ada, MemberTagKind.EXPERTISE, ["Portfolios"])
+    set_member_tags(ada, MemberTagKind.INTEREST, ["Risk"])
     add_member(roles["chapter"], ada)
     set_wanted_kinds(ada.id, [])  # she stopped every kind of email that can be stopped
     db.session.commit()
@@ -120,10 +136,11 @@ def test_deleting_removes_every_personal_field(ada):
     assert gone.id == ada_id  # the row stays, for the evenings it went to
     assert gone.email == f"deleted-{ada_id}@invalid"
     assert gone.display_name == "Former member"
-    assert gone.headline == ""
-    assert gone.organisation == ""
-    assert gone.bio == ""
-    assert gone.show_email is False
+    # The profile, its picture and tags go: nothing the member said about themselves stays.
+    assert gone.profile is None
+    assert db.session.get(MemberProfile, ada_id) is None
+    assert db.session.get(ProfilePicture, ada_id) is None
+    assert db.session.scalars(select(MemberTag).where(MemberTag.user_id == ada_id)).all() == []
     assert not verify_password(gone.password_hash, PASSWORD)
     assert "argon2" not in gone.password_hash
     assert gone.calendar_token is None

@@ -22,7 +22,7 @@ def text(response) -> str:
 def evenings(roles, create_event, create_user):
     """Ada goes to one evening, waits for a full one, went to one, skipped one she said yes to."""
     chapter = roles["chapter"]
-    ada = create_user("Ada Lovelace", headline="PMO lead")
+    ada = create_user("Ada Lovelace", headline="PMO lead", visibility="everyone")
     soon = create_event(chapter, title="RAID logs that people read", starts_at=utcnow() + timedelta(days=7))
     full = create_event(chapter, title="Gateway reviews", capacity=1, starts_at=utcnow() + timedelta(days=9))
     draft = create_event(chapter, title="Secret planning", status=EventStatus.DRAFT)

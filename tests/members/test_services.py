@@ -10,6 +10,7 @@ from flashmob.extensions import db
 from flashmob.members import services, sessions
 from flashmob.members.models import UserSession
 from flashmob.members.passwords import verify_password
+from flashmob.members.profiles.services import ProfileDetails, update_profile
 from tests.members.conftest import NEW_PASSWORD, PASSWORD, link_in, refreshed
 
 
@@ -194,18 +195,19 @@ def test_change_password_refuses_a_weak_new_password(ada):
 
 
 def test_update_profile_saves_what_others_see(ada):
-    services.update_profile(
-        ada,
+    details = ProfileDetails(
         display_name=" Ada L. ",
         headline="PMO lead",
         organisation="Analytical Engines Ltd",
         bio="I *like* RAID logs.",
-        show_email=True,
-        actor=ada,
+        share_email_with_connections=True,
     )
+    update_profile(ada, details, actor=ada)
     db.session.commit()
     ada = refreshed(ada)
-    assert (ada.display_name, ada.headline, ada.organisation, ada.show_email) == (
+    profile = ada.profile
+    shares_email = profile.share_email_with_connections
+    assert (ada.display_name, profile.headline, profile.organisation, shares_email) == (
         "Ada L.",
         "PMO lead",
         "Analytical Engines Ltd",

@@ -121,7 +121,7 @@ def rsvp_panel(event: Event, viewer: User | None, *, show_people: bool) -> RsvpP
     rows = db.session.scalars(
         select(Rsvp)
         .where(Rsvp.event_id == event.id, or_(*wanted))
-        .options(joinedload(Rsvp.user))
+        .options(joinedload(Rsvp.user).joinedload(User.profile))
         .order_by(Rsvp.responded_at, Rsvp.id)  # the people going, in the order they said so
     )
     rows_going = []
@@ -169,7 +169,7 @@ def attendee_sheet(event: Event) -> AttendeeSheet:
     rows = db.session.scalars(
         select(Rsvp)
         .where(Rsvp.event_id == event.id)
-        .options(joinedload(Rsvp.user))
+        .options(joinedload(Rsvp.user).joinedload(User.profile))
         .order_by(Rsvp.waitlisted_at, Rsvp.id)  # the line's order
     )
     sheet = AttendeeSheet(event=event)

@@ -1,0 +1,1 @@
+"""Profiles: what members say about themselves, their pictures and tags, shown to whom they choose."""
