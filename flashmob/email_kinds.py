@@ -22,6 +22,7 @@ class EmailSetting(StrEnum):
     REMINDERS = "reminders"
     DATE_ANNOUNCED = "date_announced"
     ORGANISER_MESSAGES = "organiser_messages"
+    LESSONS = "lessons"
 
 
 # What the settings page, the unsubscribe pages and every email's footer call each setting, in the
@@ -32,6 +33,7 @@ SETTING_LABELS: dict[EmailSetting, str] = {
     EmailSetting.REMINDERS: "Reminders the day before",
     EmailSetting.DATE_ANNOUNCED: "Save-the-date announcements",
     EmailSetting.ORGANISER_MESSAGES: "Messages from organisers",
+    EmailSetting.LESSONS: "Being named in a lesson",
 }
 
 
@@ -57,6 +59,7 @@ class EmailKind(StrEnum):
     DATE_ANNOUNCED = "date_announced"
     DATE_CANCELLED = "date_cancelled"
     TEST_MESSAGE = "test_message"
+    LESSON_VOICE_ASKED = "lesson_voice_asked"
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,9 @@ KINDS: dict[EmailKind, KindRule] = {
     # still is, even if they stopped news of events they are going to.
     EmailKind.DATE_CANCELLED: KindRule(
         "An event you asked about was called off before it had a date", EmailSetting.DATE_ANNOUNCED
+    ),
+    EmailKind.LESSON_VOICE_ASKED: KindRule(
+        "A write-up names you as a voice of a lesson, and asks if you agree", EmailSetting.LESSONS
     ),
     EmailKind.TEST_MESSAGE: KindRule(
         "A test message", always_because="only the outbox's own tests send it", to_members=False
