@@ -309,7 +309,7 @@ def test_the_question_is_set_changed_and_answered_by_attendees_only(world):
         services.answer_question(question, "I was not there", actor=world["stranger"])
     with pytest.raises(WriteupError) as refused:
         services.answer_question(question, "a" * 1001, actor=world["attendee"])
-    assert refused.value.field == "text"
+    assert refused.value.field == "answer"
 
 
 def test_an_answer_becomes_a_lesson_and_asks_its_author(writeup, world):

@@ -12,7 +12,7 @@ from flashmob.urls import public_url
 
 
 def render_voice_asked(message: OutboxMessage, facts: dict) -> Draft:
-    """"Were you the voice of this lesson?": the lesson, the evening, and the page to agree or decline."""
+    """ "Were you the voice of this lesson?": the lesson, the evening, and the page to agree or decline."""
     voice = db.session.get(LessonVoice, facts["voice_id"])
     if voice is None:
         raise LookupError(f"voice {facts['voice_id']} no longer exists")

@@ -29,9 +29,7 @@ def is_editor(user_id: int, writeup_id: int) -> bool:
     """Whether the member was invited to help write this write-up (one query)."""
     return bool(
         db.session.scalar(
-            select(
-                exists().where(WriteupEditor.writeup_id == writeup_id, WriteupEditor.user_id == user_id)
-            )
+            select(exists().where(WriteupEditor.writeup_id == writeup_id, WriteupEditor.user_id == user_id))
         )
     )
 
@@ -40,9 +38,7 @@ def attended(user_id: int, event_id: int) -> bool:
     """Whether the member is going to the evening, or went (a seat, or let in at the door). One query."""
     went = attendance()
     return bool(
-        db.session.scalar(
-            select(exists().where(went.c.event_id == event_id, went.c.user_id == user_id))
-        )
+        db.session.scalar(select(exists().where(went.c.event_id == event_id, went.c.user_id == user_id)))
     )
 
 

@@ -58,8 +58,13 @@ def start_writeup(event: Event, *, actor: User, now: datetime | None = None) -> 
     if queries.writeup_for_event(event.id) is not None:
         raise WriteupError("This evening already has a write-up.")
     writeup = Writeup(
-        event=event, status=WriteupStatus.DRAFT, introduction="", created_by_id=actor.id,
-        created_at=now, edited_at=now, edited_by_id=actor.id,
+        event=event,
+        status=WriteupStatus.DRAFT,
+        introduction="",
+        created_by_id=actor.id,
+        created_at=now,
+        edited_at=now,
+        edited_by_id=actor.id,
     )
     db.session.add(writeup)
     db.session.flush()
@@ -270,12 +275,17 @@ def _name_voices(lesson: Lesson, user_ids: Collection[int], *, actor: User) -> l
     users = list(db.session.scalars(select(User).where(User.id.in_(new_ids), User.deleted_at.is_(None))))
     now = utcnow()
     for user in users:
-        voice = LessonVoice(lesson=lesson, user_id=user.id, status=VoiceStatus.ASKED, asked_by_id=actor.id,
-                            asked_at=now)
+        voice = LessonVoice(
+            lesson=lesson, user_id=user.id, status=VoiceStatus.ASKED, asked_by_id=actor.id, asked_at=now
+        )
         db.session.add(voice)
         db.session.flush()
-        queue_message(VOICE_ASKED_KIND, user_id=user.id, to=user.email,
-                      payload={"voice_id": voice.id, "asked_by": actor.display_name})
+        queue_message(
+            VOICE_ASKED_KIND,
+            user_id=user.id,
+            to=user.email,
+            payload={"voice_id": voice.id, "asked_by": actor.display_name},
+        )
     return users
 
 
@@ -340,9 +350,9 @@ def set_question(event: Event, text: str, *, actor: User) -> EveningQuestion:
 
 def answer_question(question: EveningQuestion, text: str, *, actor: User) -> QuestionAnswer:
     """An attendee answers the question for the night, or changes their answer."""
-    text = _check_text(text, MAX_ANSWER, "text", "Your answer")
+    text = _check_text(text, MAX_ANSWER, "answer", "Your answer")
     if not text:
-        raise WriteupError("Please write your answer.", field="text")
+        raise WriteupError("Please write your answer.", field="answer")
     if not queries.attended(actor.id, question.event_id):
         raise WriteupError("Only people going to the evening can answer its question.")
     answer = queries.answer_of(question, actor.id)
@@ -366,8 +376,9 @@ def lesson_from_answer(answer: QuestionAnswer, writeup: Writeup, *, actor: User)
     limit = column_length(Lesson.statement)
     statement = first_line if len(first_line) <= limit else first_line[: limit - 1].rstrip() + "…"
     body = answer.text if statement != first_line or "\n" in answer.text.strip() else ""
-    saved = add_lesson(writeup, LessonInput(statement=statement, body=body, voice_ids=[answer.user_id]),
-                       actor=actor)
+    saved = add_lesson(
+        writeup, LessonInput(statement=statement, body=body, voice_ids=[answer.user_id]), actor=actor
+    )
     answer.lesson_id = saved.lesson.id
     db.session.flush()
     return saved
