@@ -360,5 +360,10 @@ KINDS: list[PageKind] = [
 ]
 
 
+from tests.browser.writeup_pages import WRITEUP_KINDS  # noqa: E402 (it builds on the helpers above)
+
+KINDS.extend(WRITEUP_KINDS)
+
+
 def kinds_for(role: str) -> list[PageKind]:
     return [kind for kind in KINDS if role in kind.roles]
