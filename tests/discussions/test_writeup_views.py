@@ -270,14 +270,14 @@ def test_lessons_move_and_are_removed(client, login, world, writeup):
     login(world["editor"])
     first, second = writeup.lessons
 
-    assert client.post(f"/lessons/{second.id}/move/up").status_code == 302
+    assert client.post(f"/lessons/{second.id}/move-up").status_code == 302
     db.session.expire_all()
     assert [lesson.statement for lesson in db.session.get(Writeup, writeup.id).lessons] == [
         "Second",
         "Nobody reads a 40-page status report",
     ]
-    assert client.post(f"/lessons/{second.id}/move/up").status_code == 409
-    assert client.post(f"/lessons/{second.id}/move/sideways").status_code == 404
+    assert client.post(f"/lessons/{second.id}/move-up").status_code == 409
+    assert client.post(f"/lessons/{second.id}/move-sideways").status_code == 404
 
     assert client.post(f"/lessons/{first.id}/remove").status_code == 302
     assert db.session.get(Lesson, first.id) is None

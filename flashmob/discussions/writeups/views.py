@@ -369,7 +369,8 @@ def remove_lesson(lesson_id):
     return redirect(url_for("discussions.edit_writeup", writeup_id=writeup_id))
 
 
-@bp.route("/lessons/<int:lesson_id>/move/<any(up, down):direction>", methods=["POST"])
+@bp.route("/lessons/<int:lesson_id>/move-up", methods=["POST"], defaults={"direction": "up"})
+@bp.route("/lessons/<int:lesson_id>/move-down", methods=["POST"], defaults={"direction": "down"})
 @login_required
 def move_lesson(lesson_id, direction):
     """Move a lesson one place up or down."""
