@@ -369,11 +369,7 @@ def remove_lesson(lesson_id):
     return redirect(url_for("discussions.edit_writeup", writeup_id=writeup_id))
 
 
-@bp.route("/lessons/<int:lesson_id>/move-up", methods=["POST"], defaults={"direction": "up"})
-@bp.route("/lessons/<int:lesson_id>/move-down", methods=["POST"], defaults={"direction": "down"})
-@login_required
-def move_lesson(lesson_id, direction):
-    """Move a lesson one place up or down."""
+def _move(lesson_id: int, direction: str):
     lesson = _editable_lesson(lesson_id)
     confirmed_post()
     services.move_lesson(lesson, direction, actor=actor())
@@ -381,6 +377,20 @@ def move_lesson(lesson_id, direction):
     return redirect(
         url_for("discussions.edit_writeup", writeup_id=lesson.writeup_id, _anchor=f"lesson-{lesson.id}")
     )
+
+
+@bp.route("/lessons/<int:lesson_id>/move-up", methods=["POST"])
+@login_required
+def move_lesson_up(lesson_id):
+    """Move a lesson one place up."""
+    return _move(lesson_id, "up")
+
+
+@bp.route("/lessons/<int:lesson_id>/move-down", methods=["POST"])
+@login_required
+def move_lesson_down(lesson_id):
+    """Move a lesson one place down."""
+    return _move(lesson_id, "down")
 
 
 # Being named
