@@ -460,3 +460,24 @@ def test_the_write_up_and_lesson_pages_take_the_same_queries_at_any_size(
     small = measure()
     _grow(writeup, world, lessons=6, voices_each=4)
     assert measure() == small
+
+
+def test_the_editor_and_the_event_page_take_the_same_queries_at_any_size(
+    client, login, world, writeup, count_queries
+):
+    services.set_question(world["evening"], "What would you cut?", actor=world["organiser"])
+    db.session.commit()
+    published(writeup, world)
+    login(world["organiser"])
+
+    def measure():
+        with count_queries() as editor:
+            assert client.get(f"/writeups/{writeup.id}/edit").status_code == 200
+        with count_queries() as event_page:
+            assert client.get(f"/events/{world['evening'].id}").status_code == 200
+        return editor.count, event_page.count
+
+    _grow(writeup, world, lessons=1, voices_each=1)
+    small = measure()
+    _grow(writeup, world, lessons=5, voices_each=3)
+    assert measure() == small
