@@ -50,7 +50,7 @@ class LessonForm(Form):
 
 
 class InviteEditorForm(Form):
-    user_id = SelectField("Attendee", coerce=int, validate_choice=True)
+    user_id = SelectField("Someone who came", coerce=int, validate_choice=True)
     invite = SubmitField("Invite as editor")
 
 
