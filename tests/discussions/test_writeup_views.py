@@ -279,6 +279,9 @@ def test_lessons_move_and_are_removed(client, login, world, writeup):
     assert client.post(f"/lessons/{second.id}/move-up").status_code == 409
     assert client.post(f"/lessons/{second.id}/move-sideways").status_code == 404
 
+    confirm = client.get(f"/lessons/{first.id}/remove")
+    assert confirm.status_code == 200 and "Remove this lesson?" in confirm.text
+    assert db.session.get(Lesson, first.id) is not None
     assert client.post(f"/lessons/{first.id}/remove").status_code == 302
     assert db.session.get(Lesson, first.id) is None
 

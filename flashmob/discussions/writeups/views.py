@@ -356,11 +356,21 @@ def edit_lesson(lesson_id):
     return _save_lesson(lesson.writeup, lesson)
 
 
-@bp.route("/lessons/<int:lesson_id>/remove", methods=["POST"])
+@bp.route("/lessons/<int:lesson_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_lesson(lesson_id):
-    """Take a lesson out of its write-up."""
+    """Take a lesson out of its write-up, once the editor has confirmed."""
     lesson = _editable_lesson(lesson_id)
+    if request.method == "GET":
+        named = queries.named_voices([lesson.id])[lesson.id]
+        agreed = [voice for voice in named if voice.status == VoiceStatus.AGREED]
+        return render_template(
+            "discussions/remove_lesson.html",
+            lesson=lesson,
+            writeup=lesson.writeup,
+            event=lesson.writeup.event,
+            agreed=agreed,
+        )
     confirmed_post()
     writeup_id = lesson.writeup_id
     services.remove_lesson(lesson, actor=actor())
