@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from flashmob import demo_content as content
+from flashmob.discussions import demo_lessons
 from flashmob.events.models import (
     Chapter,
     ChapterMembership,
@@ -243,7 +244,7 @@ def seed_interests() -> int:
 
 def seed_rsvps() -> int:
     """Add the demo answers that are missing: who is going, the full evening's waitlist, and who came."""
-    uids = {item["event"]: demo_ical_uid(item["event"]) for item in content.RSVPS}
+    uids = {item["event"]: demo_ical_uid(item["event"]) for item in [*content.RSVPS, *demo_lessons.RSVPS]}
     events = {
         event.ical_uid: event
         for event in db.session.scalars(select(Event).where(Event.ical_uid.in_(uids.values())))
@@ -252,7 +253,7 @@ def seed_rsvps() -> int:
     existing = set(db.session.execute(select(Rsvp.event_id, Rsvp.user_id)))
     now = utcnow()
     added = 0
-    for item in content.RSVPS:
+    for item in [*content.RSVPS, *demo_lessons.RSVPS]:
         event = events.get(uids[item["event"]])
         if event is None:
             continue
@@ -340,6 +341,7 @@ SEED_STEPS: list[tuple[str, Callable[[], int]]] = [
     ("RSVPs", seed_rsvps),
     ("save-the-date interests", seed_interests),
     ("connections", seed_connections),
+    ("write-ups", demo_lessons.seed_writeups),
 ]
 
 

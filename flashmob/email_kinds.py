@@ -24,6 +24,7 @@ class EmailSetting(StrEnum):
     ORGANISER_MESSAGES = "organiser_messages"
     NEW_EVENTS = "new_events"
     CONNECTIONS = "connections"
+    LESSONS = "lessons"
 
 
 # What the settings page, the unsubscribe pages and every email's footer call each setting, in the
@@ -36,6 +37,7 @@ SETTING_LABELS: dict[EmailSetting, str] = {
     EmailSetting.ORGANISER_MESSAGES: "Messages from organisers",
     EmailSetting.NEW_EVENTS: "New evenings in your chapters",
     EmailSetting.CONNECTIONS: "Requests to connect, and requests accepted",
+    EmailSetting.LESSONS: "Being named in a lesson",
 }
 
 
@@ -66,6 +68,7 @@ class EmailKind(StrEnum):
     CONNECTION_REQUEST = "connection_request"
     CONNECTION_ACCEPTED = "connection_accepted"
     TEST_MESSAGE = "test_message"
+    LESSON_VOICE_ASKED = "lesson_voice_asked"
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,9 @@ KINDS: dict[EmailKind, KindRule] = {
     EmailKind.CONNECTION_REQUEST: KindRule("A member asks to connect with you", EmailSetting.CONNECTIONS),
     EmailKind.CONNECTION_ACCEPTED: KindRule(
         "A member accepted your request to connect", EmailSetting.CONNECTIONS
+    ),
+    EmailKind.LESSON_VOICE_ASKED: KindRule(
+        "A write-up names you as a voice of a lesson, and asks if you agree", EmailSetting.LESSONS
     ),
     EmailKind.TEST_MESSAGE: KindRule(
         "A test message", always_because="only the outbox's own tests send it", to_members=False

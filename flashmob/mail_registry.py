@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flashmob.discussions.writeups import emails as writeup_emails
 from flashmob.email_kinds import EmailKind
 from flashmob.events.evenings import interests
 from flashmob.events.messaging import emails as event_emails
@@ -32,6 +33,7 @@ RENDERERS: dict[EmailKind, Renderer] = {
     EmailKind.DATE_ANNOUNCED: interests.render_date_announced,
     EmailKind.DATE_CANCELLED: interests.render_date_cancelled,
     EmailKind.EVENT_ANNOUNCED: event_emails.render_event_announced,
+    EmailKind.LESSON_VOICE_ASKED: writeup_emails.render_voice_asked,
 }
 
 AUDIENCES: dict[EmailKind, Audience] = {

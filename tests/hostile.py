@@ -31,6 +31,7 @@ from flashmob.members.models import User
 from flashmob.members.passwords import hash_password
 from flashmob.types import utcnow
 from tests import factories
+from tests.discussions.hostile_world import writeup_rows
 
 ROLES = ("anonymous", "member", "other_organiser", "organiser", "admin")
 WALKED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -162,12 +163,14 @@ def build_world() -> World:
         ChapterMembership(chapter=other_chapter, user=other_organiser, role=MembershipRole.ORGANISER),
     ])
     db.session.commit()
+    writeup_paths, writeup_fields = writeup_rows(event, member, organiser)
     starts = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%d")
     return World(
         people={"anonymous": None, "member": member, "other_organiser": other_organiser,
                 "organiser": organiser, "admin": admin},
         path_values={"event_id": event.id, "rsvp_id": rsvp.id, "walk_in_id": walk_in.id,
-                     "user_id": member.id, "slug": chapter.slug, "ticket_code": rsvp.ticket_code},
+                     "user_id": member.id, "slug": chapter.slug, "ticket_code": rsvp.ticket_code,
+                     **writeup_paths},
         tokens={
             "members.confirm_email": member_services.confirmation_token(unconfirmed),
             "members.reset_password": member_services.reset_token(member),
@@ -189,7 +192,7 @@ def build_world() -> World:
             "organisation": "Acme", "bio": "Ask me about portfolios.",
             "password": "tea and lessons learnt", "confirm": "tea and lessons learnt",
             "current_password": factories.DEFAULT_PASSWORD, "subject": "See you tonight",
-            "body": "Doors open at six.", "q": "Mina",
+            "body": "Doors open at six.", "q": "Mina", **writeup_fields,
         },
     )
 

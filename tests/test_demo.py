@@ -285,3 +285,27 @@ def test_the_demo_member_has_connections_a_request_waiting_and_one_sent(seeded):
 
 def test_seeding_connections_twice_adds_none(seeded):
     assert demo.seed_connections() == 0
+def test_past_evenings_have_published_write_ups_with_lessons_and_agreed_voices(seeded):
+    from flashmob.discussions.models import Lesson, LessonVoice, VoiceStatus, Writeup, WriteupStatus
+
+    writeups = db.session.scalars(select(Writeup)).all()
+    lessons = db.session.scalar(select(func.count()).select_from(Lesson))
+    assert len(writeups) >= 4 and all(w.status == WriteupStatus.PUBLISHED for w in writeups)
+    assert all(w.event.ends_at < utcnow() for w in writeups)
+    assert 15 <= lessons <= 25
+    agreed = db.session.scalar(
+        select(func.count()).select_from(LessonVoice).where(LessonVoice.status == VoiceStatus.AGREED)
+    )
+    assert agreed >= lessons
+    # The demo member has been asked about one lesson and not answered yet.
+    member = _user("member@example.org")
+    asked = db.session.scalars(select(LessonVoice).where(LessonVoice.user_id == member.id)).all()
+    assert [voice.status for voice in asked] == [VoiceStatus.ASKED]
+
+
+def test_every_demo_voice_came_to_the_evening(seeded):
+    from flashmob.discussions.models import LessonVoice
+    from flashmob.discussions.writeups import queries
+
+    for voice in db.session.scalars(select(LessonVoice)):
+        assert queries.attended(voice.user_id, voice.lesson.writeup.event_id)

@@ -161,3 +161,46 @@ class LessonVoice(db.Model):
     @property
     def is_shown(self) -> bool:
         return self.status == VoiceStatus.AGREED
+
+
+class EveningQuestion(db.Model):
+    """The question for the night: one an organiser sets on an evening, for its attendees to answer."""
+
+    __tablename__ = "evening_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One question per evening.
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="RESTRICT"), unique=True)
+    text: Mapped[str] = mapped_column(String(300))
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<EveningQuestion {self.id} event={self.event_id}>"
+
+
+class QuestionAnswer(db.Model):
+    """One attendee's answer to the question for the night; an organiser may make it a lesson."""
+
+    __tablename__ = "question_answers"
+    __table_args__ = (UniqueConstraint("question_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("evening_questions.id", ondelete="CASCADE"))
+    # An answer is its author's own: it goes with their account.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    # The lesson an organiser made of it, if any.
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    question: Mapped[EveningQuestion] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    lesson: Mapped[Lesson | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<QuestionAnswer {self.id} question={self.question_id} user={self.user_id}>"

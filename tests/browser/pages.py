@@ -519,5 +519,10 @@ KINDS: list[PageKind] = [
 ]
 
 
+# Each part's pages live beside this list and build on the helpers above (imported as a module, so that
+# either may be imported first).
+from tests.browser import writeup_pages  # noqa: E402
+
+
 def kinds_for(role: str) -> list[PageKind]:
-    return [kind for kind in KINDS if role in kind.roles]
+    return [kind for kind in (*KINDS, *writeup_pages.WRITEUP_KINDS) if role in kind.roles]

@@ -283,7 +283,9 @@ def test_signed_in_people_see_who_is_going_by_name_and_the_people_going_see_thei
     client, login, roles, event, people
 ):
     for person in people:
-        db.session.add(MemberProfile(user_id=person.id, headline=f"{person.display_name}'s headline"))
+        profile = db.session.get(MemberProfile, person.id) or MemberProfile(user_id=person.id)
+        profile.headline = f"{person.display_name}'s headline"
+        db.session.add(profile)
     event.capacity = 3
     db.session.commit()
     answer(event, people[0], people[1], people[2], people[3])

@@ -418,3 +418,20 @@ def test_after_the_evening_the_people_who_went_are_people_to_follow_up(
     login(me)
     meet = section(page_of(client, past), "meet-heading")
     assert "People to follow up" in meet and "Rhys Owen" in meet
+
+
+def test_cards_show_a_picture_only_to_viewers_who_may_see_that_profile(
+    client, login, create_user, create_event
+):
+    event = create_event()
+    viewer = create_user("Vera Viewer")
+    public = give_profile(create_user("Pia Public"), visibility=ProfileVisibility.EVERYONE, picture_version=3)
+    kept = give_profile(create_user("Kit Kept"), visibility=ProfileVisibility.MET, picture_version=2)
+    going(event, viewer, public, kept)
+    login(viewer)
+
+    page = page_of(client, event)
+
+    assert f'<img src="/members/{public.id}/picture/3.webp"' in page
+    assert f"/members/{kept.id}/picture/" not in page
+    assert "Kit Kept" in page  # still listed, with initials

@@ -145,8 +145,12 @@ def test_a_member_who_blocked_someone_still_sees_their_own_profile(client, login
 
 
 def test_the_blocked_side_cannot_see_the_blocker_either(client, login, cast):
-    """A block works both ways: the blocker does not see the person they blocked."""
+    """A block works both ways: the blocker does not see the profile of the person they blocked, only
+    their name and the way to unblock them."""
     owner, people = cast("everyone")
     blocked = people["blocked"]
     login(refreshed(owner))
-    assert client.get(f"/members/{blocked.id}").status_code == 404
+    response = client.get(f"/members/{blocked.id}")
+    assert response.status_code == 200
+    assert f"You blocked {blocked.display_name}" in response.text
+    assert f"Unblock {blocked.display_name}" in response.text

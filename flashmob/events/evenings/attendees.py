@@ -29,6 +29,7 @@ from flashmob.extensions import db
 from flashmob.members.circle import Circle, circle_for
 from flashmob.members.models import ConnectionNote, MemberProfile, MemberTag, MemberTagKind, PmoKind, User
 from flashmob.members.privacy import may_see_profile, shown_on_attendee_list
+from flashmob.members.profiles.display import picture_path
 from flashmob.tags import Tag
 
 # A card shows a few tags, not a profile's dozen: what the person knows about first.
@@ -83,6 +84,12 @@ class PersonCard:
     is_connected: bool = False
     # The viewer may not see this person's profile: name and initials only.
     is_restricted: bool = False
+    # Their picture's address, when they have one and the viewer may see their profile.
+    picture_url: str | None = None
+
+    @property
+    def id(self) -> int:
+        return self.person.id
 
     @property
     def display_name(self) -> str:
@@ -253,6 +260,8 @@ def whos_coming(event: Event, viewer, going: list[User] | None, *, count: int) -
             interests = tuple(tags[user.id][MemberTagKind.INTEREST])
             if profile is not None:
                 card.headline, card.organisation = profile.headline, profile.organisation
+                if profile.picture_version is not None:
+                    card.picture_url = picture_path(user.id, profile.picture_version)
             card.tags = [tag.name for tag in (expertise + interests)[:TAGS_ON_A_CARD]]
             people[user.id] = Person(
                 user_id=user.id,

@@ -12,6 +12,7 @@ from flashmob.extensions import db
 from flashmob.members import privacy
 from flashmob.members.circle import circle_for
 from flashmob.members.models import Connection, ConnectionNote, ConnectionStatus, MemberProfile, User
+from flashmob.members.profiles.display import picture_path
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Person:
     email: str | None
     phone: str | None
     linkedin_url: str
+    # Their picture's address, when they have one and the viewer may see their profile.
+    picture_url: str | None = None
 
     @property
     def id(self) -> int:
@@ -38,6 +41,14 @@ class Person:
     @property
     def display_name(self) -> str:
         return self.user.display_name
+
+
+def _picture_url(circle, user_id: int, profile) -> str | None:
+    if profile is None or profile.picture_version is None:
+        return None
+    if not privacy.may_see_profile(circle, user_id, profile):
+        return None
+    return picture_path(user_id, profile.picture_version)
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,7 @@ def overview(viewer: User) -> ConnectionsOverview:
             email=privacy.shared_email(circle, other.email, other.id, profile),
             phone=privacy.shared_phone(circle, other.id, profile),
             linkedin_url=privacy.shared_linkedin(circle, other.id, profile),
+            picture_url=_picture_url(circle, other.id, profile),
         )
         if row.status == ConnectionStatus.ACCEPTED:
             connections.append(person)

@@ -152,8 +152,9 @@ def profile(user_id):
     member = _load_member(user_id)
     viewer_id = _viewer_id()
     circle = circle_for(viewer_id, among=[member.id])
-    if member.id in circle.blocked and not circle.is_self(member.id):
-        abort(404)  # blocked either way: as if there were no such member
+    if member.id in circle.blocked and member.id not in circle.blocked_by_me:
+        abort(404)  # they blocked the viewer: as if there were no such member
+    # Someone the viewer blocked shows as a name only, with the way to unblock them (the panel).
     seen = visible_profile(circle, member, tags=services.tags_of([member.id]).get(member.id))
     memberships = member_services.chapter_memberships(member) if seen.is_visible else []
     evenings = None
@@ -165,6 +166,7 @@ def profile(user_id):
         seen=seen,
         circle=circle,  # for the connections panel: what the viewer may ask, without another query
         own=circle.is_self(member.id),
+        you_blocked=member.id in circle.blocked_by_me,
         audience=services.AUDIENCE_WORDS[seen.visibility],
         kept_to=services.KEPT_TO_WORDS[seen.visibility],
         memberships=memberships,
