@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
 from flashmob import demo
@@ -276,7 +277,8 @@ def test_the_demo_member_has_connections_a_request_waiting_and_one_sent(seeded):
     from flashmob.members.connections.queries import overview
 
     mark = _user("member@example.org")
-    page = overview(mark)
+    with current_app.test_request_context():  # pictures' addresses are built for a page
+        page = overview(mark)
     assert {person.display_name for person in page.connections} >= {"Eileen Parry"}
     assert len(page.connections) == 2 and len(page.received) == 1 and len(page.sent) == 1
     eileen = next(person for person in page.connections if person.display_name == "Eileen Parry")

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from flashmob import search
 from flashmob.discussions.models import (
     EveningQuestion,
     Lesson,
@@ -354,4 +355,7 @@ def seed_writeups() -> int:
                 )
             )
     db.session.flush()
+    if added:
+        search.seed_synonyms()
+        search.reindex_all()  # the lessons above were written directly, not through the services
     return added

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
+from flashmob import search
 from flashmob.discussions.models import (
     EveningQuestion,
     Lesson,
@@ -208,6 +209,8 @@ def add_lesson(writeup: Writeup, data: LessonInput, *, actor: User) -> LessonSav
     asked = _name_voices(lesson, wanted, actor=actor)
     _touch(writeup, actor)
     db.session.flush()
+    # Indexed at once: search shows only lessons of published write-ups, so drafts stay out of results.
+    search.index_lesson(lesson)
     return LessonSaved(lesson, asked, 0)
 
 
@@ -228,12 +231,14 @@ def update_lesson(lesson: Lesson, data: LessonInput, *, actor: User) -> LessonSa
     asked = _name_voices(lesson, wanted, actor=actor)
     _touch(lesson.writeup, actor)
     db.session.flush()
+    search.index_lesson(lesson)
     return LessonSaved(lesson, asked, unnamed)
 
 
 def remove_lesson(lesson: Lesson, *, actor: User) -> None:
     """Take a lesson out of its write-up, with its themes and voices."""
     writeup = lesson.writeup
+    search.remove_lesson(lesson.id)
     db.session.execute(delete(LessonVoice).where(LessonVoice.lesson_id == lesson.id))
     db.session.execute(delete(LessonTheme).where(LessonTheme.lesson_id == lesson.id))
     db.session.execute(
