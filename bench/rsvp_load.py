@@ -27,6 +27,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, insert, select
 
 from bench import report
@@ -72,7 +73,50 @@ def create_event_and_members(app: Flask, members: int, capacity: int) -> tuple[i
     return event_id, list(range(1, members + 1))
 
 
-def _answer(app: Flask, event_id: int, shares: list[list[int]], changes: int, barrier) -> dict:
+class LockWatch:
+    """With --watch-lock: per change, the statements run from taking the event's lock (SELECT ... FOR UPDATE;
+    on SQLite the UPDATE of the event that takes the write lock) to COMMIT, COMMIT not counted, and how long
+    the lock was held (from the locking statement's answer to COMMIT being sent, so without COMMIT's own
+    round trip). Costs a little time itself."""
+
+    def __init__(self, engine):
+        self.statements: list[int] = []
+        self.held_ms: list[float] = []
+        self.lock = threading.Lock()
+        sa_event.listen(engine, "before_cursor_execute", self.before)
+        sa_event.listen(engine, "after_cursor_execute", self.after)
+        sa_event.listen(engine, "commit", self.commit)
+        sa_event.listen(engine, "rollback", self.rollback)
+
+    @staticmethod
+    def _locks(statement: str) -> bool:
+        return "FOR UPDATE" in statement or statement.lstrip().startswith("UPDATE events SET id=events.id")
+
+    def before(self, conn, cursor, statement, parameters, context, executemany):
+        if "lock_count" in conn.info:
+            conn.info["lock_count"] += 1
+
+    def after(self, conn, cursor, statement, parameters, context, executemany):
+        if "lock_count" not in conn.info and self._locks(statement):
+            conn.info["lock_count"] = 1
+            conn.info["lock_at"] = time.perf_counter()
+
+    def commit(self, conn):
+        if "lock_count" in conn.info:
+            count = conn.info.pop("lock_count")
+            held = (time.perf_counter() - conn.info.pop("lock_at")) * 1000
+            with self.lock:
+                self.statements.append(count)
+                self.held_ms.append(held)
+
+    def rollback(self, conn):
+        conn.info.pop("lock_count", None)
+        conn.info.pop("lock_at", None)
+
+
+def _answer(
+    app: Flask, event_id: int, shares: list[list[int]], changes: int, barrier, watch_lock: bool = False
+) -> dict:
     """Run one thread per share, each making `changes` RSVP changes once `barrier` lets everyone go.
 
     Returns the latencies, outcomes and first errors of this process's threads."""
@@ -114,6 +158,10 @@ def _answer(app: Flask, event_id: int, shares: list[list[int]], changes: int, ba
             latencies.extend(mine)
             outcomes.update(counted)
 
+    watch = None
+    if watch_lock:
+        with app.app_context():
+            watch = LockWatch(db.engine)
     workers = [threading.Thread(target=worker, args=(share,)) for share in shares]
     for thread in workers:
         thread.start()
@@ -122,16 +170,20 @@ def _answer(app: Flask, event_id: int, shares: list[list[int]], changes: int, ba
     if any(thread.is_alive() for thread in workers):
         errors.insert(0, "a thread hung: a lock was never released")
         outcomes["failed"] += 1
-    return {"latencies": latencies, "outcomes": dict(outcomes), "errors": errors}
+    return {
+        "latencies": latencies, "outcomes": dict(outcomes), "errors": errors,
+        "lock_statements": watch.statements if watch else [], "lock_held_ms": watch.held_ms if watch else [],
+    }
 
 
 def _process(
-    database_url: str, event_id: int, shares: list[list[int]], changes: int, barrier, results
+    database_url: str, event_id: int, shares: list[list[int]], changes: int, barrier, results,
+    watch_lock: bool,
 ) -> None:
     """One worker process: its own app and connection pool, its threads, its figures sent back."""
     app = app_for(database_url)
     try:
-        results.put(_answer(app, event_id, shares, changes, barrier))
+        results.put(_answer(app, event_id, shares, changes, barrier, watch_lock))
     except Exception as exc:  # never leave the parent waiting
         results.put({"latencies": [], "outcomes": {"failed": 1}, "errors": [repr(exc)[:300]]})
         raise
@@ -142,7 +194,7 @@ def _process(
 
 def hammer(
     app: Flask, event_id: int, member_ids: list[int], *, threads: int, changes: int, processes: int = 1,
-    database_url: str | None = None,
+    database_url: str | None = None, watch_lock: bool = False,
 ) -> dict:
     """Every thread of every process makes `changes` RSVP changes for its share of the members, all
     starting together."""
@@ -152,7 +204,7 @@ def hammer(
         barrier = threading.Barrier(threads + 1)
         done: list[dict] = []
         runner = threading.Thread(
-            target=lambda: done.append(_answer(app, event_id, shares, changes, barrier))
+            target=lambda: done.append(_answer(app, event_id, shares, changes, barrier, watch_lock))
         )
         runner.start()
         barrier.wait(JOIN_TIMEOUT)
@@ -168,7 +220,8 @@ def hammer(
             context.Process(
                 target=_process,
                 args=(
-                    database_url, event_id, shares[p * threads:(p + 1) * threads], changes, barrier, results
+                    database_url, event_id, shares[p * threads:(p + 1) * threads], changes, barrier, results,
+                    watch_lock,
                 ),
             )
             for p in range(processes)
@@ -194,7 +247,18 @@ def hammer(
     if any("hung" in error for error in errors):
         raise SystemExit("a thread hung: a lock was never released")
     operations = sum(outcomes.values())
+    statements = [n for part in done for n in part["lock_statements"]]
+    held = [ms for part in done for ms in part["lock_held_ms"]]
+    watched = {}
+    if statements:
+        watched = {
+            "lock_statements_mean": round(sum(statements) / len(statements), 2),
+            "lock_statements_max": max(statements),
+            "lock_held_ms_mean": round(sum(held) / len(held), 2),
+            "lock_held_ms_p50": round(percentile(held, 0.5), 2),
+        }
     return {
+        **watched,
         "processes": processes,
         "threads": threads,
         "operations": operations,
@@ -245,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--members", type=int, default=240)
     parser.add_argument("--capacity", type=int, default=100)
     parser.add_argument("--changes", type=int, default=100, help="RSVP changes per thread (default 100)")
+    parser.add_argument("--watch-lock", action="store_true",
+                        help="count the statements run under the event's lock and time how long it is held "
+                        "(a little slower; implies --no-save)")
     parser.add_argument("--no-save", action="store_true", help="print only; leave bench/RESULTS.md alone")
     args = parser.parse_args(argv)
     if args.processes < 1 or args.threads < 1:
@@ -254,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         app = make_app(url)
         event_id, member_ids = create_event_and_members(app, args.members, args.capacity)
         result = hammer(app, event_id, member_ids, threads=args.threads, changes=args.changes,
-                        processes=args.processes, database_url=url)
+                        processes=args.processes, database_url=url, watch_lock=args.watch_lock)
         result.update(check(app, event_id), members=args.members, capacity=args.capacity)
         about = machine(app)
         with app.app_context():
@@ -268,9 +335,15 @@ def main(argv: list[str] | None = None) -> int:
         f"refused {result['refused']}, failed {result['failed']}"
     )
     print(f"final: {result['final']}; {result['checks']}")
+    if "lock_statements_mean" in result:
+        print(
+            f"under the lock: {result['lock_statements_mean']} statements a change (at most "
+            f"{result['lock_statements_max']}, COMMIT not counted), held {result['lock_held_ms_mean']} ms "
+            f"(median {result['lock_held_ms_p50']} ms)"
+        )
     for error in result["first_errors"]:
         print(f"error: {error}")
-    if not args.no_save:
+    if not args.no_save and not args.watch_lock:
         report.save_rsvp_load("postgresql" if args.database_url else "sqlite", about, result,
                               processes=args.processes)
         print(f"wrote {report.RESULTS_MD.relative_to(report.ROOT)}")
