@@ -157,7 +157,8 @@ def _rsvp_section(documents: list[dict]) -> list[str]:
     lines.append("")
     for document in documents:
         r = document["result"]
-        lines += [f"- {document['machine']['database']}, {r.get('processes', 1)} process(es): "
+        processes = r.get("processes", 1)
+        lines += [f"- {document['machine']['database']}, {processes} process{'es' if processes > 1 else ''}: "
                   f"{_about(document['machine'])} Final state: "
                   + ", ".join(f"{status} {count}" for status, count in sorted(r["final"].items()))
                   + f"; {r['checks']}."]

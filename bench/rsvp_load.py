@@ -328,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
             db.engine.dispose()
 
     print(
-        f"{about['database']}: {result['processes']} process(es) of {result['threads']} threads, "
+        f"{about['database']}: {result['processes']} process{'es' if result['processes'] > 1 else ''} of "
+        f"{result['threads']} threads, "
         f"{result['operations']} RSVP changes in "
         f"{result['seconds']}s = {result['per_second']}/s; "
         f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms; "
