@@ -54,10 +54,15 @@ def make_app(database_url: str) -> Flask:
     """The app on that database (test settings: no rate limits, no CSRF), schema built by the migrations."""
     from flask_migrate import upgrade
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    app = app_for(database_url)
     with app.app_context():
         upgrade()
     return app
+
+
+def app_for(database_url: str) -> Flask:
+    """The app on a database whose schema is built already (a benchmark's worker process)."""
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url})
 
 
 def backend_name(app: Flask) -> str:

@@ -48,9 +48,16 @@ def save_pages(backend: str, machine: dict, scales: dict[str, dict]) -> None:
     write_markdown()
 
 
-def save_rsvp_load(backend: str, machine: dict, result: dict) -> None:
-    _dump(RESULTS_DIR / f"rsvp_load-{backend}.json", {"machine": machine, "result": result})
+def save_rsvp_load(backend: str, machine: dict, result: dict, *, processes: int = 1) -> None:
+    """Keep one database's RSVP load result, then remake RESULTS.md: one file for one process, another for
+    several (whatever their number), so that the table shows both."""
+    _dump(_rsvp_path(backend, processes), {"machine": machine, "result": result})
     write_markdown()
+
+
+def _rsvp_path(backend: str, processes: int) -> Path:
+    suffix = "" if processes == 1 else "-processes"
+    return RESULTS_DIR / f"rsvp_load-{backend}{suffix}.json"
 
 
 def _load(path: Path) -> dict | None:
@@ -134,22 +141,25 @@ def _pages_section(document: dict) -> list[str]:
 
 def _rsvp_section(documents: list[dict]) -> list[str]:
     lines = [
-        "| Database | Threads | Members | Seats | RSVP changes | Seconds | Changes/s | p50 ms | p95 ms | "
-        "Refused | Failed | Capacity held |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| Database | Processes | Threads each | Members | Seats | RSVP changes | Seconds | Changes/s | "
+        "p50 ms | p95 ms | Refused | Failed | Capacity held |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for document in documents:
         r = document["result"]
         held = "yes" if r["capacity_held"] else "**NO**"
         lines.append(
-            f"| {document['machine']['database']} | {r['threads']} | {r['members']} | {r['capacity']} | "
+            f"| {document['machine']['database']} | {r.get('processes', 1)} | {r['threads']} | "
+            f"{r['members']} | {r['capacity']} | "
             f"{r['operations']:,} | {r['seconds']:.1f} | {r['per_second']:.0f} | {r['p50_ms']:.1f} | "
             f"{r['p95_ms']:.1f} | {r['refused']} | {r['failed']} | {held} |"
         )
     lines.append("")
     for document in documents:
         r = document["result"]
-        lines += [f"- {document['machine']['database']}: {_about(document['machine'])} Final state: "
+        processes = r.get("processes", 1)
+        lines += [f"- {document['machine']['database']}, {processes} process{'es' if processes > 1 else ''}: "
+                  f"{_about(document['machine'])} Final state: "
                   + ", ".join(f"{status} {count}" for status, count in sorted(r["final"].items()))
                   + f"; {r['checks']}."]
     return [*lines, ""]
@@ -179,12 +189,13 @@ def write_markdown() -> None:
         document = _load(RESULTS_DIR / f"pages-{backend}.json")
         if document:
             lines += _pages_section(document)
-    documents = [d for b in BACKENDS if (d := _load(RESULTS_DIR / f"rsvp_load-{b}.json"))]
+    documents = [d for b in BACKENDS for p in (1, 2) if (d := _load(_rsvp_path(b, p)))]
     if documents:
         lines += [
             "## RSVPs under load",
             "",
-            "Threads, each with its own session, say going and not going to one event through the services "
+            "Threads, each with its own session (in one process, or in several as gunicorn runs), say going "
+            "and not going to one event through the services "
             "(`flashmob.events.rsvps.services`), committing after each as a view does. Afterwards the "
             "database must show no more seats held than the capacity, nobody waiting while a seat is free, "
             "one row per person and a line numbered without gaps. *Refused* are rule refusals (RsvpError), "

@@ -184,18 +184,21 @@ def queue_email(
     return message
 
 
-def queue_message(kind: EmailKind, *, user_id: int, to: str, payload: dict) -> OutboxMessage | None:
+def queue_message(
+    kind: EmailKind, *, user_id: int, to: str, payload: dict, stopped: bool | None = None
+) -> OutboxMessage | None:
     """Queue one person's email unrendered, in the current transaction: the worker renders it to send it.
 
     `payload` holds ids and frozen facts only (JSON: numbers, strings, lists), what the kind's renderer
-    (mail_registry.RENDERERS) needs. Costs the opt-out look-up and one insert: cheap enough to run under a
-    lock. None, and nothing queued, when the member stopped this kind.
+    (mail_registry.RENDERERS) needs. None, and nothing queued, when the member stopped this kind:
+    `stopped` says whether they did when the caller already knows (read before taking a lock, say), else
+    it is looked up here. The row is inserted with the session's next flush or commit, together with
+    whatever else is waiting, so that under a lock it costs at most the look-up and one insert.
     """
-    if _stopped(kind, user_id):
+    if stopped if stopped is not None else _stopped(kind, user_id):
         return None
     message = OutboxMessage(kind=EmailKind(kind), to_address=to.strip(), user_id=user_id, payload=payload)
     db.session.add(message)
-    db.session.flush()
     return message
 
 

@@ -9,14 +9,16 @@ Permissions are checked by the caller.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Executable, and_, bindparam, func, or_, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload, selectinload
 
-from flashmob.email_kinds import EmailKind
+from flashmob import notifications
+from flashmob.email_kinds import EmailKind, EmailSetting, setting_for
 from flashmob.errors import RuleError
 from flashmob.events.models import (
     ASKED_TO_COME,
@@ -79,6 +81,7 @@ def _outcome(
     emailed: bool = False,
     seated: list[Rsvp] | tuple[Rsvp, ...] = (),
     seat_added: bool = False,
+    position: int | None = None,
 ) -> RsvpOutcome:
     return RsvpOutcome(
         rsvp=rsvp,
@@ -86,7 +89,7 @@ def _outcome(
         status=rsvp.status,
         changed=previous != rsvp.status or seat_added,
         emailed=emailed,
-        position=waitlist_position(rsvp),
+        position=position if position is not None else waitlist_position(rsvp),
         capacity=event.capacity,
         seat_added=seat_added,
         seated=tuple(seated),
@@ -109,27 +112,88 @@ def lock_event(event_id: int) -> Event:
 
     SQLite has no row locks; its unit is the whole database's write lock. Python's sqlite3 driver opens a
     transaction (a deferred BEGIN) only before the first INSERT/UPDATE/DELETE, so plain SELECTs before it
-    hold no snapshot. We make a no-op UPDATE of the event row the first write: SQLite then takes the write
-    lock before anything is counted, waiting for other writers under busy_timeout (set in create_app), and
-    because the statement starts the transaction SQLite retries it from a fresh snapshot instead of failing
-    with SQLITE_BUSY_SNAPSHOT. From then until commit no one else can write, so the counts we read stay
-    true. If the transaction already wrote something, it already holds the write lock, which is as good.
+    hold no snapshot. We make a no-op UPDATE of the event row, returning it, the first write: SQLite then
+    takes the write lock before anything is counted, waiting for other writers under busy_timeout (set in
+    create_app), and because the statement starts the transaction SQLite retries it from a fresh snapshot
+    instead of failing with SQLITE_BUSY_SNAPSHOT. From then until commit no one else can write, so the
+    counts we read stay true. If the transaction already wrote something, it already holds the write lock,
+    which is as good.
     (If the engine is ever set to emit its own BEGIN for SQLite, make it BEGIN IMMEDIATE, or a read before
     this point would pin an old snapshot and the UPDATE would fail with "database is locked".)
     """
-    if db.session.get_bind().dialect.name == "sqlite":
-        table = Event.__table__
-        db.session.execute(update(table).where(table.c.id == event_id).values(id=table.c.id))
-    statement = (
-        select(Event)
-        .where(Event.id == event_id)
-        .with_for_update()  # rendered on PostgreSQL; SQLite ignores it and relies on the write lock above
-        .execution_options(populate_existing=True)
-    )
-    event = db.session.execute(statement).scalar_one_or_none()
+    statements = _statements(db.session.get_bind().dialect.name)
+    event = db.session.execute(statements.lock, {"event_id": event_id}).scalar_one_or_none()
     if event is None:
         raise RsvpError("That event no longer exists.")
     return event
+
+
+@dataclass(frozen=True)
+class Seats:
+    """The counts a seat decision needs, read under the lock: seats held (going, or offered and not yet
+    claimed) and people in line."""
+
+    taken: int
+    waiting: int
+
+
+def _answer_and_seats(event: Event, user: User) -> tuple[Rsvp | None, Seats]:
+    """This person's RSVP, if any, and the event's seat counts, in one query: run it right after
+    lock_event(), never in the same statement (on PostgreSQL a statement that waited for the lock reads
+    other tables as they were before it waited)."""
+    statement = _statements(db.session.get_bind().dialect.name).answer_and_seats
+    taken, waiting, rsvp = db.session.execute(statement, {"event_id": event.id, "user_id": user.id}).one()
+    return rsvp, Seats(taken=taken or 0, waiting=waiting or 0)
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """The statements a member's RSVP runs under the lock, built once with bound parameters rather than
+    on every call: building one costs a quarter of a millisecond of Python, and every other change to the
+    event waits for it."""
+
+    lock: Executable
+    answer_and_seats: Executable
+    insert: Executable
+
+
+@functools.cache
+def _statements(dialect_name: str) -> _Statements:
+    event_id, user_id = bindparam("event_id"), bindparam("user_id")
+    if dialect_name == "sqlite":
+        # The write lock and the fresh row in one statement (RETURNING, SQLite 3.35 and later).
+        lock = update(Event).where(Event.id == event_id).values(id=Event.id).returning(Event)
+    else:
+        lock = select(Event).where(Event.id == event_id).with_for_update()
+    counts = (
+        select(
+            func.count(Rsvp.id).filter(Rsvp.status.in_(SEAT_HOLDING_STATUSES)).label("taken"),
+            func.count(Rsvp.id).filter(Rsvp.status == RsvpStatus.WAITLISTED).label("waiting"),
+        )
+        .where(Rsvp.event_id == event_id)
+        .subquery()
+    )
+    answer_and_seats = (
+        select(counts.c.taken, counts.c.waiting, Rsvp)
+        .select_from(counts)
+        .outerjoin(Rsvp, and_(Rsvp.event_id == event_id, Rsvp.user_id == user_id))
+    )
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = (
+        dialect.insert(Rsvp)
+        .values(
+            event_id=event_id, user_id=user_id, status=bindparam("status"),
+            responded_at=bindparam("responded_at"), waitlisted_at=bindparam("waitlisted_at"),
+        )
+        .on_conflict_do_nothing(index_elements=[Rsvp.event_id, Rsvp.user_id])
+        .returning(Rsvp)
+    )
+    fresh = {"populate_existing": True}
+    return _Statements(
+        lock=lock.execution_options(**fresh),
+        answer_and_seats=answer_and_seats.execution_options(**fresh),
+        insert=insert.execution_options(**fresh),
+    )
 
 
 def _reload(rsvp: Rsvp) -> Rsvp:
@@ -201,8 +265,11 @@ def _anyone_waiting(event: Event) -> bool:
     return db.session.scalar(statement) is not None
 
 
-def _seat_for_newcomer(event: Event) -> bool:
-    """A free seat that nobody in line is owed."""
+def _seat_for_newcomer(event: Event, seats: Seats | None = None) -> bool:
+    """A free seat that nobody in line is owed (from `seats` when they were read under the lock)."""
+    if seats is not None:
+        free = event.seats_left(seats.taken)
+        return (free is None or free > 0) and not seats.waiting
     free = free_seats(event)
     return (free is None or free > 0) and not _anyone_waiting(event)
 
@@ -236,17 +303,21 @@ def rsvp_going(event: Event, user: User, *, now: datetime | None = None) -> Rsvp
     """Say going: a seat if one is free, else a place in line, or a request where organisers approve.
 
     Saying it again changes nothing and returns the RSVP as it is; someone holding an offer claims it.
+    Under the event's lock it runs as few statements as it can (every other change to the event waits for
+    them): for a seat, the lock, one read of the person's answer and the counts, the RSVP's insert or
+    update, and the email's insert (tests/events/test_rsvp_lock_statements.py counts them).
     """
+    stops = _stopped_settings(user)  # before the lock: nothing under it depends on it
     event = lock_event(event.id)
-    now = now or utcnow()
+    now = now or utcnow()  # after the lock, so that the line is in the order people got it
     _check_open(event, now)
-    rsvp = rsvp_for(event, user)
+    rsvp, seats = _answer_and_seats(event, user)
     previous = rsvp.status if rsvp is not None else None
     if rsvp is not None:
         if rsvp.status in (RsvpStatus.GOING, RsvpStatus.WAITLISTED, RsvpStatus.PENDING):
             return _outcome(event, rsvp, previous)
         if rsvp.status == RsvpStatus.OFFERED:
-            return _claim(event, rsvp, now)
+            return _claim(event, rsvp, now, stops=stops)
         if rsvp.status == RsvpStatus.REMOVED:
             raise RsvpError(
                 "An organiser has taken you off this event. Please talk to them if you think it is a mistake."
@@ -256,53 +327,60 @@ def rsvp_going(event: Event, user: User, *, now: datetime | None = None) -> Rsvp
 
     if event.requires_approval:
         status = RsvpStatus.PENDING
-    elif _seat_for_newcomer(event):
+    elif _seat_for_newcomer(event, seats):
         status = RsvpStatus.GOING
     else:
         status = RsvpStatus.WAITLISTED
+    waitlisted_at = now if status == RsvpStatus.WAITLISTED else None
 
     if rsvp is None:
-        rsvp, created = _insert(event, user, status, now)
+        rsvp, created = _insert(event, user, status, now, waitlisted_at=waitlisted_at)
         if not created:
             # A double submit that got past the lock: the first one did it, this one changes nothing.
             return _outcome(event, rsvp, rsvp.status)
-    rsvp.status = status
-    rsvp.responded_at = now
-    rsvp.waitlisted_at = now if status == RsvpStatus.WAITLISTED else None
-    rsvp.offered_at = rsvp.offer_expires_at = None
-    db.session.flush()
+    else:
+        rsvp.status = status
+        rsvp.responded_at = now
+        rsvp.waitlisted_at = waitlisted_at
+        rsvp.offered_at = rsvp.offer_expires_at = None
 
     seated: list[Rsvp] = []
+    position = None
     if status == RsvpStatus.GOING:
-        emailed = _told(notify(rsvp, EmailKind.RSVP_CONFIRMED, "You have a seat"))
+        emailed = _told(notify(rsvp, EmailKind.RSVP_CONFIRMED, "You have a seat", stops=stops))
     elif status == RsvpStatus.PENDING:
-        emailed = _told(notify(rsvp, EmailKind.RSVP_PENDING, "Your request is with the organisers"))
+        emailed = _told(
+            notify(rsvp, EmailKind.RSVP_PENDING, "Your request is with the organisers", stops=stops)
+        )
     else:
         position = waitlist_position(rsvp)
-        emailed = _told(notify(rsvp, EmailKind.RSVP_WAITLISTED, "You are on the waitlist", position=position))
+        emailed = _told(notify(
+            rsvp, EmailKind.RSVP_WAITLISTED, "You are on the waitlist", stops=stops, position=position
+        ))
         # Only matters if seats were freed without being passed on (say, capacity changed elsewhere).
-        seated = _fill_free_seats(event, now)
-    return _outcome(event, rsvp, previous, emailed=emailed, seated=seated)
+        seated = _fill_free_seats(event, now, Seats(taken=seats.taken, waiting=seats.waiting + 1))
+    return _outcome(event, rsvp, previous, emailed=emailed, seated=seated, position=position)
 
 
 def rsvp_not_going(event: Event, user: User, *, now: datetime | None = None) -> RsvpOutcome:
     """Say not going: give up a seat, an offer, a place in line or a request; a freed seat moves on."""
+    stops = _stopped_settings(user)
     event = lock_event(event.id)
     now = now or utcnow()
     _check_open(event, now)
-    rsvp = rsvp_for(event, user)
+    rsvp, seats = _answer_and_seats(event, user)
     if rsvp is None:
         rsvp, created = _insert(event, user, RsvpStatus.NOT_GOING, now)
         return _outcome(event, rsvp, None if created else rsvp.status)
     previous = rsvp.status
     if previous in (RsvpStatus.NOT_GOING, RsvpStatus.REMOVED, RsvpStatus.DECLINED):
         return _outcome(event, rsvp, previous)
-    seated = _leave(event, rsvp, RsvpStatus.NOT_GOING, now)
-    rsvp.responded_at = now
+    rsvp.responded_at = now  # before _leave, so that the row is written once
+    seated = _leave(event, rsvp, RsvpStatus.NOT_GOING, now, seats)
     emailed = False
     if previous == RsvpStatus.GOING:
         # Their seat brought an invitation into their calendar: this email's METHOD:CANCEL takes it out.
-        emailed = _told(notify(rsvp, EmailKind.RSVP_NOT_GOING, "You're no longer going"))
+        emailed = _told(notify(rsvp, EmailKind.RSVP_NOT_GOING, "You're no longer going", stops=stops))
     return _outcome(event, rsvp, previous, emailed=emailed, seated=seated)
 
 
@@ -329,8 +407,8 @@ def decline_offer(rsvp: Rsvp, *, now: datetime | None = None) -> RsvpOutcome:
         return _outcome(event, rsvp, previous)
     if previous != RsvpStatus.OFFERED:
         raise RsvpError("This offer is no longer open.")
-    seated = _leave(event, rsvp, RsvpStatus.NOT_GOING, now)
     rsvp.responded_at = now
+    seated = _leave(event, rsvp, RsvpStatus.NOT_GOING, now)
     return _outcome(event, rsvp, previous, seated=seated)
 
 
@@ -482,35 +560,49 @@ def expire_offers(now: datetime | None = None) -> list[Rsvp]:
 # Moving people between states
 
 
-def _insert(event: Event, user: User, status: RsvpStatus, now: datetime) -> tuple[Rsvp, bool]:
-    """A new RSVP; if one for this person appeared meanwhile, that one (and False)."""
-    rsvp = Rsvp(event_id=event.id, user_id=user.id, status=status, responded_at=now)
-    try:
-        # A savepoint, so that a duplicate undoes only this insert and not the caller's transaction.
-        with db.session.begin_nested():
-            db.session.add(rsvp)
-    except IntegrityError:
-        # The unique (event_id, user_id) constraint: a double submit that got past the lock.
-        existing = rsvp_for(event, user)
-        if existing is None:
-            raise
-        return existing, False
-    return rsvp, True
+def _insert(
+    event: Event, user: User, status: RsvpStatus, now: datetime, *, waitlisted_at: datetime | None = None
+) -> tuple[Rsvp, bool]:
+    """A new RSVP, in one statement; if one for this person appeared meanwhile, that one (and False).
+
+    INSERT ... ON CONFLICT DO NOTHING on the unique (event_id, user_id): a duplicate (a double submit that
+    got past the lock) inserts nothing and leaves the transaction whole, without a savepoint's round trips.
+    """
+    statement = _statements(db.session.get_bind().dialect.name).insert
+    values = {
+        "event_id": event.id, "user_id": user.id, "status": status, "responded_at": now,
+        "waitlisted_at": waitlisted_at,
+    }
+    rsvp = db.session.execute(statement, values).scalar_one_or_none()
+    if rsvp is not None:
+        return rsvp, True
+    existing = rsvp_for(event, user)
+    if existing is None:  # gone again already: cannot happen under the lock, but never return nothing
+        raise RsvpError("Your answer could not be saved. Please try again.")
+    return existing, False
 
 
-def _leave(event: Event, rsvp: Rsvp, status: RsvpStatus, now: datetime) -> list[Rsvp]:
+def _leave(
+    event: Event, rsvp: Rsvp, status: RsvpStatus, now: datetime, seats: Seats | None = None
+) -> list[Rsvp]:
     """Move someone out of a seat, an offer, the line or a request; pass on a seat they held.
 
-    Returns whoever got that seat, or an offer of it."""
+    `seats`: the counts as read under the lock before the move, if they were. Returns whoever got that
+    seat, or an offer of it."""
     had_seat = rsvp.holds_seat
     rsvp.status = status
     rsvp.waitlisted_at = None
     rsvp.offered_at = rsvp.offer_expires_at = None
-    db.session.flush()
-    return _fill_free_seats(event, now) if had_seat else []
+    if not had_seat:
+        db.session.flush()
+        return []
+    after = Seats(taken=seats.taken - 1, waiting=seats.waiting) if seats is not None else None
+    return _fill_free_seats(event, now, after)
 
 
-def _claim(event: Event, rsvp: Rsvp, now: datetime) -> RsvpOutcome:
+def _claim(
+    event: Event, rsvp: Rsvp, now: datetime, *, stops: frozenset[EmailSetting] | None = None
+) -> RsvpOutcome:
     if now >= rsvp.offer_expires_at:
         local = rsvp.offer_expires_at.astimezone(event.tz).strftime("%H:%M on %a %-d %b")
         raise RsvpError(f"Sorry, this offer ran out at {local}, and the seat has passed on.")
@@ -518,7 +610,7 @@ def _claim(event: Event, rsvp: Rsvp, now: datetime) -> RsvpOutcome:
     rsvp.offer_expires_at = None
     rsvp.responded_at = now
     db.session.flush()
-    emailed = _told(notify(rsvp, EmailKind.RSVP_CONFIRMED, "You have a seat"))
+    emailed = _told(notify(rsvp, EmailKind.RSVP_CONFIRMED, "You have a seat", stops=stops))
     return _outcome(event, rsvp, RsvpStatus.OFFERED, emailed=emailed)
 
 
@@ -529,27 +621,35 @@ def _give_seat(rsvp: Rsvp, now: datetime) -> None:
     rsvp.offered_at = rsvp.offer_expires_at = None
 
 
-def _fill_free_seats(event: Event, now: datetime) -> list[Rsvp]:
+def _fill_free_seats(event: Event, now: datetime, seats: Seats | None = None) -> list[Rsvp]:
     """Hand free seats to the line, first first: given outright, or offered close to the event.
 
-    Must run under lock_event(). Returns the RSVPs that got a seat or an offer.
+    Must run under lock_event(). `seats`: the counts now, if the caller knows them (read under the lock
+    and brought up to date), which saves counting again. Returns the RSVPs that got a seat or an offer.
     """
     if not event.is_published or now >= event.starts_at:
         return []
-    free = free_seats(event)
+    if seats is not None and not seats.waiting:
+        return []
+    free = free_seats(event) if seats is None else event.seats_left(seats.taken)
     if free == 0:
         return []
+    offering = event.offers_seats_at(now)
+    kind = EmailKind.RSVP_OFFERED if offering else EmailKind.RSVP_PROMOTED
+    setting = setting_for(kind)
+    # Their accounts (for the address) and whether they stopped this email come with them, in one query.
+    wants = notifications.opted_out_clause(Rsvp.user_id, setting) if setting is not None else true()
     statement = (
-        select(Rsvp)
+        select(Rsvp, wants.label("wants"))
         .where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.WAITLISTED)
         .order_by(*_line_order())
-        .options(selectinload(Rsvp.user))
+        .options(joinedload(Rsvp.user))
         .execution_options(populate_existing=True)
     )
     if free is not None:
         statement = statement.limit(free)
-    moved = list(db.session.scalars(statement))
-    offering = event.offers_seats_at(now)
+    rows = db.session.execute(statement).all()
+    moved = [rsvp for rsvp, _ in rows]
     for rsvp in moved:
         if offering:
             rsvp.status = RsvpStatus.OFFERED
@@ -558,30 +658,47 @@ def _fill_free_seats(event: Event, now: datetime) -> list[Rsvp]:
             rsvp.offer_expires_at = min(now + timedelta(hours=event.offer_hold_hours), event.starts_at)
         else:
             _give_seat(rsvp, now)
-    db.session.flush()
-    for rsvp in moved:
+    for rsvp, wanted in rows:
+        stops = frozenset() if wanted or setting is None else frozenset({setting})
         if offering:
-            notify(rsvp, EmailKind.RSVP_OFFERED, "A seat is free for you")
+            notify(rsvp, kind, "A seat is free for you", stops=stops)
         else:
-            notify(rsvp, EmailKind.RSVP_PROMOTED, "A seat is yours")
+            notify(rsvp, kind, "A seat is yours", stops=stops)
     return moved
 
 
 # Telling people
 
 
-def notify(rsvp: Rsvp, kind: EmailKind, subject: str, **context) -> OutboxMessage | None:
+def notify(
+    rsvp: Rsvp,
+    kind: EmailKind,
+    subject: str,
+    *,
+    stops: frozenset[EmailSetting] | None = None,
+    **context,
+) -> OutboxMessage | None:
     """Queue the email that tells someone what happened to their RSVP, in the current transaction.
 
     The one place RSVP mail is queued. It runs under the event's lock, so it only stores the RSVP's id and
     state (rsvp_emails.payload): the mail worker writes the email, and builds the calendar invitation an
-    email giving a seat or taking the person off the event carries, when it sends it. None when the
-    person stopped RSVP email, so that the outcome says whether we emailed them (RsvpOutcome.emailed).
+    email giving a seat or taking the person off the event carries, when it sends it. `stops`: the email
+    settings the person turned off, when the caller read them before taking the lock (None: asked here,
+    one more statement under it). None when the person stopped RSVP email, so that the outcome says
+    whether we emailed them (RsvpOutcome.emailed).
     """
-    message = queue_message(
+    setting = setting_for(kind)
+    stopped = None if stops is None else setting is not None and setting in stops
+    return queue_message(
         EmailKind(kind),
         user_id=rsvp.user_id,
         to=rsvp.user.email,
         payload=rsvp_emails.payload(rsvp, subject, context),
+        stopped=stopped,
     )
-    return message
+
+
+def _stopped_settings(user: User) -> frozenset[EmailSetting]:
+    """The email settings this person turned off: read before the lock, so that notify() need not ask
+    under it."""
+    return frozenset(notifications.stopped_kinds(user.id))
