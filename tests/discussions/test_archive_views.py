@@ -121,13 +121,48 @@ def test_people_behind_a_lesson_show_as_their_privacy_allows(client, login, crea
     assert "Asa Asked" not in signed_out
     assert f'href="/login?next=/lessons/{lesson_id}"' in signed_out or "next=%2Flessons%2F" in signed_out
     assert "Sign in to talk to them" in signed_out
-    assert "?from=lesson-" not in signed_out
+    assert "/connections/" not in signed_out
 
     login(create_user("Rita Reader"))
     signed_in = page_text(client.get("/lessons"))
     assert "Portfolio analyst" in signed_in
-    assert f'href="/members/{members_only.id}?from=lesson-{lesson_id}"' in signed_in
+    assert f'href="/connections/{members_only.id}/ask?event={writeup.event_id}' in signed_in
     assert "Sign in to talk to them" not in signed_in
+
+
+def test_talk_to_them_asks_to_connect_with_the_evening_and_the_lesson_as_context(
+    client, login, create_user, create_chapter
+):
+    from flashmob.events.models import Rsvp, RsvpStatus
+    from flashmob.members.models import Connection
+
+    voice, reader = create_user("Vic Voice"), create_user("Rita Reader")
+    writeup = publish_writeup(
+        past_event(create_chapter("Birmingham")),
+        [{"statement": "Cut projects, not the PMO", "voices": [voice]}],
+    )
+    db.session.add_all(
+        [
+            Rsvp(event_id=writeup.event_id, user_id=person.id, status=RsvpStatus.GOING)
+            for person in (voice, reader)
+        ]
+    )
+    db.session.commit()
+    lesson_id, event_id = writeup.lessons[0].id, writeup.event_id
+    login(reader)
+
+    lesson_page = client.get(f"/lessons/{lesson_id}").get_data(as_text=True)
+    [talk] = re.findall(rf'href="(/connections/{voice.id}/ask\?[^"]*)"', lesson_page)
+    form = client.get(talk.replace("&amp;", "&")).get_data(as_text=True)
+    assert f'<option selected value="{event_id}">' in form
+    assert "About your lesson \u201cCut projects, not the PMO\u201d:" in form
+
+    response = client.post(
+        talk.replace("&amp;", "&"), data={"message": "About your lesson: how?", "event_id": str(event_id)}
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/lessons/{lesson_id}")
+    request = db.session.query(Connection).one()
+    assert (request.requester_id, request.addressee_id, request.event_id) == (reader.id, voice.id, event_id)
 
 
 def test_theme_pages_list_themes_with_counts_and_their_lessons(client, create_chapter):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from flashmob import search
 from flashmob.auth import ensure
@@ -23,16 +22,20 @@ SUGGESTED_THEMES = 8
 
 
 def lesson_url(lesson_id: int, **values) -> str:
-    """The address of a lesson's own page (discussions.lesson, once the write-up pages define it)."""
-    try:
-        return url_for("discussions.lesson", lesson_id=lesson_id, **values)
-    except BuildError:
-        return f"/lessons/{lesson_id}"
+    """The address of a lesson's own page."""
+    return url_for("discussions.lesson", lesson_id=lesson_id, **values)
 
 
-def talk_url(person_id: int, lesson_id: int) -> str:
-    """A voice's profile, where the reader can ask to connect, with the lesson as context."""
-    return url_for("members.profile", user_id=person_id, **{"from": f"lesson-{lesson_id}"})
+def talk_url(person_id: int, lesson) -> str:
+    """"Talk to them": the request to connect with one of a lesson's people, its evening chosen as where
+    you met (when you both went) and a first line naming the lesson; it comes back to the lesson."""
+    return url_for(
+        "connections.ask",
+        user_id=person_id,
+        event=lesson.writeup.event_id,
+        about=f"About your lesson \u201c{lesson.statement}\u201d: ",
+        next=lesson_url(lesson.id),
+    )
 
 
 def page_url_with(**changes) -> str:

@@ -8,11 +8,12 @@ from flask_login import current_user, login_required
 from flashmob.auth import ensure, safe_next
 from flashmob.events.models import Event
 from flashmob.extensions import db
+from flashmob.forms import strip_control_characters
 from flashmob.members import privacy
 from flashmob.members.circle import circle_for
 from flashmob.members.connections import cards, queries, services
 from flashmob.members.connections.forms import AskForm, NoteForm
-from flashmob.members.connections.services import Link, link_between
+from flashmob.members.connections.services import MESSAGE_MAX, Link, link_between
 from flashmob.members.connections.vcards import vcard, vcard_filename
 from flashmob.members.models import MemberProfile, User
 from flashmob.urls import public_url
@@ -61,7 +62,12 @@ def ask(user_id):
     member = _other(user_id)
     me = actor()
     evenings = services.evenings_in_common(me.id, member.id)
-    form = AskForm.for_evenings(evenings)
+    # A link may carry context ("Talk to them" on a lesson): the evening, and a first line for the note.
+    about = strip_control_characters(request.args.get("about", ""))[:MESSAGE_MAX]
+    form = AskForm.for_evenings(evenings, message=about or None)
+    wanted = request.args.get("event", type=int)
+    if not form.is_submitted() and wanted in {evening.id for evening in evenings}:
+        form.event_id.data = str(wanted)
     circle = circle_for(me.id, among=[member.id])
     if form.validate_on_submit():
         try:
