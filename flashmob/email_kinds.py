@@ -22,6 +22,7 @@ class EmailSetting(StrEnum):
     REMINDERS = "reminders"
     DATE_ANNOUNCED = "date_announced"
     ORGANISER_MESSAGES = "organiser_messages"
+    DISCUSSIONS = "discussions"
 
 
 # What the settings page, the unsubscribe pages and every email's footer call each setting, in the
@@ -32,6 +33,7 @@ SETTING_LABELS: dict[EmailSetting, str] = {
     EmailSetting.REMINDERS: "Reminders the day before",
     EmailSetting.DATE_ANNOUNCED: "Save-the-date announcements",
     EmailSetting.ORGANISER_MESSAGES: "Messages from organisers",
+    EmailSetting.DISCUSSIONS: "Replies in discussions you took part in",
 }
 
 
@@ -56,6 +58,7 @@ class EmailKind(StrEnum):
     ORGANISER_MESSAGE = "organiser_message"
     DATE_ANNOUNCED = "date_announced"
     DATE_CANCELLED = "date_cancelled"
+    DISCUSSION_REPLY = "discussion_reply"
     TEST_MESSAGE = "test_message"
 
 
@@ -117,6 +120,9 @@ KINDS: dict[EmailKind, KindRule] = {
     # still is, even if they stopped news of events they are going to.
     EmailKind.DATE_CANCELLED: KindRule(
         "An event you asked about was called off before it had a date", EmailSetting.DATE_ANNOUNCED
+    ),
+    EmailKind.DISCUSSION_REPLY: KindRule(
+        "Someone replied to a comment, or in a discussion, you wrote in", EmailSetting.DISCUSSIONS
     ),
     EmailKind.TEST_MESSAGE: KindRule(
         "A test message", always_because="only the outbox's own tests send it", to_members=False

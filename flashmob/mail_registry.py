@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flashmob.discussions.threads import emails as discussion_emails
 from flashmob.email_kinds import EmailKind
 from flashmob.events.evenings import interests
 from flashmob.events.messaging import emails as event_emails
@@ -31,6 +32,7 @@ RENDERERS: dict[EmailKind, Renderer] = {
     EmailKind.ORGANISER_MESSAGE: event_emails.render_organiser_message,
     EmailKind.DATE_ANNOUNCED: interests.render_date_announced,
     EmailKind.DATE_CANCELLED: interests.render_date_cancelled,
+    EmailKind.DISCUSSION_REPLY: discussion_emails.render_reply,
 }
 
 AUDIENCES: dict[EmailKind, Audience] = {
@@ -40,6 +42,7 @@ AUDIENCES: dict[EmailKind, Audience] = {
     EmailKind.ORGANISER_MESSAGE: event_emails.organiser_message_audience,
     EmailKind.DATE_ANNOUNCED: interests.members_told,
     EmailKind.DATE_CANCELLED: interests.members_told,
+    EmailKind.DISCUSSION_REPLY: discussion_emails.participants,
 }
 
 # Kinds written when they are queued (outbox.queue_email), never by the worker: account mail, whose links

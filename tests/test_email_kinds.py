@@ -53,7 +53,7 @@ def test_every_kind_is_written_either_by_the_mail_worker_or_when_it_is_queued():
 def test_the_stored_values_are_the_ones_existing_rows_hold():
     # email_opt_outs rows and unsubscribe links made before the enums keep working.
     assert {setting.value for setting in EmailSetting} == {
-        "rsvp", "event_changes", "reminders", "date_announced", "organiser_messages",
+        "rsvp", "event_changes", "reminders", "date_announced", "organiser_messages", "discussions",
     }
     assert notifications.preference_for("rsvp_offer_expired") is EmailSetting.RSVP
     assert notifications.preference_for("date_cancelled") is EmailSetting.DATE_ANNOUNCED

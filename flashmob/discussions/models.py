@@ -161,3 +161,7 @@ class LessonVoice(db.Model):
     @property
     def is_shown(self) -> bool:
         return self.status == VoiceStatus.AGREED
+
+
+# Threads, posts, reports and the moderation log have their own module; imported here so the schema is whole.
+from flashmob.discussions.threads import models as thread_models  # noqa: E402, F401
