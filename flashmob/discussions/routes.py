@@ -5,3 +5,4 @@ from flask import Blueprint
 bp = Blueprint("discussions", __name__)
 
 # Each part's views register their routes on `bp` when imported, so they come after it (one line each).
+from flashmob.discussions.threads import views as threads_views  # noqa: E402, F401

@@ -62,6 +62,17 @@ class ModerationVerb(StrEnum):
     DISMISS = "dismiss"  # a report looked at, and the post left as it was
 
 
+# How the moderation log words each action ("Hid a post by Ada").
+VERB_LABELS: dict[ModerationVerb, str] = {
+    ModerationVerb.HIDE: "Hid",
+    ModerationVerb.UNHIDE: "Unhid",
+    ModerationVerb.REMOVE: "Removed",
+    ModerationVerb.LOCK: "Locked the discussion",
+    ModerationVerb.UNLOCK: "Unlocked the discussion",
+    ModerationVerb.DISMISS: "Closed the reports on",
+}
+
+
 class ReportOutcome(StrEnum):
     """How an organiser resolved a report."""
 

@@ -44,6 +44,17 @@ def _page_of(candidates, subject_id: int, event: Event) -> tuple[str, dict]:
     return "events.detail", {"event_id": event.id}
 
 
+def subject_of(kind: str, thing) -> Subject | None:
+    """The subject for an evening, write-up or lesson the page has already loaded (and checked the viewer
+    may see): no query for an evening."""
+    kind = ThreadKind(kind)
+    if kind == ThreadKind.EVENT:
+        if thing.is_draft:
+            return None
+        return Subject(kind, thing.id, thing.chapter_id, thing.title, "events.detail", {"event_id": thing.id})
+    return load_subject(kind, thing.id)
+
+
 def load_subject(kind: str, subject_id: int, viewer=None) -> Subject | None:
     """The subject, or None when there is no such thing to discuss for this viewer (a draft evening, an
     unpublished write-up, a board topic, which is a thread of its own)."""
