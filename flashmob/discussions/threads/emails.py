@@ -58,11 +58,11 @@ def where_it_is(post: Post) -> tuple[str, str]:
     anchor = f"post-{post.id}"
     if thread.kind == ThreadKind.TOPIC:
         slug = thread_chapter_slug(thread.chapter_id)
-        return thread.title, public_url("discussions.topic", slug=slug, thread_id=thread.id, _anchor=anchor)
+        return thread.title, public_url("discussions.topic", slug=slug, thread_id=thread.id) + f"#{anchor}"
     subject = load_subject(thread.kind, thread.subject_id)
     if subject is None:
         raise LookupError("what the discussion was about is no longer shown")
-    return subject.title, public_url(subject.endpoint, **subject.values, _anchor=anchor)
+    return subject.title, public_url(subject.endpoint, **subject.values) + f"#{anchor}"
 
 
 def thread_chapter_slug(chapter_id: int) -> str:
@@ -90,6 +90,8 @@ def render_reply(message: OutboxMessage, facts: dict) -> Draft:
         template=templates_of(message.kind)[0],
         context={
             "user": user,
+            # The email layout is titled after an event; a discussion has none to name.
+            "event": None,
             "author": author,
             "title": title,
             "excerpt": excerpt,
