@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from flashmob import demo_content as content
+from flashmob.discussions.demo_threads import seed_discussions
 from flashmob.events.models import (
     Chapter,
     ChapterMembership,
@@ -253,6 +254,7 @@ SEED_STEPS: list[tuple[str, Callable[[], int]]] = [
     ("events", seed_events),
     ("RSVPs", seed_rsvps),
     ("save-the-date interests", seed_interests),
+    ("discussion posts", seed_discussions),
 ]
 
 

@@ -409,7 +409,10 @@ KINDS: list[PageKind] = [
     ),
     PageKind("topic-new", SIGNED_IN, 200, _goto("discussions.new_topic", **_chapter)),
     PageKind(
-        "topic-new-errors", SIGNED_IN, 422, _send("discussions.new_topic", _blank_topic, "Start the topic")
+        "topic-new-errors",
+        SIGNED_IN,
+        422,
+        _send("discussions.new_topic", _blank_topic, "Start the topic", **_chapter),
     ),
     PageKind(
         "post-report",
