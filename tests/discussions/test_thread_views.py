@@ -420,3 +420,59 @@ def test_a_board_costs_the_same_with_3_topics_as_with_30(
         counts.append(counter.count)
     assert counts[0] == counts[1]
     assert "Older topics" in page.text  # 30 topics go over a page: the rest are a link away
+
+
+@pytest.mark.parametrize("action", ["unhide", "remove"])
+@pytest.mark.parametrize("role", [*ROLE_NAMES, "author"])
+def test_only_the_chapters_organisers_and_admins_show_again_or_remove_a_post(
+    client, login, people, comment, role, action
+):
+    services.hide_post(comment, actor=people["organiser"])
+    db.session.commit()
+    _as(role, people, login)
+    response = client.post(f"/discussions/posts/{comment.id}/{action}")
+    allowed = role in ("organiser", "admin")
+    assert response.status_code == (302 if allowed or role == "anonymous" else 403)
+    expected = (
+        {"unhide": PostStatus.VISIBLE, "remove": PostStatus.REMOVED}[action] if allowed else PostStatus.HIDDEN
+    )
+    assert db.session.get(Post, comment.id).status == expected
+
+
+def test_a_removed_post_shows_its_words_to_nobody(client, login, people, comment):
+    services.remove_post(comment, actor=people["organiser"])
+    db.session.commit()
+    login(people["organiser"])
+    page = _event_page(client, people).text
+    assert "Removed by an organiser." in page
+    assert "cut it" not in page
+
+
+@pytest.mark.parametrize("path", ["hide", "remove", "delete"])
+def test_moderating_or_deleting_without_the_csrf_token_is_refused(
+    client, login, people, comment, csrf_enabled, path
+):
+    login(people["author"] if path == "delete" else people["organiser"])
+    assert client.post(f"/discussions/posts/{comment.id}/{path}").status_code == 400
+    assert db.session.get(Post, comment.id).status == PostStatus.VISIBLE
+
+
+def test_the_moderation_queue_costs_the_same_with_3_reports_as_with_30(client, login, people, count_queries):
+    thread = services.thread_for_subject("event", people["event"].id, people["chapter"].id)
+    login(people["organiser"])
+    counts, made = [], 0
+    for total in (3, 30):
+        while made < total:
+            post = services.add_post(thread, f"Post {made}", actor=people["author"]).post
+            services.report_post(post, "Off topic", actor=people["member"])
+            if made % 3 == 0:  # some dealt with already: the log grows too
+                services.hide_post(post, actor=people["organiser"])
+            made += 1
+        db.session.commit()
+        client.get(f"/chapters/{people['chapter'].slug}/moderation")
+        with count_queries() as counter:
+            page = client.get(f"/chapters/{people['chapter'].slug}/moderation")
+        assert page.status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1]
+    assert page.text.count("Reported by Mina Member") == 20
