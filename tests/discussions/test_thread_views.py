@@ -476,3 +476,14 @@ def test_the_moderation_queue_costs_the_same_with_3_reports_as_with_30(client, l
         counts.append(counter.count)
     assert counts[0] == counts[1]
     assert page.text.count("Reported by Mina Member") == 20
+
+
+def test_a_reported_post_its_author_deleted_shows_no_words_in_the_queue(client, login, people, comment):
+    services.report_post(comment, "Rude", actor=people["member"])
+    services.delete_post(comment, actor=people["author"])
+    db.session.commit()
+    login(people["organiser"])
+    queue = client.get(f"/chapters/{people['chapter'].slug}/moderation").text
+    assert "Deleted by its author since it was reported" in queue
+    assert "cut it" not in queue
+    assert "Leave it and close the report" in queue
