@@ -427,6 +427,12 @@ KINDS: list[PageKind] = [
         _goto("discussions.edit_post", post_id=lambda s: _discussed(s)["reply"]),
     ),
     PageKind("moderation", ORGANISER | ADMIN, 200, _goto("discussions.moderation", **_chapter)),
+    PageKind(
+        "post-remove",
+        ORGANISER | ADMIN,
+        200,
+        _goto("discussions.remove_post", post_id=lambda s: _discussed(s)["comment"]),
+    ),
     # Errors
     PageKind("forbidden", frozenset({"member"}), 403, _goto("events.new_event", **_chapter)),
     PageKind("not-found", ANYONE, 404, lambda page, server, site: page.goto("/no-such-page")),

@@ -487,3 +487,21 @@ def test_a_reported_post_its_author_deleted_shows_no_words_in_the_queue(client, 
     assert "Deleted by its author since it was reported" in queue
     assert "cut it" not in queue
     assert "Leave it and close the report" in queue
+
+
+def test_removing_asks_first_and_comes_back_to_the_queue(client, login, people, comment):
+    login(people["organiser"])
+    queue = f"/chapters/{people['chapter'].slug}/moderation"
+    page = client.get(f"/discussions/posts/{comment.id}/remove?next={queue}")
+    assert page.status_code == 200
+    assert "Removing is for good" in page.text
+    assert db.session.get(Post, comment.id).status == PostStatus.VISIBLE
+
+    response = client.post(f"/discussions/posts/{comment.id}/remove", data={"reason": "Spam", "next": queue})
+    assert response.headers["Location"].endswith(queue)
+    assert db.session.get(Post, comment.id).status == PostStatus.REMOVED
+
+
+def test_only_organisers_see_the_remove_page(client, login, people, comment):
+    login(people["member"])
+    assert client.get(f"/discussions/posts/{comment.id}/remove").status_code == 403

@@ -301,10 +301,20 @@ def unhide_post(post_id):
     return redirect(safe_next(thread_url(post.thread, post.id)))
 
 
-@bp.route("/discussions/posts/<int:post_id>/remove", methods=["POST"])
+@bp.route("/discussions/posts/<int:post_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_post(post_id):
-    """Remove a post for good."""
+    """Remove a post for good, once the organiser has confirmed it."""
+    post = queries.load_post(post_id)
+    ensure(permissions.can_moderate(current_user, post.thread))
+    form = ModerationForm()
+    if not form.is_submitted():
+        return render_template(
+            "discussions/threads/remove.html",
+            post=post,
+            form=form,
+            back_url=safe_next(thread_url(post.thread, post.id)),
+        )
     post, _ = _moderate(post_id, services.remove_post)
     flash("The post is removed.", "success")
     return redirect(safe_next(thread_url(post.thread, post.id)))
