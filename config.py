@@ -61,6 +61,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Sign-in and registration attempts per client address.
     AUTH_RATE_LIMIT = _env("FLASHMOB_AUTH_RATE_LIMIT", "10 per minute;50 per hour")
+    # Posts, replies and new topics in discussions, per member.
+    DISCUSSION_RATE_LIMIT = _env("FLASHMOB_DISCUSSION_RATE_LIMIT", "10 per minute;60 per hour")
     # How long the links in account emails work, in seconds.
     EMAIL_CONFIRM_MAX_AGE = 3 * 24 * 60 * 60
     PASSWORD_RESET_MAX_AGE = 60 * 60

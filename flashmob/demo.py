@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from flashmob import demo_content as content
 from flashmob.discussions import demo_lessons
+from flashmob.discussions.demo_threads import seed_discussions
 from flashmob.events.models import (
     Chapter,
     ChapterMembership,
@@ -342,6 +343,7 @@ SEED_STEPS: list[tuple[str, Callable[[], int]]] = [
     ("save-the-date interests", seed_interests),
     ("connections", seed_connections),
     ("write-ups", demo_lessons.seed_writeups),
+    ("discussion posts", seed_discussions),
 ]
 
 

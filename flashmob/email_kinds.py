@@ -25,6 +25,7 @@ class EmailSetting(StrEnum):
     NEW_EVENTS = "new_events"
     CONNECTIONS = "connections"
     LESSONS = "lessons"
+    DISCUSSIONS = "discussions"
 
 
 # What the settings page, the unsubscribe pages and every email's footer call each setting, in the
@@ -38,6 +39,7 @@ SETTING_LABELS: dict[EmailSetting, str] = {
     EmailSetting.NEW_EVENTS: "New evenings in your chapters",
     EmailSetting.CONNECTIONS: "Requests to connect, and requests accepted",
     EmailSetting.LESSONS: "Being named in a lesson",
+    EmailSetting.DISCUSSIONS: "Replies in discussions you took part in",
 }
 
 
@@ -67,6 +69,7 @@ class EmailKind(StrEnum):
     EVENT_ANNOUNCED = "event_announced"
     CONNECTION_REQUEST = "connection_request"
     CONNECTION_ACCEPTED = "connection_accepted"
+    DISCUSSION_REPLY = "discussion_reply"
     TEST_MESSAGE = "test_message"
     LESSON_VOICE_ASKED = "lesson_voice_asked"
 
@@ -148,6 +151,9 @@ KINDS: dict[EmailKind, KindRule] = {
     ),
     EmailKind.LESSON_VOICE_ASKED: KindRule(
         "A write-up names you as a voice of a lesson, and asks if you agree", EmailSetting.LESSONS
+    ),
+    EmailKind.DISCUSSION_REPLY: KindRule(
+        "Someone replied to a comment, or in a discussion, you wrote in", EmailSetting.DISCUSSIONS
     ),
     EmailKind.TEST_MESSAGE: KindRule(
         "A test message", always_because="only the outbox's own tests send it", to_members=False

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flashmob.discussions.threads import emails as discussion_emails
 from flashmob.discussions.writeups import emails as writeup_emails
 from flashmob.email_kinds import EmailKind
 from flashmob.events.evenings import interests
@@ -34,6 +35,7 @@ RENDERERS: dict[EmailKind, Renderer] = {
     EmailKind.DATE_CANCELLED: interests.render_date_cancelled,
     EmailKind.EVENT_ANNOUNCED: event_emails.render_event_announced,
     EmailKind.LESSON_VOICE_ASKED: writeup_emails.render_voice_asked,
+    EmailKind.DISCUSSION_REPLY: discussion_emails.render_reply,
 }
 
 AUDIENCES: dict[EmailKind, Audience] = {
@@ -44,6 +46,7 @@ AUDIENCES: dict[EmailKind, Audience] = {
     EmailKind.DATE_ANNOUNCED: interests.members_told,
     EmailKind.DATE_CANCELLED: interests.members_told,
     EmailKind.EVENT_ANNOUNCED: event_emails.chapter_members_told,
+    EmailKind.DISCUSSION_REPLY: discussion_emails.participants,
 }
 
 # Kinds written when they are queued (outbox.queue_email), never by the worker: account mail, whose links

@@ -27,10 +27,6 @@ class SharePreview:
     kind: str = "website"
     structured_data: dict | None = field(default=None)
 
-    @property
-    def site_name(self) -> str:
-        return current_app.config["SITE_NAME"]
-
 
 def shorten(text: str, length: int = DESCRIPTION_LENGTH) -> str:
     """At most `length` characters, cut at a word with an ellipsis."""
@@ -38,6 +34,32 @@ def shorten(text: str, length: int = DESCRIPTION_LENGTH) -> str:
     if len(text) <= length:
         return text
     return text[: length - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+def writeup_preview(writeup) -> SharePreview:
+    """A write-up as a link preview: what an evening learnt, its first lessons as the description."""
+    event = writeup.event
+    statements = "; ".join(lesson.statement for lesson in writeup.lessons[:3])
+    intro = markdown_to_text(writeup.introduction)
+    return SharePreview(
+        title=f"What we learnt: {event.title}",
+        description=shorten(statements or intro or f"{event.chapter.name}, {event.title}"),
+        url=public_url("discussions.writeup", writeup_id=writeup.id),
+        kind="article",
+    )
+
+
+def lesson_preview(lesson) -> SharePreview:
+    """A lesson as a link preview: the lesson itself, and where it was learnt."""
+    event = lesson.writeup.event
+    body = markdown_to_text(lesson.body)
+    where = f"Learnt at {event.title}, {event.chapter.name}."
+    return SharePreview(
+        title=lesson.statement,
+        description=shorten(f"{body} {where}" if body else where),
+        url=public_url("discussions.lesson", lesson_id=lesson.id),
+        kind="article",
+    )
 
 
 def event_preview(event) -> SharePreview:

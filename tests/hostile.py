@@ -22,6 +22,7 @@ from werkzeug.routing import IntegerConverter, PathConverter, Rule, UnicodeConve
 from wtforms.fields import DateField, DateTimeField, SelectFieldBase, TimeField
 
 from flashmob import notifications
+from flashmob.discussions.threads import services as discussions
 from flashmob.events.models import ChapterMembership, MembershipRole, Rsvp, RsvpStatus, WalkIn
 from flashmob.extensions import db
 from flashmob.forms import Form
@@ -164,13 +165,19 @@ def build_world() -> World:
     ])
     db.session.commit()
     writeup_paths, writeup_fields = writeup_rows(event, member, organiser)
+    # A comment on the evening by the member, reported by the organiser: for the discussion routes.
+    thread = discussions.thread_for_subject("event", event.id, chapter.id)
+    post = discussions.add_post(thread, "A lesson worth sharing.", actor=member).post
+    report = discussions.report_post(post, "Off topic", actor=organiser)
+    db.session.commit()
     starts = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%d")
     return World(
         people={"anonymous": None, "member": member, "other_organiser": other_organiser,
                 "organiser": organiser, "admin": admin},
         path_values={"event_id": event.id, "rsvp_id": rsvp.id, "walk_in_id": walk_in.id,
                      "user_id": member.id, "slug": chapter.slug, "ticket_code": rsvp.ticket_code,
-                     **writeup_paths},
+                     "kind": "event", "subject_id": event.id, "post_id": post.id, "thread_id": thread.id,
+                     "report_id": report.id, **writeup_paths},
         tokens={
             "members.confirm_email": member_services.confirmation_token(unconfirmed),
             "members.reset_password": member_services.reset_token(member),

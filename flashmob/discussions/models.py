@@ -204,3 +204,5 @@ class QuestionAnswer(db.Model):
 
     def __repr__(self) -> str:
         return f"<QuestionAnswer {self.id} question={self.question_id} user={self.user_id}>"
+# Threads, posts, reports and the moderation log have their own module; imported here so the schema is whole.
+from flashmob.discussions.threads import models as thread_models  # noqa: E402, F401

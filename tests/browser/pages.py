@@ -250,6 +250,48 @@ def _quiet_chapter(site):
     return (chapter or create_chapter("Wolverhampton", city="Wolverhampton")).slug
 
 
+def _discussed(site) -> dict:
+    """The past evening's discussion (a comment by another chapter's organiser, the member's reply, a
+    hidden comment, a report waiting) and a topic on the Birmingham board: made once per site."""
+    from sqlalchemy import select
+
+    from flashmob.discussions.threads import services
+    from flashmob.discussions.threads.models import Post, Thread, ThreadKind
+    from flashmob.extensions import db
+
+    db.session.rollback()
+    thread = services.find_thread(ThreadKind.EVENT, site.past.id)
+    if thread is None:
+        thread = services.thread_for_subject(ThreadKind.EVENT, site.past.id, site.birmingham.id)
+        comment = services.add_post(
+            thread,
+            "We stopped *reporting* everything and started asking what the board **decides**.",
+            actor=site.other_organiser,
+        ).post
+        services.add_post(thread, "Which decisions did they pick first?", actor=site.member, parent=comment)
+        hidden = services.add_post(thread, "Names a client by name.", actor=site.admin).post
+        services.report_post(hidden, "It names a client.", actor=site.member)
+        services.report_post(comment, "Checking the queue.", actor=site.admin)
+        services.hide_post(hidden, actor=site.organiser, reason="Names a client")
+        services.start_topic(
+            site.birmingham, "Who reads the RAG report?", "Honestly: who?", actor=site.member
+        )
+        db.session.commit()
+    posts = db.session.scalars(select(Post).where(Post.thread_id == thread.id).order_by(Post.id)).all()
+    topic = db.session.scalar(select(Thread.id).where(Thread.kind == ThreadKind.TOPIC))
+    return {"comment": posts[0].id, "reply": posts[1].id, "topic": topic}
+
+
+def _discussed_event(page, server, site):
+    _discussed(site)
+    return page.goto(server.path("events.detail", event_id=site.past.id))
+
+
+def _blank_topic(main, site):
+    main.get_by_label("Title").fill("   ")
+    main.get_by_label("What do you want to talk about?").fill("Risk logs")
+
+
 def _chapters_with_archived(page, server, site):
     _archived_chapter(site)
     return page.goto(server.path("events.chapters"))
@@ -512,6 +554,43 @@ KINDS: list[PageKind] = [
         lambda page, server, site: page.goto(
             server.path("members.chapter_members", slug=site.birmingham.slug, tag="risk-registers", name="o")
         ),
+    ),
+    # Discussions
+    PageKind("event-discussion", ANYONE | ADMIN, 200, _discussed_event),
+    PageKind("board", ANYONE, 200, _goto("discussions.board", **_chapter)),
+    PageKind(
+        "topic",
+        ANYONE,
+        200,
+        _goto(
+            "discussions.topic", slug=lambda s: s.birmingham.slug, thread_id=lambda s: _discussed(s)["topic"]
+        ),
+    ),
+    PageKind("topic-new", SIGNED_IN, 200, _goto("discussions.new_topic", **_chapter)),
+    PageKind(
+        "topic-new-errors",
+        SIGNED_IN,
+        422,
+        _send("discussions.new_topic", _blank_topic, "Start the topic", **_chapter),
+    ),
+    PageKind(
+        "post-report",
+        SIGNED_IN,
+        200,
+        _goto("discussions.report_post", post_id=lambda s: _discussed(s)["comment"]),
+    ),
+    PageKind(
+        "post-edit",
+        frozenset({"member"}),
+        200,
+        _goto("discussions.edit_post", post_id=lambda s: _discussed(s)["reply"]),
+    ),
+    PageKind("moderation", ORGANISER | ADMIN, 200, _goto("discussions.moderation", **_chapter)),
+    PageKind(
+        "post-remove",
+        ORGANISER | ADMIN,
+        200,
+        _goto("discussions.remove_post", post_id=lambda s: _discussed(s)["comment"]),
     ),
     # Errors
     PageKind("forbidden", frozenset({"member"}), 403, _goto("events.new_event", **_chapter)),

@@ -1,4 +1,5 @@
-"""A past evening with its people, for the write-up tests: organisers, attendees, an invited editor."""
+"""Fixtures for write-ups and discussions: a past evening with its people (organisers, attendees, an invited
+editor), a chapter with people in every role, an evening to comment on, posting helpers."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from flashmob.discussions.threads import services as thread_services
+from flashmob.discussions.threads.models import ThreadKind
 from flashmob.discussions.writeups import services
 from flashmob.events.models import Rsvp, RsvpStatus
 from flashmob.extensions import db
@@ -49,3 +52,36 @@ def writeup(world):
     )
     db.session.commit()
     return draft
+@pytest.fixture
+def people(app):
+    """The role matrix, confirmed, plus a second member and an evening of the chapter."""
+    roles = factories.create_role_matrix()
+    roles["author"] = factories.create_user("Ari Author")
+    factories.add_member(roles["chapter"], roles["author"])
+    for key in ("member", "author", "organiser", "other_organiser", "admin"):
+        roles[key].email_confirmed_at = utcnow()
+    roles["event"] = factories.create_event(roles["chapter"], title="RAID logs that people read")
+    db.session.commit()
+    return roles
+
+
+@pytest.fixture
+def event_thread(people):
+    """The evening's thread, started by the author's comment."""
+    event = people["event"]
+    thread = thread_services.thread_for_subject(ThreadKind.EVENT, event.id, event.chapter_id)
+    posted = thread_services.add_post(
+        thread, "Our RAID log only got read once we *cut it* to one page.", actor=people["author"]
+    )
+    db.session.commit()
+    return posted.thread
+
+
+@pytest.fixture
+def comment(event_thread, people):
+    """The author's first comment on the evening."""
+    from sqlalchemy import select
+
+    from flashmob.discussions.threads.models import Post
+
+    return db.session.scalar(select(Post).where(Post.thread_id == event_thread.id).order_by(Post.id))

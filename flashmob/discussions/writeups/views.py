@@ -9,8 +9,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from flashmob.auth import ensure
+from flashmob.discussions.archive.queries import related_lessons
 from flashmob.discussions.models import LessonVoice, QuestionAnswer, VoiceStatus
 from flashmob.discussions.routes import bp
+from flashmob.discussions.threads.queries import thread_for
 from flashmob.discussions.writeups import panels, permissions, queries, services
 from flashmob.discussions.writeups.forms import (
     AnswerForm,
@@ -24,6 +26,7 @@ from flashmob.events.loading import load_event
 from flashmob.extensions import db
 from flashmob.markdown import render_markdown
 from flashmob.members.models import User
+from flashmob.sharing import lesson_preview, writeup_preview
 from flashmob.web import actor, confirmed_post, form_status, on_refusal, show_rule_error
 
 
@@ -96,6 +99,8 @@ def writeup(writeup_id):
         event=writeup.event,
         lessons=lessons,
         voices=queries.agreed_voices([lesson.id for lesson in lessons], viewer),
+        discussion=thread_for("writeup", writeup.id, loaded=writeup),
+        sharing=writeup_preview(writeup) if writeup.is_published else None,
     )
 
 
@@ -130,6 +135,9 @@ def lesson(lesson_id):
         event=lesson.writeup.event,
         voices=queries.agreed_voices([lesson.id], viewer)[lesson.id],
         own_voice=own_voice,
+        related=related_lessons(lesson, 5) if lesson.writeup.is_published else [],
+        discussion=thread_for("lesson", lesson.id, loaded=lesson),
+        sharing=lesson_preview(lesson) if lesson.writeup.is_published else None,
     )
 
 

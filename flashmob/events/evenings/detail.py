@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
+from flashmob.discussions.threads import queries as discussion_queries
 from flashmob.events.chapters import queries as chapter_queries
 from flashmob.events.checkin import services as checkins
 from flashmob.events.evenings import attendees, interests
@@ -42,4 +43,5 @@ def render_detail(event: Event):
         announce_reach=announce_reach,
         # Only the buttons' CSRF token: a refused POST draws this page again, and must not parse its body.
         form=ConfirmForm(formdata=None),
+        discussion=discussion_queries.thread_for("event", event.id, loaded=event),
     )

@@ -1,0 +1,1 @@
+"""Discussions: comments on evenings, write-ups and lessons, chapter boards, reports and moderation."""
