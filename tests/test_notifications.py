@@ -260,7 +260,9 @@ def test_saving_settings_stops_the_unticked_kinds_and_restarts_the_ticked(client
 
     assert response.status_code == 200
     assert "Your email settings are saved." in response.get_data(as_text=True)
-    assert opt_outs(ada) == {"date_announced", "organiser_messages", "connections"}
+    # Every setting left unticked is stopped, whatever settings there are.
+    ticked = {"rsvp", "event_changes", "reminders"}
+    assert opt_outs(ada) == {setting.value for setting in EmailSetting} - ticked
 
 
 def test_saving_settings_needs_a_csrf_token(client, login, ada, csrf_enabled):

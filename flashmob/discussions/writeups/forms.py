@@ -7,8 +7,10 @@ from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, 
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from flashmob.discussions.models import EveningQuestion, Lesson
 from flashmob.discussions.writeups import services
 from flashmob.forms import Form, strip_text
+from flashmob.types import column_length
 
 
 class IntroductionForm(Form):
@@ -30,7 +32,10 @@ class LessonForm(Form):
     statement = StringField(
         "The lesson, in one line",
         filters=[strip_text],
-        validators=[InputRequired("Please write the lesson in one line."), Length(max=200)],
+        validators=[
+            InputRequired("Please write the lesson in one line."),
+            Length(max=column_length(Lesson.statement)),
+        ],
     )
     body = TextAreaField(
         "A paragraph (optional)", filters=[strip_text], validators=[Length(max=services.MAX_LESSON_BODY)]
@@ -63,7 +68,10 @@ class QuestionForm(Form):
     text = TextAreaField(
         "The question for the night",
         filters=[strip_text],
-        validators=[InputRequired("Please write the question."), Length(max=300)],
+        validators=[
+            InputRequired("Please write the question."),
+            Length(max=column_length(EveningQuestion.text)),
+        ],
     )
     save = SubmitField("Save the question")
 

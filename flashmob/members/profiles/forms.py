@@ -77,20 +77,34 @@ class ProfileForm(Form):
         render_kw={"inputmode": "numeric", "min": 0, "max": services.MAX_YEARS},
     )
     bio = TextAreaField("About you", filters=[strip_text], validators=[Length(max=5000)])
-    expertise = StringField("What you know about", filters=[strip_text], validators=[Length(max=600)],
-                            render_kw={"list": "tag-suggestions", "autocomplete": "off"})
-    interests = StringField("What you want to talk about", filters=[strip_text], validators=[Length(max=600)],
-                            render_kw={"list": "tag-suggestions", "autocomplete": "off"})
+    expertise = StringField(
+        "What you know about",
+        filters=[strip_text],
+        validators=[Length(max=600)],
+        render_kw={"list": "tag-suggestions", "autocomplete": "off"},
+    )
+    interests = StringField(
+        "What you want to talk about",
+        filters=[strip_text],
+        validators=[Length(max=600)],
+        render_kw={"list": "tag-suggestions", "autocomplete": "off"},
+    )
     linkedin_url = StringField(
         "LinkedIn address",
         filters=[strip_text],
-        validators=[Length(max=200), _Checked(services.normalise_linkedin)],
+        validators=[
+            Length(max=column_length(MemberProfile.linkedin_url)),
+            _Checked(services.normalise_linkedin),
+        ],
         render_kw={"inputmode": "url", "spellcheck": "false"},
     )
     website_url = StringField(
         "Website",
         filters=[strip_text],
-        validators=[Length(max=200), _Checked(services.normalise_website)],
+        validators=[
+            Length(max=column_length(MemberProfile.website_url)),
+            _Checked(services.normalise_website),
+        ],
         render_kw={"inputmode": "url", "spellcheck": "false", "autocomplete": "url"},
     )
     phone = StringField(
