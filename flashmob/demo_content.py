@@ -611,6 +611,108 @@ EVENTS: list[dict] = [
         ),
     },
     {
+        "key": "london-2016-authority",
+        "chapter": "london",
+        "title": "Flashmob: responsibility without authority",
+        "on": date(2016, 3, 10),
+        "starts": time(18, 0),
+        "ends": time(21, 0),
+        "venue_name": "Ye Olde Cheshire Cheese",
+        "venue_address": "145 Fleet Street, London EC4A 2BU",
+        "capacity": 35,
+        "status": EventStatus.PUBLISHED,
+        "by": "organiser@example.org",
+        "description": (
+            "The PMO is asked to make projects behave, and is rarely allowed to make anyone do "
+            "anything. Where does our authority really end, and what do we do at the edge of it?"
+        ),
+    },
+    {
+        "key": "london-2018-bad-decisions",
+        "chapter": "london",
+        "title": "Flashmob: what do bad decisions really cost?",
+        "on": date(2018, 9, 20),
+        "starts": time(18, 0),
+        "ends": time(21, 0),
+        "venue_name": "The Hydrant",
+        "venue_address": "1 Monument Street, London EC3R 8BG",
+        "capacity": 40,
+        "status": EventStatus.PUBLISHED,
+        "by": "nadia.rahman@example.org",
+        "description": (
+            "A question from a Birmingham evening that would not go away: how much do bad decisions "
+            "really cost us, and could the PMO ever put a number on it? Bring your war stories."
+        ),
+    },
+    {
+        "key": "london-2023-risk",
+        "chapter": "london",
+        "title": "Flashmob: the RAID log nobody opens",
+        "on": date(2023, 5, 18),
+        "starts": time(18, 0),
+        "ends": time(21, 0),
+        "venue_name": "The Counting House",
+        "venue_address": "50 Cornhill, London EC3V 3PD",
+        "capacity": 35,
+        "status": EventStatus.PUBLISHED,
+        "by": "nadia.rahman@example.org",
+        "description": (
+            "Risks, assumptions, issues and dependencies: every project keeps them, few people read "
+            "them. What makes a risk register worth opening, and who should own it?"
+        ),
+    },
+    {
+        "key": "birmingham-2017-gateways",
+        "chapter": "birmingham",
+        "title": "Birmingham Flashmob: difficult gateways",
+        "on": date(2017, 4, 27),
+        "starts": time(18, 0),
+        "ends": time(21, 0),
+        "venue_name": "The Old Joint Stock",
+        "venue_address": "4 Temple Row West, Birmingham B2 5NY",
+        "capacity": 25,
+        "status": EventStatus.PUBLISHED,
+        "by": "organiser@example.org",
+        "description": (
+            "Stage gates and gate reviews: the ones that go smoothly, and the difficult ones where "
+            "every stakeholder arrives with a different question. What do they teach the PMO?"
+        ),
+    },
+    {
+        "key": "birmingham-2019-resources",
+        "chapter": "birmingham",
+        "title": "Birmingham Flashmob: who is actually free?",
+        "on": date(2019, 10, 3),
+        "starts": time(18, 0),
+        "ends": time(21, 0),
+        "venue_name": "The Victoria",
+        "venue_address": "48 John Bright Street, Birmingham B1 1BN",
+        "capacity": 25,
+        "status": EventStatus.PUBLISHED,
+        "by": "organiser@example.org",
+        "description": (
+            "Resource management without the fiction: the same few people on every project, "
+            "capacity plans nobody believes, and what has actually worked for you."
+        ),
+    },
+    {
+        "key": "birmingham-2022-support-group",
+        "chapter": "birmingham",
+        "title": "Birmingham Flashmob: back in the room",
+        "on": date(2022, 9, 29),
+        "starts": time(18, 0),
+        "ends": time(21, 0),
+        "venue_name": "The Canal House",
+        "venue_address": "12 Bridge Street, Birmingham B1 2JR",
+        "capacity": 30,
+        "status": EventStatus.PUBLISHED,
+        "by": "organiser@example.org",
+        "description": (
+            "Our first evening together since 2020. Half PMO support group, half catch-up: what "
+            "changed in your PMO while we were all on video calls, and what you are glad to keep."
+        ),
+    },
+    {
         "key": "london-upcoming-reporting",
         "chapter": "london",
         "title": "London Flashmob: the one number the board needs",

@@ -292,9 +292,10 @@ def test_past_evenings_have_published_write_ups_with_lessons_and_agreed_voices(s
 
     writeups = db.session.scalars(select(Writeup)).all()
     lessons = db.session.scalar(select(func.count()).select_from(Lesson))
-    assert len(writeups) >= 4 and all(w.status == WriteupStatus.PUBLISHED for w in writeups)
+    assert len(writeups) >= 12 and all(w.status == WriteupStatus.PUBLISHED for w in writeups)
     assert all(w.event.ends_at < utcnow() for w in writeups)
-    assert 15 <= lessons <= 25
+    assert 55 <= lessons <= 70
+    assert all(3 <= len(w.lessons) <= 6 for w in writeups)
     agreed = db.session.scalar(
         select(func.count()).select_from(LessonVoice).where(LessonVoice.status == VoiceStatus.AGREED)
     )
@@ -311,3 +312,42 @@ def test_every_demo_voice_came_to_the_evening(seeded):
 
     for voice in db.session.scalars(select(LessonVoice)):
         assert queries.attended(voice.user_id, voice.lesson.writeup.event_id)
+
+
+def test_demo_lessons_span_both_chapters_over_the_years_on_the_networks_themes(seeded):
+    from flashmob.discussions.models import Lesson, LessonVoice, Writeup
+
+    writeups = db.session.scalars(select(Writeup)).all()
+    years = {
+        slug: {w.event.local_starts_at.year for w in writeups if w.event.chapter.slug == slug}
+        for slug in ("london", "birmingham")
+    }
+    assert len(years["london"]) >= 5 and len(years["birmingham"]) >= 3
+    lessons = db.session.scalars(select(Lesson)).all()
+    themes = {tag.name for lesson in lessons for tag in lesson.themes}
+    assert {
+        "The PMO as the lessons learnt",
+        "What practitioners like",
+        "What practitioners struggle with",
+        "Limits of the PMO's authority",
+        "Reporting",
+        "What bad decisions cost",
+    } <= themes
+    assert all(1 <= len(lesson.themes) <= 3 and len(lesson.statement) <= 200 for lesson in lessons)
+    # Lesson themes and profile tags are one vocabulary: a theme page finds the people who know it.
+    tags = services.tags_of([user.id for user in db.session.scalars(select(User))])
+    profile_tags = {tag.name for kinds in tags.values() for listed in kinds.values() for tag in listed}
+    assert {"Risk registers", "RAID logs", "Benefits realisation", "Career growth"} <= themes & profile_tags
+    speakers = set(db.session.scalars(select(LessonVoice.user_id)))
+    assert len(speakers) >= 20
+
+
+def test_seeding_write_ups_twice_adds_nothing(seeded):
+    from flashmob.discussions import demo_lessons
+    from flashmob.discussions.models import EveningQuestion, Lesson, LessonVoice, QuestionAnswer, Writeup
+
+    models = (Writeup, Lesson, LessonVoice, EveningQuestion, QuestionAnswer, Rsvp)
+    before = {m: db.session.scalar(select(func.count()).select_from(m)) for m in models}
+    assert demo_lessons.seed_writeups() == 0
+    assert demo.seed_demo() == "Nothing to add: the demo data is already there."
+    assert {m: db.session.scalar(select(func.count()).select_from(m)) for m in models} == before
