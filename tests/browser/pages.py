@@ -511,6 +511,7 @@ KINDS: list[PageKind] = [
     PageKind("profile", ANYONE, 200, _goto("members.profile", user_id=lambda s: s.organiser.id)),
     # The lessons archive
     PageKind("lessons", ANYONE, 200, _archive()),
+    PageKind("takeaways", ANYONE, 200, _archive("discussions.takeaways")),
     PageKind("lessons-search", ANYONE, 200, _archive(q="RAID")),
     PageKind("lessons-did-you-mean", ANYONE, 200, _archive(q="reprting")),
     PageKind("lessons-no-match", ANYONE, 200, _archive(q="xylophone")),

@@ -60,11 +60,14 @@ _CURSOR = re.compile(r"^(\d{20})-(\d{1,10})$")
 
 @dataclass(frozen=True)
 class Cursor:
+    """Where a page of a list ordered by evening, newest first, stopped: the last row's evening start and
+    its id (a lesson in the archive, a write-up on /takeaways)."""
+
     starts_at: datetime
-    lesson_id: int
+    last_id: int
 
     def __str__(self) -> str:
-        return f"{self.starts_at.astimezone(UTC).strftime('%Y%m%d%H%M%S%f')}-{self.lesson_id}"
+        return f"{self.starts_at.astimezone(UTC).strftime('%Y%m%d%H%M%S%f')}-{self.last_id}"
 
     @classmethod
     def parse(cls, raw: str | None) -> Cursor | None:
@@ -102,7 +105,7 @@ def archive_page(filters: ArchiveFilters, after: Cursor | None, size: int) -> Ar
         query = query.where(
             or_(
                 Event.starts_at < after.starts_at,
-                and_(Event.starts_at == after.starts_at, Lesson.id > after.lesson_id),
+                and_(Event.starts_at == after.starts_at, Lesson.id > after.last_id),
             )
         )
     lessons = list(db.session.scalars(query.order_by(Event.starts_at.desc(), Lesson.id).limit(size + 1)))
@@ -281,6 +284,44 @@ def related_lessons(lesson: Lesson, limit: int = 5) -> list[Lesson]:
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+# Takeaways: the write-ups themselves, newest evening first.
+
+
+@dataclass(frozen=True)
+class TakeawaysPage:
+    writeups: list[Writeup]
+    next_cursor: Cursor | None
+
+
+def takeaways_page(chapter: Chapter | None, after: Cursor | None, size: int) -> TakeawaysPage:
+    """Published write-ups with their evening, chapter and lessons, newest evening first (two queries)."""
+    query = (
+        select(Writeup)
+        .join(Event, Event.id == Writeup.event_id)
+        .join(Chapter, Chapter.id == Event.chapter_id)
+        .where(Writeup.status == WriteupStatus.PUBLISHED)
+        .options(
+            contains_eager(Writeup.event).contains_eager(Event.chapter),
+            selectinload(Writeup.lessons),
+        )
+    )
+    if chapter is not None:
+        query = query.where(Event.chapter_id == chapter.id)
+    if after is not None:
+        query = query.where(
+            or_(
+                Event.starts_at < after.starts_at,
+                and_(Event.starts_at == after.starts_at, Writeup.id > after.last_id),
+            )
+        )
+    writeups = list(db.session.scalars(query.order_by(Event.starts_at.desc(), Writeup.id).limit(size + 1)))
+    next_cursor = None
+    if len(writeups) > size:
+        writeups = writeups[:size]
+        next_cursor = Cursor(writeups[-1].event.starts_at, writeups[-1].id)
+    return TakeawaysPage(writeups, next_cursor)
 
 
 # Feeds.

@@ -113,6 +113,24 @@ def archive():
     ), form_status(form)
 
 
+@bp.route("/takeaways")
+def takeaways():
+    """Every published write-up, newest evening first: what each evening took away, across chapters."""
+    chapter = None
+    if request.args.get("chapter"):
+        chapter = queries.chapter_by_slug(request.args["chapter"])
+        if chapter is None:
+            abort(404)
+    page = queries.takeaways_page(chapter, _cursor(), per_page())
+    return render_template(
+        "discussions/archive/takeaways.html",
+        page=page,
+        chapter=chapter,
+        chapters=queries.archive_chapters(),
+        og_url=public_url("discussions.takeaways"),
+    )
+
+
 @bp.route("/lessons/themes")
 def themes():
     """Every theme of the archive, with how many lessons each has."""
