@@ -5,7 +5,6 @@ Each figure is grouped in the database (GROUP BY event or chapter), never counte
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -311,4 +310,3 @@ def dashboard(user, now: datetime) -> Dashboard:
 def figures_by_chapter(user, now: datetime) -> list[EveningFigures]:
     """Every published evening of someone's chapters, latest first, for the CSV."""
     return [f for f in evening_figures(dashboard_chapters(user), now) if not f.event.is_draft]
-
