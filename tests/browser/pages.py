@@ -450,6 +450,7 @@ KINDS: list[PageKind] = [
     PageKind("archived-chapter-edit", ADMIN, 200, _goto("events.edit_chapter", slug=_archived_chapter)),
     PageKind("chapter-archive", ADMIN, 200, _goto("events.archive_chapter", slug=_quiet_chapter)),
     PageKind("chapter-archive-refused", ADMIN, 409, _goto("events.archive_chapter", **_chapter)),
+    PageKind("dashboard", ORGANISER | ADMIN, 200, _goto("events.dashboard")),
     # Accounts
     PageKind("login", ANONYMOUS, 200, _goto("members.login")),
     PageKind("login-wrong-password", ANONYMOUS, 422, _send("members.login", _wrong_password, "Sign in")),

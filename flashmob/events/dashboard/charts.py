@@ -7,17 +7,19 @@ beside it, which is its text alternative.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
 WIDTH = 640
-HEIGHT = 240
-LEFT = 36  # room for the scale
-BOTTOM = 48  # room for the labels under the bars
-TOP = 28  # room for the legend
-LABEL_CHARS = 12
+HEIGHT = 300
+LEFT = 48  # room for the scale
+BOTTOM = 40  # room for the labels under the bars
+TOP = 40  # room for the legend
+LABEL_CHARS = 9
+LABEL_SPACE = 90  # how wide a label under the bars is, at most
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ def bar_chart(chart_id: str, title: str, description: str, labels: Sequence[str]
     plot_width, plot_height = WIDTH - LEFT - 8, HEIGHT - TOP - BOTTOM
     group = plot_width / max(len(labels), 1)
     bar = max(min(group * 0.8 / max(len(series), 1), 28), 2)
+    label_every = math.ceil(LABEL_SPACE / group)
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     parts = [
         f'<svg class="chart" id="{escape(chart_id)}" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
@@ -76,18 +79,20 @@ def bar_chart(chart_id: str, title: str, description: str, labels: Sequence[str]
                 f'<rect class="chart__bar {escape(one.css_class)}" x="{x:.1f}" y="{y:.1f}" '
                 f'width="{bar:.1f}" height="{height:.1f}"></rect>'
             )
+        if index % label_every:
+            continue  # too many to fit: every other (or third...) label, the table has them all
         middle = LEFT + group * index + group / 2
         parts.append(
-            f'<text class="chart__label" x="{middle:.1f}" y="{HEIGHT - BOTTOM + 16}" '
+            f'<text class="chart__label" x="{middle:.1f}" y="{HEIGHT - BOTTOM + 24}" '
             f'text-anchor="middle">{escape(_short(label))}</text>'
         )
     # The legend, along the top.
     x = LEFT
     for one in series:
         parts.append(
-            f'<rect class="chart__bar {escape(one.css_class)}" x="{x}" y="6" width="12" height="12"></rect>'
-            f'<text class="chart__legend" x="{x + 16}" y="16">{escape(one.name)}</text>'
+            f'<rect class="chart__bar {escape(one.css_class)}" x="{x}" y="6" width="20" height="20"></rect>'
+            f'<text class="chart__legend" x="{x + 26}" y="24">{escape(one.name)}</text>'
         )
-        x += 24 + 8 * len(one.name)
+        x += 44 + 13 * len(one.name)
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text and attribute escaped above)

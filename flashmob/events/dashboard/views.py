@@ -60,7 +60,7 @@ def figures_csv(evenings: list[queries.EveningFigures]) -> str:
 def _charts(board: queries.ChapterBoard) -> dict:
     """The chapter's two charts over its latest evenings."""
     shown = board.charted
-    labels = [f.event.local_starts_at.strftime("%-d %b %y") for f in shown]
+    labels = [f.event.local_starts_at.strftime("%-d %b") for f in shown]
     name, slug = board.chapter.name, board.chapter.slug
     turnout = charts.bar_chart(
         f"turnout-{slug}",
