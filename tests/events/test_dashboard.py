@@ -194,7 +194,9 @@ def test_the_dashboard_runs_the_same_number_of_queries_for_3_or_30_evenings(
         page = client.get("/organise")
     assert page.status_code == 200
     assert page.get_data(as_text=True).count("<tr>") > 30
-    assert many.count == few.count
+    assert many.count == few.count, (few.statements, many.statements)
+    # Signing in (2), then the chapters, evenings, RSVP and walk-in counts, visits, reports and sign-ups.
+    assert few.count <= 10
 
 
 # The CSV
