@@ -261,3 +261,10 @@ def test_a_new_chapter_says_to_plan_the_first_evening(as_role, client, roles, cr
     assert "No evenings yet — plan your first." in page
     assert 'href="/chapters/leeds/events/new"' in page
     assert 'role="img"' not in page
+
+
+def test_an_admin_on_a_site_without_chapters_is_asked_to_start_one(client, login, create_user):
+    login(create_user("Ada Admin", is_admin=True))
+    page = client.get("/organise")
+    assert page.status_code == 200
+    assert "There are no chapters yet." in page.text and 'href="/chapters/new"' in page.text

@@ -171,22 +171,23 @@ def _new_and_returning(chapter_ids: list[int], now: datetime) -> dict[int, tuple
     "There" is going (a seat kept to the end) or added at the door as a walk-in: it does not depend on
     whether check-in was used, so the figure means the same for every evening.
     """
-    seen = union_all(
-        select(Rsvp.event_id, Rsvp.user_id).where(Rsvp.status == RsvpStatus.GOING),
-        select(WalkIn.event_id, WalkIn.user_id).where(WalkIn.user_id.is_not(None)),
-    ).subquery()
-    people = (
-        select(seen.c.event_id, seen.c.user_id, Event.chapter_id, Event.starts_at)
-        .join(Event, Event.id == seen.c.event_id)
-        .where(
-            Event.chapter_id.in_(chapter_ids),
-            Event.status == EventStatus.PUBLISHED,
-            Event.ends_at <= now,
-            Event.date_tbc.is_(False),
-        )
-        .distinct()
-        .subquery()
+    held = (
+        Event.chapter_id.in_(chapter_ids),
+        Event.status == EventStatus.PUBLISHED,
+        Event.ends_at <= now,
+        Event.date_tbc.is_(False),
     )
+    # Each branch keeps to the chapters' past evenings, so that neither reads the whole table.
+    seen = union_all(
+        select(Rsvp.event_id, Rsvp.user_id, Event.chapter_id, Event.starts_at)
+        .join(Event, Event.id == Rsvp.event_id)
+        .where(Rsvp.status == RsvpStatus.GOING, *held),
+        select(WalkIn.event_id, WalkIn.user_id, Event.chapter_id, Event.starts_at)
+        .join(Event, Event.id == WalkIn.event_id)
+        .where(WalkIn.user_id.is_not(None), *held),
+    ).subquery()
+    # A member going who was also added at the door is there once.
+    people = select(seen).distinct().subquery()
     visit = (
         func.row_number()
         .over(
