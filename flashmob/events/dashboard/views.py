@@ -2,59 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Response, render_template
 from flask_login import current_user, login_required
 
 from flashmob.auth import ensure
-from flashmob.events.checkin.services import spreadsheet_safe
-from flashmob.events.dashboard import charts, queries
+from flashmob.events.dashboard import charts, export, queries
 from flashmob.events.permissions import can_view_dashboard
 from flashmob.events.routes import bp
 from flashmob.types import utcnow
-
-CSV_HEADER = (
-    "Date",
-    "Chapter",
-    "Evening",
-    "RSVPs going",
-    "Waitlisted",
-    "Checked in",
-    "Walk-ins",
-    "No-shows",
-    "New members",
-    "Returning members",
-)
-
-
-def _number(value: int | None) -> str:
-    # Blank, not 0, where check-in was not used: nobody knows how many came.
-    return "" if value is None else str(value)
-
-
-def figures_csv(evenings: list[queries.EveningFigures]) -> str:
-    """The per-evening figures as CSV, every cell safe from being run as a spreadsheet formula."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel reads the file as UTF-8
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for f in evenings:
-        cells = (
-            f.event.local_starts_at.strftime("%Y-%m-%d"),
-            f.event.chapter.name,
-            f.event.title,
-            str(f.going),
-            str(f.waitlisted),
-            _number(f.checked_in),
-            _number(f.walk_ins),
-            _number(f.no_shows),
-            str(f.new_members),
-            str(f.returning_members),
-        )
-        writer.writerow([spreadsheet_safe(cell) for cell in cells])
-    return buffer.getvalue()
 
 
 def _charts(board: queries.ChapterBoard) -> dict:
@@ -102,7 +57,7 @@ def dashboard():
 def dashboard_csv():
     """Every evening's figures of the organiser's chapters, as a spreadsheet."""
     ensure(can_view_dashboard(current_user))
-    body = figures_csv(queries.figures_by_chapter(current_user, utcnow()))
+    body = export.figures_csv(queries.figures_by_chapter(current_user, utcnow()))
     return Response(
         body,
         mimetype="text/csv",
