@@ -150,3 +150,11 @@ def can_stop_being_told(user, event: Event) -> bool:
 def can_email_attendees(user, event: Event) -> bool:
     """The chapter's organisers and admins write to the people coming; a draft has nobody to write to."""
     return not event.is_draft and can_manage_chapter(user, event.chapter)
+
+
+# The organiser's dashboard
+
+
+def can_view_dashboard(user) -> bool:
+    """Organisers of at least one chapter, and site admins, have a dashboard of their chapters."""
+    return is_admin(user) or (_is_signed_in(user) and bool(user.organised_chapter_ids))

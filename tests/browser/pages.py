@@ -220,6 +220,15 @@ def _crowded_event(site):
     return site.upcoming.id
 
 
+def _removable(site):
+    """The attendee an organiser might remove from the crowded event: the other organiser, going."""
+    from flashmob.events.models import Rsvp
+    from flashmob.extensions import db
+
+    event_id = _crowded_event(site)
+    return db.session.query(Rsvp).filter_by(event_id=event_id, user_id=site.other_organiser.id).one().id
+
+
 def _archived_chapter(site):
     """Coventry, which no longer meets: archived, with the one evening it had."""
     from datetime import UTC, datetime, timedelta
@@ -420,6 +429,13 @@ KINDS: list[PageKind] = [
     PageKind("event-edit", ORGANISER, 200, _goto("events.edit_event", **_event)),
     PageKind("event-cancel", ORGANISER, 200, _goto("events.cancel", **_event)),
     PageKind("event-attendees", ORGANISER, 200, _goto("events.attendees", event_id=_crowded_event)),
+    PageKind(
+        "remove-attendee",
+        ORGANISER,
+        200,
+        _goto("events.remove_attendee", event_id=_crowded_event, rsvp_id=_removable),
+    ),
+    PageKind("leave-chapter", SIGNED_IN, 200, _goto("events.leave", **_chapter)),
     PageKind("check-in", ORGANISER, 200, _goto("events.check_in", **_tonight_event)),
     PageKind(
         "check-in-errors",
@@ -450,6 +466,7 @@ KINDS: list[PageKind] = [
     PageKind("archived-chapter-edit", ADMIN, 200, _goto("events.edit_chapter", slug=_archived_chapter)),
     PageKind("chapter-archive", ADMIN, 200, _goto("events.archive_chapter", slug=_quiet_chapter)),
     PageKind("chapter-archive-refused", ADMIN, 409, _goto("events.archive_chapter", **_chapter)),
+    PageKind("dashboard", ORGANISER | ADMIN, 200, _goto("events.dashboard")),
     # Accounts
     PageKind("login", ANONYMOUS, 200, _goto("members.login")),
     PageKind("login-wrong-password", ANONYMOUS, 422, _send("members.login", _wrong_password, "Sign in")),

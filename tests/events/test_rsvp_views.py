@@ -646,3 +646,23 @@ def test_the_waitlist_promises_email_only_to_people_who_get_rsvp_emails(client, 
     assert "We'll email you if a seat frees up." not in page
     assert "You've stopped RSVP emails, so we won't tell you when this changes" in page
     assert 'href="/account/emails"' in page
+
+
+# Removing someone asks first
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_removing_an_attendee_asks_the_organiser_first(client, roles, event, people, as_role, role):
+    answer(event, people[0])
+    rsvp = rsvp_of(event, people[0])
+    as_role(role)
+    confirm = client.get(f"/events/{event.id}/attendees/{rsvp.id}/remove")
+    if role in ("organiser", "admin"):
+        assert confirm.status_code == 200
+        assert f"Remove {people[0].display_name} from {event.title}?" in confirm.text
+        assert "Their seat goes to the next person in line." in confirm.text
+    elif role == "anonymous":
+        assert signs_in(confirm)
+    else:
+        assert confirm.status_code == 403
+    assert rsvp_of(event, people[0]).status == RsvpStatus.GOING

@@ -96,10 +96,19 @@ def test_leaving_needs_a_csrf_token(client, roles, as_role, csrf_enabled):
     assert membership(user, roles["chapter"]) is not None
 
 
-def test_join_and_leave_are_post_only(client, roles, as_role):
+def test_join_is_post_only_and_leaving_asks_first(client, roles, as_role):
     as_role("member")
     assert client.get("/chapters/birmingham/join").status_code == 405
-    assert client.get("/chapters/birmingham/leave").status_code == 405
+    chapter_page = client.get("/chapters/birmingham").text
+    assert 'href="/chapters/birmingham/leave">Leave Birmingham</a>' in chapter_page
+    confirm = client.get("/chapters/birmingham/leave")
+    assert confirm.status_code == 200 and "Leave Birmingham?" in confirm.text
+    assert membership(roles["member"], roles["chapter"]) is not None
+
+
+def test_only_members_are_asked_whether_to_leave(client, roles, as_role):
+    as_role("other_organiser")
+    assert client.get("/chapters/birmingham/leave").status_code == 403
 
 
 # Creating and editing chapters

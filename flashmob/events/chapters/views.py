@@ -105,12 +105,14 @@ def join(slug):
     return redirect(url_for("events.chapter", slug=chapter.slug))
 
 
-@bp.route("/chapters/<slug>/leave", methods=["POST"])
+@bp.route("/chapters/<slug>/leave", methods=["GET", "POST"])
 @login_required
 def leave(slug):
-    """Stop being a member of a chapter."""
+    """Stop being a member of a chapter, once they have confirmed."""
     chapter = load_chapter(slug)
     ensure(can_leave_chapter(current_user, chapter))
+    if request.method == "GET":
+        return render_template("events/leave_chapter.html", chapter=chapter)
     on_refusal(lambda: _render_chapter(chapter))
     confirmed_post()
     services.leave_chapter(chapter, actor(), actor=actor())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -197,10 +197,16 @@ def decline_request(event_id, rsvp_id):
     return _done(event, f"You declined {outcome.rsvp.user.display_name}'s request.{told}")
 
 
-@bp.route("/events/<int:event_id>/attendees/<int:rsvp_id>/remove", methods=["POST"])
+@bp.route("/events/<int:event_id>/attendees/<int:rsvp_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_attendee(event_id, rsvp_id):
-    """Take someone off the event; a seat they held goes to the next in line."""
+    """Take someone off the event, once the organiser has confirmed; a seat they held goes to the next in
+    line."""
+    if request.method == "GET":
+        event = load_event(event_id)
+        ensure(can_manage_rsvps(current_user, event))
+        rsvp = db.first_or_404(select(Rsvp).where(Rsvp.id == rsvp_id, Rsvp.event_id == event.id))
+        return render_template("events/remove_attendee.html", event=event, rsvp=rsvp)
     event, rsvp, _ = _organiser_action(event_id, rsvp_id)
     outcome = rsvps.remove_attendee(rsvp, actor=actor())
     return _done(event, f"{outcome.rsvp.user.display_name} is off the list and cannot RSVP again.")
