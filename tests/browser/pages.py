@@ -333,28 +333,17 @@ def _reset_token(site):
 
 
 def _lessons(site):
-    """The past evening's write-up, published, with lessons, themes and a member who agreed to be named."""
+    """The past evening's write-up (one for every page kind: tests/browser/writeup_pages.py makes it, with
+    lessons, themes and a member who agreed to be named), searchable; returns a theme's slug."""
     from flashmob import search
-    from flashmob.discussions.models import Writeup
     from flashmob.extensions import db
-    from tests.discussions.archive_factories import publish_writeup
+    from tests.browser.writeup_pages import _writeup
 
     db.session.rollback()
-    if db.session.query(Writeup).filter_by(event_id=site.past.id).one_or_none() is None:
-        search.seed_synonyms()
-        publish_writeup(
-            site.past,
-            [
-                {
-                    "statement": "Keep the risk log short enough that the board reads it",
-                    "body": "Ten live risks with owners get discussed; the rest sit in an appendix.",
-                    "themes": ["Risk management", "Reporting"],
-                    "voices": [site.member, site.organiser],
-                },
-                {"statement": "Cut projects, not the PMO", "themes": ["Portfolio management"]},
-            ],
-        )
-    return "risk-management"
+    search.seed_synonyms()
+    _writeup(site)
+    db.session.commit()
+    return "portfolio"
 
 
 def _archive(endpoint="discussions.archive", **args):
