@@ -64,6 +64,7 @@ def _render_chapter(chapter: Chapter):
         upcoming=upcoming,
         past=past,
         drafts=drafts,
+        cards=card_facts(upcoming.items, current_user),
         form=ConfirmForm(formdata=None),
     )
 
@@ -80,8 +81,7 @@ def chapter_past(slug):
     chapter = load_chapter(slug)
     requested_page()  # old ?page= links: a page number we could never show is still not found
     page = event_queries.past_page(utcnow(), past_cursor(), per_page(), chapter)
-    facts = card_facts(page.events, current_user)
-    return render_template("events/chapter_past.html", chapter=chapter, page=page, cards=facts)
+    return render_template("events/chapter_past.html", chapter=chapter, page=page, cards=None)
 
 
 # Joining and leaving

@@ -93,9 +93,8 @@ def past():
     """Every chapter's past events, most recent first, a page at a time by key (?after=)."""
     requested_page()  # old ?page= links: a page number we could never show is still not found
     page = queries.past_page(utcnow(), past_cursor(), per_page())
-    return render_template(
-        "events/list.html", page=page, which="past", cards=cards.card_facts(page.events, current_user)
-    )
+    # Past cards carry no "going" row or answer of the viewer's (an event's page says who came): no facts.
+    return render_template("events/list.html", page=page, which="past", cards=None)
 
 
 @bp.route("/events/<int:event_id>")
