@@ -71,13 +71,27 @@ def test_signed_in_home_leads_with_your_evening_and_ticket(
     )
 
 
-def test_signed_in_home_and_past_events_are_valid_html(new_page, server, sign_in, vnu_jar, tmp_path):
+def test_home_and_event_lists_are_valid_html_and_accessible(
+    new_page, server, sign_in, vnu_jar, axe_js, tmp_path
+):
     site = _busy_site()
     page = new_page()
     sign_in(page, site.member)
     files = []
-    for name, path in (("home", server.path("events.home")), ("past", server.path("events.past"))):
-        response = page.goto(path)
+    stranger = new_page()
+    paths = {
+        "home": server.path("events.home"),
+        "upcoming": server.path("events.upcoming"),
+        "past": server.path("events.past"),
+        "chapter": server.path("events.chapter", slug=site.birmingham.slug),
+        "chapter-past": server.path("events.chapter_past", slug=site.birmingham.slug),
+    }
+    for name, path in [*paths.items(), ("stranger-home", paths["home"])]:
+        viewer = stranger if name.startswith("stranger") else page
+        response = viewer.goto(path)
+        assert response.status == 200, f"{name}: HTTP {response.status}"
+        violations = axe_violations(viewer, axe_js)
+        assert not violations, describe_violations(name, violations)
         file = tmp_path / f"{name}.html"
         file.write_text(response.text(), encoding="utf-8")
         files.append(file)
