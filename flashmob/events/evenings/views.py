@@ -85,7 +85,7 @@ def past_cursor() -> queries.PastCursor | None:
     try:
         return queries.PastCursor.parse(request.args.get("after"))
     except ValueError:
-        abort(400, description="That link to older evenings is not one of ours: start again from the newest.")
+        abort(400)
 
 
 @bp.route("/events/past")
