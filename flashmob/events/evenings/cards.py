@@ -16,7 +16,7 @@ from flashmob.events.models import Event, Rsvp, RsvpStatus
 from flashmob.extensions import db
 from flashmob.members.models import MemberBlock, MemberProfile, User
 
-# How many faces a card shows before "and N more".
+# How many faces a card shows beside the number going.
 FACES_PER_CARD = 5
 
 # What a card says of the viewer's own answer, and the status colour it wears.
@@ -34,6 +34,7 @@ class Face:
 
     id: int
     display_name: str
+    # The avatar macro shows a picture when there is one: a card never carries one.
     picture_url: None = None
 
 
@@ -48,11 +49,6 @@ class CardFacts:
     def badge(self) -> tuple[str, str] | None:
         """(words, colour) of the viewer's place, or None."""
         return VIEWER_BADGES.get(self.mine) if self.mine is not None else None
-
-    @property
-    def more(self) -> int:
-        """People going beyond the faces shown."""
-        return max(self.going - len(self.faces), 0)
 
 
 def card_facts(events: Sequence[Event], viewer) -> dict[int, CardFacts]:
