@@ -9,6 +9,8 @@ from flashmob.auth import ensure
 from flashmob.events.chapters import queries, services
 from flashmob.events.chapters.forms import AppointOrganiserForm, ChapterForm, NewChapterForm
 from flashmob.events.evenings import queries as event_queries
+from flashmob.events.evenings.cards import card_facts
+from flashmob.events.evenings.views import past_cursor
 from flashmob.events.loading import load_chapter
 from flashmob.events.models import Chapter
 from flashmob.events.permissions import (
@@ -62,6 +64,7 @@ def _render_chapter(chapter: Chapter):
         upcoming=upcoming,
         past=past,
         drafts=drafts,
+        cards=card_facts(upcoming.items, current_user),
         form=ConfirmForm(formdata=None),
     )
 
@@ -74,12 +77,11 @@ def chapter(slug):
 
 @bp.route("/chapters/<slug>/past")
 def chapter_past(slug):
-    """All of a chapter's past events, most recent first."""
+    """All of a chapter's past events, most recent first, a page at a time by key (?after=)."""
     chapter = load_chapter(slug)
-    events = db.paginate(
-        event_queries.past_events(utcnow(), chapter), page=requested_page(), per_page=per_page()
-    )
-    return render_template("events/chapter_past.html", chapter=chapter, events=events)
+    requested_page()  # old ?page= links: a page number we could never show is still not found
+    page = event_queries.past_page(utcnow(), past_cursor(), per_page(), chapter)
+    return render_template("events/chapter_past.html", chapter=chapter, page=page, cards=None)
 
 
 # Joining and leaving

@@ -1,14 +1,26 @@
-"""Which events the lists show: upcoming, past, the home page's next few, a chapter's drafts."""
+"""Which events the lists show: upcoming, past (by key), the home page's sections, a chapter's drafts."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlalchemy import Select, and_, not_, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, and_, not_, or_, select, true
+from sqlalchemy.orm import contains_eager, joinedload
 
-from flashmob.events.models import PUBLIC_EVENT_STATUSES, Chapter, Event, EventStatus
+from flashmob.events.models import (
+    ASKED_TO_COME,
+    PUBLIC_EVENT_STATUSES,
+    Chapter,
+    ChapterMembership,
+    Event,
+    EventStatus,
+    Rsvp,
+)
+from flashmob.events.rsvps.services import waitlist_position
 from flashmob.extensions import db
+from flashmob.routing import MAX_ID
 
 # A save-the-date going ahead is still to come, whatever its placeholder time says (Event.is_past).
 AWAITING_DATE = and_(Event.date_tbc, Event.status == EventStatus.PUBLISHED)
@@ -62,4 +74,137 @@ def drafts(chapter: Chapter) -> list[Event]:
             .options(joinedload(Event.chapter))
             .order_by(Event.starts_at, Event.id)
         )
+    )
+
+
+# Keyset pagination of past events: (start, id) of the last event shown, newest first.
+
+_CURSOR = re.compile(r"^(\d{20}),(\d{1,10})$")
+CURSOR_FORMAT = "%Y%m%d%H%M%S%f"
+
+
+@dataclass(frozen=True)
+class PastCursor:
+    starts_at: datetime
+    event_id: int
+
+    def __str__(self) -> str:
+        return f"{self.starts_at.astimezone(UTC).strftime(CURSOR_FORMAT)},{self.event_id}"
+
+    @classmethod
+    def parse(cls, raw: str | None) -> PastCursor | None:
+        """The cursor in ?after=, or None when there is none; ValueError when it is not one of ours."""
+        if not raw:
+            return None
+        match = _CURSOR.match(raw)
+        if not match or int(match.group(2)) > MAX_ID:
+            raise ValueError(raw)
+        starts_at = datetime.strptime(match.group(1), CURSOR_FORMAT).replace(tzinfo=UTC)
+        return cls(starts_at, int(match.group(2)))
+
+
+@dataclass(frozen=True)
+class PastPage:
+    events: list[Event]
+    # Where the next (older) page starts, or None on the last page.
+    next_cursor: PastCursor | None
+    is_first: bool
+
+
+def past_page(now: datetime, after: PastCursor | None, size: int, chapter: Chapter | None = None) -> PastPage:
+    """One page of past events, most recent first, after the cursor's event (one query).
+
+    The cursor keeps the start to the microsecond, so it compares exactly; ties on the start are broken
+    by id, so a page boundary between equal starts skips nothing and repeats nothing.
+    """
+    query = past_events(now, chapter)
+    if after is not None:
+        query = query.where(
+            or_(
+                Event.starts_at < after.starts_at,
+                and_(Event.starts_at == after.starts_at, Event.id < after.event_id),
+            )
+        )
+    events = list(db.session.scalars(query.limit(size + 1)))
+    next_cursor = None
+    if len(events) > size:
+        events = events[:size]
+        last = events[-1]
+        next_cursor = PastCursor(last.starts_at, last.id)
+    return PastPage(events, next_cursor, is_first=after is None)
+
+
+# The signed-in home page
+
+
+HOME_SECTION_SIZE = 6
+
+
+@dataclass(frozen=True)
+class NextEvening:
+    """The viewer's soonest evening still to come where they hold a seat, a place in line, an offer or a
+    request; with their place in line when waiting."""
+
+    rsvp: Rsvp
+    position: int | None = None
+
+    @property
+    def event(self) -> Event:
+        return self.rsvp.event
+
+
+@dataclass(frozen=True)
+class PersonalHome:
+    next_evening: NextEvening | None
+    has_chapters: bool
+    in_my_chapters: list[Event]
+    elsewhere: list[Event]
+
+    @property
+    def events(self) -> list[Event]:
+        """Every event the page shows as a card, for loading their faces and counts at once."""
+        shown = [self.next_evening.event] if self.next_evening else []
+        return shown + self.in_my_chapters + self.elsewhere
+
+
+def _still_to_come(now: datetime):
+    return and_(Event.status == EventStatus.PUBLISHED, or_(Event.ends_at > now, Event.date_tbc))
+
+
+def personal_home(member, now: datetime, size: int = HOME_SECTION_SIZE) -> PersonalHome:
+    """What a signed-in member's home shows: four queries (a fifth when they wait in line)."""
+    rsvp = db.session.scalars(
+        select(Rsvp)
+        .join(Rsvp.event)
+        .where(
+            Rsvp.user_id == member.id,
+            Rsvp.status.in_(ASKED_TO_COME),
+            Event.status == EventStatus.PUBLISHED,
+            Event.ends_at > now,
+        )
+        .options(contains_eager(Rsvp.event).joinedload(Event.chapter))
+        .order_by(Event.date_tbc, Event.starts_at, Event.id)
+        .limit(1)
+    ).first()
+    next_evening = None
+    if rsvp is not None:
+        next_evening = NextEvening(rsvp, waitlist_position(rsvp) if rsvp.is_waitlisted else None)
+    chapter_ids = list(
+        db.session.scalars(select(ChapterMembership.chapter_id).where(ChapterMembership.user_id == member.id))
+    )
+    skip = [rsvp.event_id] if rsvp is not None else []
+    upcoming = (
+        select(Event)
+        .where(_still_to_come(now), Event.id.not_in(skip) if skip else true())
+        .options(joinedload(Event.chapter))
+        .order_by(Event.starts_at, Event.id)
+        .limit(size)
+    )
+    mine = list(db.session.scalars(upcoming.where(Event.chapter_id.in_(chapter_ids)))) if chapter_ids else []
+    others = upcoming.where(Event.chapter_id.not_in(chapter_ids)) if chapter_ids else upcoming
+    return PersonalHome(
+        next_evening=next_evening,
+        has_chapters=bool(chapter_ids),
+        in_my_chapters=mine,
+        elsewhere=list(db.session.scalars(others)),
     )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from flashmob.auth import ensure
 from flashmob.email_kinds import EmailKind
 from flashmob.events.chapters import queries as chapter_queries
-from flashmob.events.evenings import interests, queries, services
+from flashmob.events.evenings import cards, interests, queries, services
 from flashmob.events.evenings.detail import render_detail
 from flashmob.events.evenings.forms import CancelEventForm, EventForm
 from flashmob.events.loading import load_chapter, load_event
@@ -56,12 +56,19 @@ def _form_reach(chapter_id: int, event: Event | None) -> dict:
 
 @bp.route("/")
 def home():
-    """What PMO Flashmob is, its chapters and what is coming up."""
+    """Signed in: your next evening, then your chapters' evenings, then the rest. Otherwise, the welcome."""
     now = utcnow()
+    if current_user.is_authenticated:
+        mine = queries.personal_home(current_user, now)
+        return render_template(
+            "events/home_member.html", home=mine, cards=cards.card_facts(mine.events, current_user)
+        )
+    events = queries.next_published_events(now, HOME_EVENT_COUNT)
     return render_template(
         "events/home.html",
         summaries=chapter_queries.chapter_summaries(now),
-        events=queries.next_published_events(now, HOME_EVENT_COUNT),
+        events=events,
+        cards=cards.card_facts(events, current_user),
     )
 
 
@@ -69,14 +76,25 @@ def home():
 def upcoming():
     """Every chapter's events still to come, soonest first."""
     events = db.paginate(queries.upcoming_events(utcnow()), page=requested_page(), per_page=per_page())
-    return render_template("events/list.html", events=events, which="upcoming")
+    facts = cards.card_facts(events.items, current_user)
+    return render_template("events/list.html", events=events, which="upcoming", cards=facts)
+
+
+def past_cursor() -> queries.PastCursor | None:
+    """The ?after= key of a past-events page; 400 for one that is not ours."""
+    try:
+        return queries.PastCursor.parse(request.args.get("after"))
+    except ValueError:
+        abort(400)
 
 
 @bp.route("/events/past")
 def past():
-    """Every chapter's past events, most recent first."""
-    events = db.paginate(queries.past_events(utcnow()), page=requested_page(), per_page=per_page())
-    return render_template("events/list.html", events=events, which="past")
+    """Every chapter's past events, most recent first, a page at a time by key (?after=)."""
+    requested_page()  # old ?page= links: a page number we could never show is still not found
+    page = queries.past_page(utcnow(), past_cursor(), per_page())
+    # Past cards carry no "going" row or answer of the viewer's (an event's page says who came): no facts.
+    return render_template("events/list.html", page=page, which="past", cards=None)
 
 
 @bp.route("/events/<int:event_id>")
