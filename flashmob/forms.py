@@ -23,11 +23,15 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 FILE_REFUSED = "This field takes typed text, not a file."
 NOT_TEXT_REFUSED = "This field takes typed text."
-# Every place's zone, grouped by region and read as "London (GMT/BST)": the place first, so that typing
+# Every place's zone, grouped by region (UTC last) and read as "London (GMT/BST)": the place first, so typing
 # its name in the list finds it.
+def _place_order(name: str) -> tuple:
+    return (region(name) == "Other", region(name), zone_label(name))
+
+
 _PLACE_CHOICES = tuple(
     SelectChoice(name, zone_label(name), optgroup=region(name))
-    for name in sorted(place_zones(), key=lambda name: (region(name), zone_label(name)))
+    for name in sorted(place_zones(), key=_place_order)
 )
 COMMON_GROUP = "Common"
 
