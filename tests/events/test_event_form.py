@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
@@ -144,6 +145,33 @@ def test_a_half_filled_form_can_be_previewed(client, as_role):
     assert "<em>Soon</em>" in response.get_data(as_text=True)
     assert "Please check the form" not in text(response)
     assert counts() == (0, 0, 0)
+
+
+def test_a_preview_without_the_forms_token_shows_nothing(client, as_role, csrf_enabled):
+    as_role("organiser")
+    response = client.post(NEW, data=event_form(description="**Forged**", preview="Preview description"))
+    assert response.status_code in (400, 422)
+    assert "<strong>Forged</strong>" not in response.get_data(as_text=True)
+    assert counts() == (0, 0, 0)
+
+
+def test_a_description_too_long_to_save_is_not_previewed(client, as_role):
+    as_role("organiser")
+    response = client.post(NEW, data=event_form(description="**x** " * 4_000, preview="Preview description"))
+    assert response.status_code == 422
+    assert "Preview of the description" not in text(response)
+    assert "Field cannot be longer than 20000 characters." in text(response)
+    assert counts() == (0, 0, 0)
+
+
+def test_a_file_sent_as_the_description_is_not_previewed(client, as_role):
+    as_role("organiser")
+    data = event_form(preview="Preview description")
+    data["description"] = (io.BytesIO(b"**file**"), "notes.md")
+    response = client.post(NEW, data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Preview of the description" not in text(response)
+    assert "This field takes typed text, not a file." in text(response)
 
 
 def test_previewing_an_edit_changes_nothing_and_tells_nobody(client, as_role, roles):
