@@ -15,7 +15,7 @@ from wtforms.fields import FileField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from flashmob.timezones import is_place_zone, place_zones
+from flashmob.timezones import COMMON_ZONES, is_place_zone, place_zones, region, zone_label
 
 # NUL and the other C0 controls (bar tab, line feed and carriage return) are never typed on purpose,
 # PostgreSQL refuses NUL in text columns, and they break calendar feeds and email headers.
@@ -23,11 +23,28 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 FILE_REFUSED = "This field takes typed text, not a file."
 NOT_TEXT_REFUSED = "This field takes typed text."
-# Every place's zone, by name and grouped by region; "Europe/London" reads better than an offset.
-TIMEZONE_CHOICES = tuple(
-    SelectChoice(name, name.replace("_", " "), optgroup=name.split("/")[0] if "/" in name else "Other")
-    for name in sorted(place_zones())
+# Every place's zone, grouped by region (UTC last) and read as "London (GMT/BST)": the place first, so typing
+# its name in the list finds it.
+def _place_order(name: str) -> tuple:
+    return (region(name) == "Other", region(name), zone_label(name))
+
+
+_PLACE_CHOICES = tuple(
+    SelectChoice(name, zone_label(name), optgroup=region(name))
+    for name in sorted(place_zones(), key=_place_order)
 )
+COMMON_GROUP = "Common"
+
+
+def timezone_choices(home: str | None = None) -> list[SelectChoice]:
+    """The home zone (a chapter's) and the common ones first, then every place by region."""
+    common = [home] if is_place_zone(home) else []
+    common += [name for name in COMMON_ZONES if name not in common]
+    return [SelectChoice(name, zone_label(name), optgroup=COMMON_GROUP) for name in common] + list(
+        _PLACE_CHOICES
+    )
+
+
 TIMEZONE_MESSAGE = "Please choose a time zone from the list."
 
 
@@ -90,10 +107,29 @@ def strip_text(value):
 
 
 class TimeZoneField(SelectField):
-    """A time zone from the list of real places (flashmob.timezones): never "localtime" or "Factory"."""
+    """A time zone from the list of real places (flashmob.timezones): never "localtime" or "Factory".
+
+    The list opens with the common zones (and, given one, a home zone such as the chapter's); they
+    appear again under their region, where only the first copy of the chosen zone is marked chosen.
+    """
 
     def __init__(self, label: str, **kwargs):
-        super().__init__(label, choices=TIMEZONE_CHOICES, **kwargs)
+        super().__init__(label, choices=timezone_choices(), **kwargs)
+
+    def lead_with(self, home: str | None) -> None:
+        """Put this zone first in the list."""
+        self.choices = timezone_choices(home)
+
+    def iter_groups(self):
+        chosen = False
+        for group, choices in super().iter_groups():
+            shown = []
+            for choice in choices:
+                if choice.selected and chosen:
+                    choice = choice._replace(selected=False)
+                chosen = chosen or choice.selected
+                shown.append(choice)
+            yield group, shown
 
     def pre_validate(self, form):
         if not is_place_zone(self.data):

@@ -88,6 +88,12 @@ def _bad_event(main, site):
     main.get_by_label("Ends").fill("2031-03-12T18:00")
 
 
+def _described_event(main, site):
+    """A description to preview, with Markdown and a script that must not run."""
+    main.get_by_label("Title").fill("Estimates night")
+    main.get_by_label("Description").fill("Bring **one estimate** and [a link](https://example.org).\n\n<script>x</script>")
+
+
 def _bad_password_change(main, site):
     main.get_by_label("Current password").fill("not the password")
     main.get_by_label("New password", exact=True).fill("short")
@@ -415,7 +421,25 @@ KINDS: list[PageKind] = [
     PageKind(
         "event-new-errors", ORGANISER, 422, _send("events.new_event", _bad_event, "Save draft", **_chapter)
     ),
+    PageKind(
+        "event-new-preview",
+        ORGANISER,
+        200,
+        _send("events.new_event", _described_event, "Preview description", **_chapter),
+    ),
+    PageKind(
+        "event-new-copied",
+        ORGANISER,
+        200,
+        _goto("events.new_event", copy=lambda s: s.upcoming.id, **_chapter),
+    ),
     PageKind("event-edit", ORGANISER, 200, _goto("events.edit_event", **_event)),
+    PageKind(
+        "event-edit-preview",
+        ORGANISER,
+        200,
+        _send("events.edit_event", _described_event, "Preview description", **_event),
+    ),
     PageKind("event-cancel", ORGANISER, 200, _goto("events.cancel", **_event)),
     PageKind("event-attendees", ORGANISER, 200, _goto("events.attendees", event_id=_crowded_event)),
     PageKind(

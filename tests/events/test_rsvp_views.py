@@ -521,7 +521,8 @@ def edit_form(event: Event, **overrides) -> dict:
 def test_edit_form_saves_approval_and_offer_settings(client, login, roles, event):
     login(roles["organiser"])
     page = text(client.get(f"/events/{event.id}/edit"))
-    assert "Organisers approve each RSVP" in page and "Hours to claim an offered seat" in page
+    assert "Approve each request before it becomes a seat" in page
+    assert "Hours someone has to take up an offered seat" in page
     response = client.post(
         f"/events/{event.id}/edit",
         data=edit_form(event, requires_approval="y", offer_window_hours="24", offer_hold_hours="2"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -28,6 +29,7 @@ from flashmob.events.evenings.services import (
 )
 from flashmob.events.models import Event
 from flashmob.forms import Form, TimeZoneField, strip_text
+from flashmob.markdown import render_markdown
 from flashmob.types import column_length
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -88,7 +90,7 @@ class EventForm(Form):
     )
     description = TextAreaField("Description", validators=[Length(max=20_000)])
     capacity = IntegerField(
-        "Capacity",
+        "How many people can come",
         validators=[
             Optional(),
             NumberRange(
@@ -98,9 +100,9 @@ class EventForm(Form):
             ),
         ],
     )
-    requires_approval = BooleanField("Organisers approve each RSVP")
+    requires_approval = BooleanField("Approve each request before it becomes a seat")
     offer_window_hours = IntegerField(
-        "Offer freed seats in the last (hours)",
+        "Give freed seats straight away until this many hours before the start",
         default=DEFAULT_OFFER_WINDOW_HOURS,
         validators=[
             Optional(),
@@ -112,7 +114,7 @@ class EventForm(Form):
         ],
     )
     offer_hold_hours = IntegerField(
-        "Hours to claim an offered seat",
+        "Hours someone has to take up an offered seat",
         default=DEFAULT_OFFER_HOLD_HOURS,
         validators=[
             Optional(),
@@ -123,8 +125,36 @@ class EventForm(Form):
             ),
         ],
     )
+    preview = SubmitField("Preview description")
     save = SubmitField("Save draft")
     publish = SubmitField("Publish")
+
+    def __init__(self, *args, home_zone: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.lead_with(home_zone)
+
+    def copy_from(self, event: Event) -> None:
+        """Start from a previous evening: its words, place and RSVP settings, but not its date."""
+        self.title.data = event.title
+        self.venue_name.data = event.venue_name
+        self.venue_address.data = event.venue_address
+        self.description.data = event.description
+        self.capacity.data = event.capacity
+        self.requires_approval.data = event.requires_approval
+        self.offer_window_hours.data = event.offer_window_hours
+        self.offer_hold_hours.data = event.offer_hold_hours
+
+    def description_preview(self) -> Markup | None:
+        """The description as the event's page will show it, when "Preview description" was pressed.
+
+        Nothing is saved; only the description is checked, so that a half-filled form can be previewed.
+        """
+        if not (self.is_submitted() and self.preview.data):
+            return None
+        # (CSRFProtect has already checked the form's token, as for every POST.)
+        if "description" in getattr(self.meta, "refused_input", {}) or not self.description.validate(self):
+            return None  # the full check follows, and shows what is wrong
+        return render_markdown(self.description.data)
 
     def details(self) -> EventDetails:
         return EventDetails(

@@ -208,3 +208,27 @@ def personal_home(member, now: datetime, size: int = HOME_SECTION_SIZE) -> Perso
         in_my_chapters=mine,
         elsewhere=list(db.session.scalars(others)),
     )
+COPYABLE_EVENING_COUNT = 10
+
+
+def recent_evenings(chapter_id: int, limit: int = COPYABLE_EVENING_COUNT) -> list[Event]:
+    """A chapter's latest evenings, drafts and cancelled ones included: for an organiser to start from."""
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.chapter_id == chapter_id)
+            .order_by(Event.starts_at.desc(), Event.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def chapter_evening(chapter_id: int, event_id: object) -> Event | None:
+    """The chapter's evening with this id (as typed in an address), or None for another chapter's or none."""
+    try:
+        wanted = int(str(event_id))
+    except ValueError:
+        return None
+    if not 0 < wanted < 2**31:
+        return None
+    return db.session.scalar(select(Event).where(Event.id == wanted, Event.chapter_id == chapter_id))

@@ -51,6 +51,16 @@ def _form_reach(chapter_id: int, event: Event | None) -> dict:
     return reach
 
 
+def _copy_evening(form: EventForm, chapter) -> None:
+    """Fill a new event's form from one of the chapter's evenings, named by ?copy=<id>."""
+    source = queries.chapter_evening(chapter.id, request.args.get("copy"))
+    if source is None:
+        flash(f"That is not one of {chapter.name}'s evenings, so nothing was copied.", "warning")
+    else:
+        form.copy_from(source)
+        flash(f"Started from {source.title}: set the date and check the rest before saving.", "info")
+
+
 # Browsing
 
 
@@ -112,8 +122,11 @@ def new_event(slug):
     """Plan an event: save it as a draft, or publish it at once."""
     chapter = load_chapter(slug)
     ensure(can_create_event(current_user, chapter))
-    form = EventForm(timezone=chapter.timezone)
-    if form.validate_on_submit():
+    form = EventForm(timezone=chapter.timezone, home_zone=chapter.timezone)
+    if not form.is_submitted() and request.args.get("copy"):
+        _copy_evening(form, chapter)
+    preview = form.description_preview()
+    if preview is None and form.validate_on_submit():
         publish = bool(form.publish.data)
         try:
             event = services.create_event(chapter, form.details(), actor=actor(), publish=publish)
@@ -129,7 +142,13 @@ def new_event(slug):
                       "success")
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template(
-        "events/event_form.html", form=form, chapter=chapter, event=None, reach=_form_reach(chapter.id, None)
+        "events/event_form.html",
+        form=form,
+        chapter=chapter,
+        event=None,
+        reach=_form_reach(chapter.id, None),
+        preview=preview,
+        evenings=queries.recent_evenings(chapter.id),
     ), form_status(form)
 
 
@@ -155,9 +174,11 @@ def edit_event(event_id):
             "requires_approval": event.requires_approval,
             "offer_window_hours": event.offer_window_hours,
             "offer_hold_hours": event.offer_hold_hours,
-        }
+        },
+        home_zone=event.chapter.timezone,
     )
-    if form.validate_on_submit():
+    preview = form.description_preview()
+    if preview is None and form.validate_on_submit():
         # "Save and publish" is offered, and done, only where the publish button may be.
         publish = bool(form.publish.data) and bool(can_publish_event(current_user, event))
         try:
@@ -183,6 +204,7 @@ def edit_event(event_id):
         chapter=event.chapter,
         event=event,
         reach=_form_reach(event.chapter_id, event),
+        preview=preview,
     ), form_status(form)
 
 
