@@ -13,6 +13,7 @@ from flashmob.events.models import EventStatus, RsvpStatus
 from flashmob.events.rsvps import services as rsvps
 from flashmob.extensions import db
 from tests import factories
+from tests.browser.checks import axe_violations, describe_violations, validate_html
 from tests.browser.conftest import PHONE, VIEWPORTS
 from tests.browser.site import build_site, confirm
 from tests.discussions.archive_factories import publish_writeup
@@ -121,10 +122,11 @@ def _states():
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_every_state_of_the_event_page_fits_and_is_photographed(
-    viewport, new_page, server, sign_in, screenshot
+    viewport, new_page, server, sign_in, screenshot, axe_js, vnu_jar, tmp_path
 ):
     _site, states = _states()
     pages = {}
+    saved = []
     for name, event, viewer in states:
         key = viewer.id if viewer else None
         if key not in pages:
@@ -136,6 +138,10 @@ def test_every_state_of_the_event_page_fits_and_is_photographed(
         assert response.status == 200, f"{name}: HTTP {response.status}"
         assert page.evaluate(WIDER_THAN_THE_SCREEN) <= 0, f"the {name} event page is wider than the screen"
         screenshot(page, f"event-{name}-{viewport}")
+        violations = axe_violations(page, axe_js)
+        assert not violations, describe_violations(f"the {name} event page at {viewport} width", violations)
+        saved.append(tmp_path / f"event-{name}.html")
+        saved[-1].write_text(page.content(), encoding="utf-8")
         main = page.get_by_role("main")
         if name == "full":
             expect(main.get_by_role("button", name="Join the waitlist")).to_be_visible()
@@ -146,3 +152,5 @@ def test_every_state_of_the_event_page_fits_and_is_photographed(
             expect(main.get_by_text("Add to calendar")).to_have_count(0)
         if name == "cancelled":
             expect(main.locator("#rsvp")).not_to_contain_text("You're going")
+    problems = validate_html(vnu_jar, saved)
+    assert not problems, "\n".join(problems)
