@@ -75,6 +75,14 @@ OWN_ANSWER_LABELS = {
     RsvpStatus.OFFERED: "Seat offered: claim it",
     RsvpStatus.PENDING: "Waiting for approval",
 }
+# Which colour the member's own answer is shown in (a badge--<tone>, rsvp-state--<tone> class): a seat, a
+# wait of either kind, and a seat held for them to claim each look different.
+OWN_ANSWER_TONES = {
+    RsvpStatus.GOING: "going",
+    RsvpStatus.WAITLISTED: "waiting",
+    RsvpStatus.PENDING: "waiting",
+    RsvpStatus.OFFERED: "offered",
+}
 # Why someone is in the "Not going" part of the attendee sheet, for the organisers.
 NOT_GOING_REASONS = {
     RsvpStatus.NOT_GOING: "Said not going",
@@ -110,6 +118,11 @@ class Chapter(db.Model):
     @property
     def tz(self) -> tzinfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def city_beside_name(self) -> str:
+        """The city, to show beside the chapter's name; empty when the name already says it ("Birmingham")."""
+        return "" if self.city.casefold() in self.name.casefold() else self.city
 
     @property
     def is_archived(self) -> bool:
@@ -359,8 +372,16 @@ class Rsvp(db.Model):
 
     @property
     def status_label(self) -> str:
-        """How the member's own answer reads in a list of their evenings (OWN_ANSWER_LABELS)."""
+        """How the member's own answer reads in a list of their evenings (OWN_ANSWER_LABELS); nothing once
+        the evening is cancelled, which its card says instead ("Going" beside "Cancelled" is not true)."""
+        if self.event.is_cancelled:
+            return ""
         return OWN_ANSWER_LABELS.get(self.status, "")
+
+    @property
+    def status_tone(self) -> str:
+        """The colour of the member's own answer (OWN_ANSWER_TONES): going, waiting or offered."""
+        return OWN_ANSWER_TONES.get(self.status, "")
 
     @property
     def not_going_reason(self) -> str:

@@ -35,7 +35,7 @@ def test_member_waits_in_line_for_a_full_event_and_is_promoted_when_someone_canc
     member.goto(event_path)
     panel = member.locator("#rsvp")
     expect(panel).to_contain_text("Full.")
-    panel.get_by_role("button", name="Going", exact=True).click()
+    panel.get_by_role("button", name="Join the waitlist", exact=True).click()
     expect(member.locator(".flashes")).to_contain_text(
         "The event is full, so you're number 1 on the waitlist. We'll email you if a seat frees up."
     )

@@ -295,9 +295,9 @@ def test_signed_in_people_see_who_is_going_by_name_and_the_people_going_see_thei
         assert f'href="/members/{person.id}">{person.display_name}</a>' in page
         # Details are for the people going and the organisers.
         assert f"{person.display_name}'s headline" not in page
-    # Dev is on the waitlist, not going.
+    # Dev is on the waitlist, not going; the event is full, so the button says where it puts you.
     assert people[3].display_name not in page
-    assert "Going</button>" in page and "Not going</button>" in page
+    assert "Join the waitlist</button>" in page and "Not going</button>" in page
 
     login(people[0])
     page = text(client.get(f"/events/{event.id}"))

@@ -41,6 +41,8 @@ class Discussion:
     # The address of the next page of top-level posts, if there is one.
     later_url: str | None = None
     subject: Subject | None = None
+    # Where the posts' times are shown: the evening's zone, or the board's chapter's.
+    timezone: str = "UTC"
 
     @property
     def is_started(self) -> bool:
@@ -104,6 +106,7 @@ def thread_for(subject_kind: str, subject_id: int, *, loaded=None) -> Discussion
         thread=thread,
         post_url=url_for("discussions.comment", kind=subject.kind.value, subject_id=subject.id),
         subject=subject,
+        timezone=subject.timezone,
     )
     if thread.id is not None:
         discussion.posts, discussion.replies, last = _posts_of(thread, key_argument("comments_after"))
@@ -111,10 +114,10 @@ def thread_for(subject_kind: str, subject_id: int, *, loaded=None) -> Discussion
     return discussion
 
 
-def topic_discussion(thread: Thread) -> Discussion:
-    """A board topic's posts, for its page."""
+def topic_discussion(thread: Thread, *, timezone: str = "UTC") -> Discussion:
+    """A board topic's posts, for its page, timed in the chapter's zone."""
     discussion = Discussion(
-        thread=thread, post_url=url_for("discussions.post_in_thread", thread_id=thread.id)
+        thread=thread, post_url=url_for("discussions.post_in_thread", thread_id=thread.id), timezone=timezone
     )
     discussion.posts, discussion.replies, last = _posts_of(thread, key_argument("comments_after"))
     discussion.later_url = _later_url(last)

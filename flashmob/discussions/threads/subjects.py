@@ -32,6 +32,8 @@ class Subject:
     # The endpoint and values of its page (url_for or urls.public_url builds it).
     endpoint: str
     values: dict
+    # The evening's time zone: its discussion's times are shown in it, as the evening's own are.
+    timezone: str = "UTC"
 
     def url(self, **extra) -> str:
         return url_for(self.endpoint, **self.values, **extra)
@@ -51,7 +53,8 @@ def subject_of(kind: str, thing) -> Subject | None:
     if kind == ThreadKind.EVENT:
         if thing.is_draft:
             return None
-        return Subject(kind, thing.id, thing.chapter_id, thing.title, "events.detail", {"event_id": thing.id})
+        values = {"event_id": thing.id}
+        return Subject(kind, thing.id, thing.chapter_id, thing.title, "events.detail", values, thing.timezone)
     return load_subject(kind, thing.id)
 
 
@@ -68,7 +71,8 @@ def load_subject(kind: str, subject_id: int, viewer=None) -> Subject | None:
         )
         if event is None or not can_view_event(viewer, event) or event.is_draft:
             return None
-        return Subject(kind, event.id, event.chapter_id, event.title, "events.detail", {"event_id": event.id})
+        values = {"event_id": event.id}
+        return Subject(kind, event.id, event.chapter_id, event.title, "events.detail", values, event.timezone)
     if kind == ThreadKind.WRITEUP:
         writeup = db.session.scalar(
             select(Writeup).where(Writeup.id == subject_id).options(joinedload(Writeup.event))
@@ -77,7 +81,8 @@ def load_subject(kind: str, subject_id: int, viewer=None) -> Subject | None:
             return None
         endpoint, values = _page_of(WRITEUP_ENDPOINTS, writeup.id, writeup.event)
         title = f"What we learnt: {writeup.event.title}"
-        return Subject(kind, writeup.id, writeup.event.chapter_id, title, endpoint, values)
+        event = writeup.event
+        return Subject(kind, writeup.id, event.chapter_id, title, endpoint, values, event.timezone)
     if kind == ThreadKind.LESSON:
         lesson = db.session.scalar(
             select(Lesson)
@@ -87,5 +92,6 @@ def load_subject(kind: str, subject_id: int, viewer=None) -> Subject | None:
         if lesson is None or lesson.writeup.status != WriteupStatus.PUBLISHED:
             return None
         endpoint, values = _page_of(LESSON_ENDPOINTS, lesson.id, lesson.writeup.event)
-        return Subject(kind, lesson.id, lesson.writeup.event.chapter_id, lesson.statement, endpoint, values)
+        event = lesson.writeup.event
+        return Subject(kind, lesson.id, event.chapter_id, lesson.statement, endpoint, values, event.timezone)
     return None

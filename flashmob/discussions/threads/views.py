@@ -199,7 +199,7 @@ def topic(slug, thread_id):
     """A topic and its posts."""
     chapter = load_chapter(slug)
     thread = queries.load_topic(chapter, thread_id)
-    discussion = queries.topic_discussion(thread)
+    discussion = queries.topic_discussion(thread, timezone=chapter.timezone)
     return render_template(
         "discussions/threads/topic.html", chapter=chapter, thread=thread, discussion=discussion
     )

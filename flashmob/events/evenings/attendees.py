@@ -130,6 +130,9 @@ class WhosComing:
     to_meet: list[Suggestion] = field(default_factory=list)
     # Whether the viewer said what they know about or want to talk about (else: ask them to).
     has_topics: bool = False
+    # A past evening whose organisers checked people in: `count` and `people` are who came. Before
+    # that, a past evening's list is only who said they were going, and the page says so.
+    attendance_taken: bool = False
 
     @property
     def shows_count_only(self) -> bool:
@@ -214,12 +217,20 @@ def _tell_apart(cards: list[PersonCard]) -> None:
             )
 
 
-def whos_coming(event: Event, viewer, going: list[User] | None, *, count: int) -> WhosComing:
+def whos_coming(
+    event: Event, viewer, going: list[User] | None, *, count: int, attendance_taken: bool = False
+) -> WhosComing:
     """The viewer's "Who's coming" and "People to meet", from the people going the RSVP panel loaded.
 
     `going` is None when the viewer may only see the count (signed out). Six queries at most, however
     many people are going: profiles, tags, the viewer's circle (three) and their notes.
     """
+    result = _whos_coming(event, viewer, going, count=count)
+    result.attendance_taken = attendance_taken
+    return result
+
+
+def _whos_coming(event: Event, viewer, going: list[User] | None, *, count: int) -> WhosComing:
     if going is None or viewer is None or not viewer.is_authenticated:
         return WhosComing(mode=ListMode.COUNT, count=count)
     ids = [user.id for user in going]

@@ -21,10 +21,17 @@ def render_detail(event: Event):
     """The event's page, with the panels the viewer may see; also the page a refused action shows again."""
     organisers = chapter_queries.organisers_by_chapter([event.chapter_id]).get(event.chapter_id, [])
     rsvp = rsvp_queries.rsvp_panel(event, current_user, show_people=can_see_attendees(current_user, event))
-    coming = attendees.whos_coming(event, current_user, rsvp.going, count=rsvp.going_count)
+    # Who came, once it is over: the organisers' figures, and for everyone "Who came" once they took it.
+    attendance = checkins.attendance(event) if event.is_past and not event.is_cancelled else None
+    attendance_taken = attendance is not None and attendance.came > 0
+    coming = attendees.whos_coming(
+        event,
+        current_user,
+        rsvp.going,
+        count=attendance.came if attendance_taken else rsvp.going_count,
+        attendance_taken=attendance_taken,
+    )
     interest = interests.interest_panel(event, current_user) if event.date_tbc else None
-    # Who came, for the organisers once it is over.
-    attendance = checkins.attendance(event) if event.is_past and can_check_in(current_user, event) else None
     check_in = checkins.check_in_window(event) if can_check_in(current_user, event) else None
     # Said beside the Publish button: how many members publishing emails.
     announce_reach = None

@@ -83,6 +83,29 @@ class RsvpPanel:
     def has_offer(self) -> bool:
         return self.mine is not None and self.mine.is_offered
 
+    @property
+    def going_label(self) -> str:
+        """The main button's words, saying what pressing it does: on a full event, a place in line."""
+        return "Join the waitlist" if self.is_full else "Going"
+
+    @property
+    def not_going_label(self) -> str:
+        """The button that takes the viewer's answer back, in words for where they stand."""
+        if self.mine is not None and self.mine.is_waitlisted:
+            return "Leave the waitlist"
+        if self.mine is not None and self.mine.is_pending:
+            return "Withdraw my request"
+        return "Not going"
+
+    @property
+    def past_note(self) -> str:
+        """What a past evening's page tells the viewer of their evening; empty when they were not going."""
+        if self.mine is None or not self.mine.is_going:
+            return ""
+        if self.mine.checked_in_at is not None:
+            return "You came. Thank you for coming."
+        return "You said you were going."
+
 
 def counts_by_event(event_ids: Iterable[int]) -> dict[int, dict[RsvpStatus, int]]:
     """How many RSVPs each event has in each status, in one query: {event id: {status: count}}."""
