@@ -12,6 +12,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from flashmob.discussions.models import Lesson
 from flashmob.discussions.threads.models import Post, Report, Thread, ThreadKind
 from flashmob.events.models import Chapter, Event
 from flashmob.extensions import db
@@ -150,6 +151,48 @@ EVENT_COMMENTS = [
     },
 ]
 
+# Conversations under lessons, keyed by the lesson's statement: a lesson leads to the people who learnt it.
+LESSON_COMMENTS = [
+    {
+        "lesson": "A risk with no owner and no date is a worry, not a risk",
+        "posts": [
+            (
+                "member@example.org",
+                "We have forty of those in our log. Did anyone actually get owners to *accept* them, or do "
+                "you just assign names and hope?",
+                [
+                    (
+                        "fiona.campbell@example.org",
+                        "We stopped assigning. Each risk goes to the weekly meeting until someone "
+                        "volunteers; the ones nobody claims get closed, and nobody has missed one yet.",
+                    ),
+                ],
+            ),
+        ],
+    },
+    {
+        "lesson": "The dearest decision is the project nobody is allowed to stop",
+        "posts": [
+            (
+                "tom.brennan@example.org",
+                "Worth adding: put a stop-or-go question in every stage gate, in those words. Once the board "
+                "has been asked it out loud, stopping stops being a failure.",
+                [("eileen.parry@example.org", "Stealing this for our portfolio board on Thursday.")],
+            ),
+        ],
+    },
+    {
+        "lesson": "A report earns its place by changing a decision, not by being on time",
+        "posts": [
+            (
+                "raj.patel@example.org",
+                "Happy to show anyone the one-page format we moved to. Ask to connect and I'll send it over.",
+                [],
+            ),
+        ],
+    },
+]
+
 # A comment reported and waiting in London's moderation queue: (its first words, reporter, reason).
 REPORTED = ("Selling a barely used plotter", "gareth.evans@example.org", "An advert, not a lesson.")
 
@@ -191,6 +234,24 @@ def seed_discussions() -> int:
             created_at=event.ends_at + timedelta(hours=12),
         )
         added += _write(thread, item["posts"], users, thread.created_at)
+    lessons = {
+        lesson.statement: lesson
+        for lesson in db.session.scalars(
+            select(Lesson).where(Lesson.statement.in_([item["lesson"] for item in LESSON_COMMENTS]))
+        )
+    }
+    for item in LESSON_COMMENTS:
+        lesson = lessons.get(item["lesson"])
+        if lesson is None or _subject_thread_exists(ThreadKind.LESSON, lesson.id):
+            continue
+        event = lesson.writeup.event
+        thread = Thread(
+            kind=ThreadKind.LESSON,
+            subject_id=lesson.id,
+            chapter_id=event.chapter_id,
+            created_at=event.ends_at + timedelta(days=4),
+        )
+        added += _write(thread, item["posts"], users, thread.created_at)
     _report_the_advert(users)
     db.session.flush()
     return added
@@ -208,10 +269,12 @@ def _topic_exists(chapter: Chapter, title: str) -> bool:
 
 
 def _event_thread_exists(event: Event) -> bool:
+    return _subject_thread_exists(ThreadKind.EVENT, event.id)
+
+
+def _subject_thread_exists(kind: ThreadKind, subject_id: int) -> bool:
     return (
-        db.session.scalar(
-            select(Thread.id).where(Thread.kind == ThreadKind.EVENT, Thread.subject_id == event.id)
-        )
+        db.session.scalar(select(Thread.id).where(Thread.kind == kind, Thread.subject_id == subject_id))
         is not None
     )
 

@@ -18,6 +18,8 @@ def test_the_demo_has_discussions_and_a_report_to_moderate(app):
     topics = db.session.scalars(select(Thread).where(Thread.kind == ThreadKind.TOPIC)).all()
     assert "Who actually reads the RAG report?" in {topic.title for topic in topics}
     assert db.session.scalar(select(func.count(Thread.id)).where(Thread.kind == ThreadKind.EVENT)) >= 2
+    # Lessons lead to conversations with the people who learnt them.
+    assert db.session.scalar(select(func.count(Thread.id)).where(Thread.kind == ThreadKind.LESSON)) == 3
     assert db.session.scalar(select(func.count(Post.id)).where(Post.parent_id.is_not(None))) >= 5
     for thread in db.session.scalars(select(Thread)):
         shown = db.session.scalar(select(func.count(Post.id)).where(Post.thread_id == thread.id))
