@@ -306,3 +306,25 @@ def test_the_vocabulary_link_shows_to_organisers_and_admins_only(client, login, 
     assert "Search vocabulary" not in page_text(client.get("/lessons"))
     login(roles["organiser"])
     assert 'href="/lessons/vocabulary">Search vocabulary' in page_text(client.get("/lessons"))
+
+
+def test_a_lesson_card_shows_a_voices_picture_only_when_the_reader_may_see_their_profile(
+    client, login, create_user, create_chapter
+):
+    public = create_user("Pia Public")
+    kept = create_user("Kit Kept")
+    db.session.add_all(
+        [
+            MemberProfile(user_id=public.id, visibility=ProfileVisibility.EVERYONE, picture_version=4),
+            MemberProfile(user_id=kept.id, visibility=ProfileVisibility.MET, picture_version=2),
+        ]
+    )
+    db.session.commit()
+    publish_writeup(
+        past_event(create_chapter("Birmingham")), [{"statement": "Faces", "voices": [public, kept]}]
+    )
+
+    page = page_text(client.get("/lessons"))
+
+    assert f'<img src="/members/{public.id}/picture/4.webp"' in page
+    assert f"/members/{kept.id}/picture/" not in page

@@ -18,6 +18,7 @@ from flashmob.extensions import db
 from flashmob.members.circle import Circle, circle_for
 from flashmob.members.models import MemberProfile, User
 from flashmob.members.privacy import may_see_profile
+from flashmob.members.profiles.display import picture_path
 from flashmob.tags import Tag
 
 # The years a filter may name: the network's first evening to far beyond its last.
@@ -138,6 +139,16 @@ class Person:
     shows_profile: bool
     # Whether this reader can be sent to their profile to talk (signed in, not themselves, no block).
     can_talk: bool
+    # Their picture's address, when they have one and this reader may see their profile.
+    picture_url: str | None = None
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    @property
+    def display_name(self) -> str:
+        return self.user.display_name
 
 
 @dataclass(frozen=True)
@@ -198,6 +209,9 @@ def _person(circle: Circle, user: User, profile: MemberProfile | None) -> Person
         headline=(profile.headline or None) if visible and profile is not None else None,
         shows_profile=visible,
         can_talk=circle.is_signed_in and not circle.is_self(user.id) and user.id not in circle.blocked,
+        picture_url=picture_path(user.id, profile.picture_version)
+        if visible and profile is not None and profile.picture_version is not None
+        else None,
     )
 
 
