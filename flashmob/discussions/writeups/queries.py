@@ -23,6 +23,7 @@ from flashmob.extensions import db
 from flashmob.members import privacy
 from flashmob.members.circle import attendance, circle_for
 from flashmob.members.models import MemberProfile, User
+from flashmob.members.profiles.display import picture_path
 
 
 def is_editor(user_id: int, writeup_id: int) -> bool:
@@ -120,6 +121,16 @@ class Voice:
     headline: str | None
     # None when the reader is signed out: "Talk to them" asks them to sign in first.
     profile_visible: bool
+    # Their picture's address, when they have one and the reader may see their profile.
+    picture_url: str | None = None
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    @property
+    def display_name(self) -> str:
+        return self.user.display_name
 
 
 def agreed_voices(lesson_ids: Iterable[int], viewer_id: int | None) -> dict[int, list[Voice]]:
@@ -149,7 +160,12 @@ def agreed_voices(lesson_ids: Iterable[int], viewer_id: int | None) -> dict[int,
         profile = profiles.get(user.id)
         visible = privacy.may_see_profile(circle, user.id, profile)
         headline = (profile.headline if profile is not None else "") if visible else None
-        found[lesson_id].append(Voice(user=user, headline=headline or None, profile_visible=visible))
+        picture = None
+        if visible and profile is not None and profile.picture_version is not None:
+            picture = picture_path(user.id, profile.picture_version)
+        found[lesson_id].append(
+            Voice(user=user, headline=headline or None, profile_visible=visible, picture_url=picture)
+        )
     return found
 
 
