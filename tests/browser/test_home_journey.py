@@ -26,7 +26,7 @@ def _busy_site():
     starts_at = (datetime.now(UTC) + timedelta(days=20)).replace(hour=17, minute=30, second=0, microsecond=0)
     factories.create_event(
         site.birmingham,
-        title="Portfolio" + "reprioritisation" * 8 + " without tears",
+        title="Portfolio" + "reprioritisation" * 7 + " without tears",  # 135 characters, the longest word unbroken
         starts_at=starts_at,
         venue_name="The Jewellery Quarter Assay Office, upstairs room",
     )

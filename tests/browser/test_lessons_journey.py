@@ -55,8 +55,10 @@ def test_signed_out_reader_finds_a_lesson_in_their_own_words_and_is_asked_to_sig
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
     # Back to the lesson, where its people are one step away.
     expect(page).to_have_url(re.compile(rf"/lessons/{lesson_id}$"))
-    # Signed in, the archive offers to talk to each person, on their profile with the lesson as context.
+    # Signed in, the archive offers to talk to each person: a request to connect that names the lesson.
     page.goto(server.path("discussions.archive", q="estimate"))
     talk = page.get_by_role("main").get_by_role("link", name=f"Talk to them ({site.organiser.display_name})")
     talk.click()
-    expect(page).to_have_url(re.compile(rf"/members/{site.organiser.id}\?from=lesson-{lesson_id}$"))
+    expect(page).to_have_url(re.compile(rf"/connections/{site.organiser.id}/ask\?"))
+    note = page.get_by_role("main").get_by_label("A note to go with your request (optional)")
+    expect(note).to_have_value(re.compile(r"^About your lesson “Estimates belong in ranges"))
