@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+import time
 from datetime import timedelta
 
 import click
@@ -20,6 +21,40 @@ def register_cli(app: Flask) -> None:
 
         summary = seed_demo(only_if_empty=if_empty)
         click.echo(summary)
+
+    @app.cli.command("seed-bench")
+    @click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(min=0.0001, max=1),
+                  help="Every count times this (0.01 is a hundredth of the default network).")
+    @click.option("--chapters", type=click.IntRange(min=2), help="Chapters (default 200).")
+    @click.option("--members", type=click.IntRange(min=1), help="Accounts (default 100,000).")
+    @click.option("--events", type=click.IntRange(min=1), help="Evenings (default 20,000).")
+    @click.option("--rsvps", type=click.IntRange(min=0), help="RSVPs in all (default 1,000,000).")
+    @click.option("--lessons", type=click.IntRange(min=1), help="Lessons in all (default 50,000).")
+    @click.option("--comments", type=click.IntRange(min=1), help="Comments in all (default 200,000).")
+    @click.option("--force", is_flag=True, help="Delete every row in the database first, if it has any.")
+    def seed_bench_command(scale: float, force: bool, **counts) -> None:
+        """Fill an empty database with a large made-up network for the benchmark (bench/seed.py)."""
+        try:
+            from bench import seed
+        except ImportError:
+            raise click.ClickException("seed-bench needs the bench/ folder of a source checkout.") from None
+
+        size = seed.size_from_options(scale, **counts)
+        size.check()
+        if not seed.is_empty():
+            if not force:
+                raise click.ClickException(
+                    "The database already has members or chapters: seed-bench fills an empty one "
+                    "(--force deletes every row first)."
+                )
+            seed.empty_database()
+        click.echo(f"Seeding {seed.describe(size)}.", err=True)
+        started = time.perf_counter()
+        counts_written = seed.generate(size)
+        click.echo(
+            f"Seeded in {time.perf_counter() - started:.0f} s: "
+            + ", ".join(f"{n:,} {name}" for name, n in counts_written.items())
+        )
 
     app.cli.add_command(outbox_group)
     app.cli.add_command(events_group)
