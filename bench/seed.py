@@ -143,7 +143,7 @@ def empty_database() -> None:
     tables = [t for t in db.metadata.sorted_tables if t.name not in keep]
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names}, lesson_search RESTART IDENTITY CASCADE"))  # noqa: S608
+        db.session.execute(text(f"TRUNCATE {names}, lesson_search RESTART IDENTITY CASCADE"))
     else:
         db.session.execute(text("DELETE FROM lesson_fts"))
         for table in reversed(tables):
@@ -167,7 +167,7 @@ def generate(size: Size, *, now: datetime | None = None, progress: bool = True) 
 
     size.check()
     layout = Layout(size)
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311  (made-up data, the same each run: not secrets)
     now = now or datetime.now(UTC)
     anchor = now.replace(hour=17, minute=30, second=0, microsecond=0)
     long_ago = anchor - timedelta(days=3000)
@@ -180,9 +180,11 @@ def generate(size: Size, *, now: datetime | None = None, progress: bool = True) 
     for c in range(C):
         city = CITIES[c % len(CITIES)] + ("" if c < len(CITIES) else f" {c // len(CITIES) + 1}")
         slugs.append(slugify(city))
-        chapter_rows.append((c + 1, slugs[-1], city, city, f"The {city} chapter of PMO Flashmob.\n\n" + DESCRIPTION,
-                             "Europe/London", long_ago + timedelta(days=c)))
-    writer.write(Chapter, ("id", "slug", "name", "city", "description", "timezone", "created_at"), chapter_rows)
+        chapter_rows.append((c + 1, slugs[-1], city, city,
+                             f"The {city} chapter of PMO Flashmob.\n\n" + DESCRIPTION, "Europe/London",
+                             long_ago + timedelta(days=c)))
+    writer.write(Chapter, ("id", "slug", "name", "city", "description", "timezone", "created_at"),
+                 chapter_rows)
     writer.write(Tag, ("id", "name", "key", "slug", "created_at"),
                  [(t + 1, name, tag_key(name), slugify(name), long_ago) for t, name in enumerate(THEMES)])
 
@@ -288,7 +290,7 @@ def generate(size: Size, *, now: datetime | None = None, progress: bool = True) 
     storm_id = next(p[0] for p in plan if p[3] == "storm")
     attendance[featured_id] = featured_count
     capacities = {}
-    for eid, _c, _starts, kind in plan:
+    for eid, _c, _starts, _kind in plan:
         going = attendance.get(eid, 0)
         if eid == featured_id:
             capacities[eid] = min(FEATURED_ATTENDEES, going)
@@ -329,7 +331,7 @@ def generate(size: Size, *, now: datetime | None = None, progress: bool = True) 
                 continue
             pool = pools[c]
             if eid == featured_id:
-                people = [layout.profile_member] + [u for u in pool if u != layout.profile_member][:count - 1]
+                people = [layout.profile_member, *[u for u in pool if u != layout.profile_member][:count - 1]]
             else:
                 start = (eid * 7919) % len(pool)
                 people = [pool[(start + k) % len(pool)] for k in range(count)]
@@ -401,7 +403,7 @@ def generate(size: Size, *, now: datetime | None = None, progress: bool = True) 
     def voices() -> Iterator[tuple]:
         vid = 0
         for lid, w in lesson_plan:
-            wid, eid, c, _published, starts = writeups[w]
+            _wid, eid, c, _published, starts = writeups[w]
             if eid == last_past_of_first[0]:
                 user_id = layout.profile_member
             elif lid % 2 == 0:
@@ -453,7 +455,8 @@ def generate(size: Size, *, now: datetime | None = None, progress: bool = True) 
                 pid += 1
                 top = m % 3 == 0
                 yield (pid, n + 1, None if top else parent, pool[(n * 31 + m) % len(pool)],
-                       COMMENTS[(n + m) % len(COMMENTS)], created + timedelta(hours=3 * (m + 1)), "visible", "")
+                       COMMENTS[(n + m) % len(COMMENTS)], created + timedelta(hours=3 * (m + 1)),
+                       "visible", "")
                 if top:
                     parent = pid
 
@@ -497,11 +500,12 @@ class _Writer:
         self.counts: dict[str, int] = {}
         self.postgres = db.engine.dialect.name == "postgresql"
         self.connection = db.session.connection()
-        if self.postgres:
-            # Foreign keys are checked by triggers, one call per row; the rows here point only at rows
-            # written before them, so a superuser's load may skip them (the constraints stay).
-            if self.connection.exec_driver_sql("SELECT current_setting('is_superuser')").scalar() == "on":
-                self.connection.exec_driver_sql("SET session_replication_role = replica")
+        # Foreign keys are checked by triggers, one call per row; the rows here point only at rows
+        # written before them, so a superuser's load may skip them (the constraints stay).
+        superuser = self.postgres and self.connection.exec_driver_sql(
+            "SELECT current_setting('is_superuser')").scalar() == "on"
+        if superuser:
+            self.connection.exec_driver_sql("SET session_replication_role = replica")
 
     def write(self, model, columns: tuple[str, ...], rows: Iterable[tuple], total: int | None = None) -> None:
         table = model.__table__
@@ -517,7 +521,7 @@ class _Writer:
                 raw = self.connection.connection.driver_connection
                 column_list = ", ".join(f'"{c}"' for c in columns)
                 with raw.cursor() as cursor, cursor.copy(
-                    f'COPY "{name}" ({column_list}) FROM STDIN'  # noqa: S608  (our own table names)
+                    f'COPY "{name}" ({column_list}) FROM STDIN'
                 ) as copy:
                     for row in rows:
                         copy.write_row(row)
