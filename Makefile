@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint serve worker db seed clean
+.PHONY: run test lint serve worker db seed clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,17 @@ lint: $(VENV)/.installed-dev
 
 test: $(VENV)/.installed-dev node_modules/.installed lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The production benchmark (bench/http_bench.py, not part of `make test`): gunicorn with the production
+# settings on a PostgreSQL database of its own (flashmob_bench, seeded once by `flask seed-bench` and kept),
+# loaded over HTTP; prints a table and writes it at the end of bench/RESULTS.md. Several minutes at full
+# size; `make bench BENCH_SCALE=0.01 BENCH_SECONDS=2` is a quick look. BENCH_DATABASE_URL names the server.
+BENCH_SCALE ?= 1
+BENCH_SECONDS ?= 10
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+bench: $(VENV)/.installed
+	BENCH_SCALE=$(BENCH_SCALE) BENCH_SECONDS=$(BENCH_SECONDS) BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(BIN)/python -m bench.http_bench
 
 clean:
 	rm -rf $(VENV) node_modules instance/flashmob.db test-artifacts .pytest_cache
