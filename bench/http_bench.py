@@ -85,18 +85,23 @@ def ensure_seeded(server_url: str, name: str, size: Size, env: dict[str, str]) -
     import psycopg
 
     marker = json.dumps({"seed_version": SEED_VERSION, **asdict(size)}, sort_keys=True)
+    flask = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi"]
+
+    def upgrade():
+        # Our own programs, with arguments made here (S603).
+        subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True,  # noqa: S603
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
     with psycopg.connect(_admin_conninfo(server_url), autocommit=True) as conn:
         found = conn.execute(
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", (name,)
         ).fetchone()
         if found and found[0] == marker:
+            upgrade()  # a kept database gets the indexes of newer migrations too
             return False
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    flask = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi"]
-    # Our own programs, with arguments made here (S603).
-    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True,  # noqa: S603
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    upgrade()
     options = [f"--{key}={value}" for key, value in asdict(size).items()]
     subprocess.run([*flask, "seed-bench", *options], env=env, cwd=ROOT, check=True)  # noqa: S603
     with psycopg.connect(_admin_conninfo(server_url), autocommit=True) as conn:
@@ -277,7 +282,7 @@ def slow_statements(app, urls: list[tuple[str, str | None]], top: int) -> list[d
         finally:
             event.remove(engine, "before_cursor_execute", before)
             event.remove(engine, "after_cursor_execute", after)
-        slowest = sorted(seen.values(), key=lambda e: -e["max_ms"])[:2 * top]
+        slowest = sorted(seen.values(), key=lambda e: -e["max_ms"])[:3 * top]
         raw = engine.raw_connection()
         try:
             for entry in slowest:
@@ -486,7 +491,7 @@ def main() -> None:
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "flashmob_bench"))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", ""),
                         help="Redis for the app's caches and rate limits, as production would have.")
-    parser.add_argument("--statements", type=int, default=5, help="How many slow statements to explain.")
+    parser.add_argument("--statements", type=int, default=6, help="How many slow statements to explain.")
     parser.add_argument("--no-write", action="store_true", help="Print only; leave RESULTS.md alone.")
     args = parser.parse_args()
     print(run(args))
