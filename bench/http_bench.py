@@ -109,6 +109,27 @@ def ensure_seeded(server_url: str, name: str, size: Size, env: dict[str, str]) -
     return True
 
 
+def statement_stats(url: str, *, reset: bool) -> list[tuple] | None:
+    """pg_stat_statements' view of the run, when the server preloads it (shared_preload_libraries; a stock
+    install does not, and CREATE EXTENSION alone is not enough): None when it is not there. With reset, it
+    empties the counts (before the app's load); otherwise it returns the ten statements with the most time."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        preloaded = conn.execute("SHOW shared_preload_libraries").fetchone()[0]
+        if "pg_stat_statements" not in preloaded:
+            return None
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        if reset:
+            conn.execute("SELECT pg_stat_statements_reset()")
+            return []
+        return conn.execute(
+            "SELECT calls, total_exec_time, mean_exec_time, query FROM pg_stat_statements "
+            "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "ORDER BY total_exec_time DESC LIMIT 10"
+        ).fetchall()
+
+
 # --- Servers ------------------------------------------------------------------------------------------
 
 
@@ -358,6 +379,7 @@ def run(args) -> str:
     bare, twenty = rows[0].rps, rows[1].rps
 
     print("Flashmob (wsgi:app):", flush=True)
+    statement_stats(url, reset=True)
     with served("wsgi:app", env, "/", logs) as port:
         host = f"127.0.0.1:{port}"
         signed_in = {"Cookie": f"session={member}"}
@@ -401,6 +423,7 @@ def run(args) -> str:
             plans.append([loadgen.build_request("POST", f"{event_path}/rsvp/going", host, headers, form),
                           loadgen.build_request("POST", f"{event_path}/rsvp/not-going", host, headers, form)])
         rows.append(measure("RSVP / cancel (POST, 302)", "rsvp", port, plans, seconds, {302}))
+    pg_stats = statement_stats(url, reset=False)
     storm = storm_check(app, fx.storm_event_id)
     print(f"  after the storm: {storm}", flush=True)
 
@@ -432,19 +455,20 @@ def run(args) -> str:
                "gunicorn_conf": (ROOT / "gunicorn.conf.py").exists(), "redis": bool(args.redis_url)}
     with app.app_context():
         machine["postgresql"] = db.session.execute(db.text("SHOW server_version")).scalar()
-    markdown = render(rows, size, ceiling, storm, statements, machine, seconds)
+    markdown = render(rows, size, ceiling, storm, statements, machine, seconds, pg_stats)
+    if args.no_write:
+        return markdown
     RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
     RESULTS_JSON.write_text(json.dumps({"machine": machine, "size": asdict(size), "seconds": seconds,
                                         "client_ceiling_rps": ceiling.rps, "storm": storm,
                                         "rows": [asdict(r) for r in rows], "slowest": statements},
                                        indent=2, default=str) + "\n")
-    if not args.no_write:
-        write_section(markdown)
+    write_section(markdown)
     return markdown
 
 
 def render(rows: list[Row], size: Size, ceiling, storm: str, statements: list[dict], machine: dict,
-           seconds: float) -> str:
+           seconds: float, pg_stats: list[tuple] | None = None) -> str:
     lines = [
         HEADING, "",
         f"{machine['when']}, {machine['cpus']} cores (shared: load average "
@@ -462,6 +486,17 @@ def render(rows: list[Row], size: Size, ceiling, storm: str, statements: list[di
         lines.append(f"| {r.name} | {r.clients} | {r.rps:,.0f} | {r.ratio_bare:.2f} | {r.ratio_rows:.2f} | "
                      f"{r.p50:.1f} | {r.p99:.1f} | {r.errors} | {r.target} | {r.met} |")
     lines += ["", f"After the RSVP storm: {storm}.", "", "### Slowest statements", ""]
+    if pg_stats is None:
+        lines += ["pg_stat_statements is not preloaded by this server (shared_preload_libraries), so each "
+                  "page was requested again in-process with every statement timed, and the slowest run "
+                  "under EXPLAIN ANALYZE with their parameters:", ""]
+    else:
+        lines += ["Most time in the database during the app's load (pg_stat_statements):", "",
+                  "| calls | total ms | mean ms | statement |", "|---:|---:|---:|---|"]
+        for calls, total, mean, query in pg_stats:
+            query = " ".join(query.split())[:160].replace("|", "\\|")
+            lines.append(f"| {calls} | {total:,.0f} | {mean:.2f} | `{query}` |")
+        lines += ["", "The slowest statements of the pages, in-process, with their plans:", ""]
     for s in statements:
         statement = " ".join(s["statement"].split())
         if len(statement) > 400:
@@ -492,7 +527,8 @@ def main() -> None:
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", ""),
                         help="Redis for the app's caches and rate limits, as production would have.")
     parser.add_argument("--statements", type=int, default=6, help="How many slow statements to explain.")
-    parser.add_argument("--no-write", action="store_true", help="Print only; leave RESULTS.md alone.")
+    parser.add_argument("--no-write", action="store_true",
+                        help="Print only; leave RESULTS.md and bench/results/http.json alone.")
     args = parser.parse_args()
     print(run(args))
 
