@@ -229,7 +229,7 @@ def measure(name: str, kind: str, port: int, plans: list[list[bytes]], seconds: 
     errors = ", ".join(f"{k}: {v}" for k, v in result.errors.items()) or "0"
     row = Row(name, kind, len(plans), result.requests, result.rps, result.percentile(50),
               result.percentile(99), errors)
-    print(f"  {name:<42} {row.rps:8.0f}/s  p50 {row.p50:7.1f} ms  p99 {row.p99:7.1f} ms  errors {errors}",
+    print(f"  {name:<42} {row.rps:8.1f}/s  p50 {row.p50:7.1f} ms  p99 {row.p99:7.1f} ms  errors {errors}",
           flush=True)
     return row
 
@@ -483,7 +483,8 @@ def render(rows: list[Row], size: Size, ceiling, storm: str, statements: list[di
         "|---|---:|---:|---:|---:|---:|---:|---|---|---|",
     ]
     for r in rows:
-        lines.append(f"| {r.name} | {r.clients} | {r.rps:,.0f} | {r.ratio_bare:.2f} | {r.ratio_rows:.2f} | "
+        rps = f"{r.rps:,.1f}" if r.rps < 10 else f"{r.rps:,.0f}"
+        lines.append(f"| {r.name} | {r.clients} | {rps} | {r.ratio_bare:.2f} | {r.ratio_rows:.2f} | "
                      f"{r.p50:.1f} | {r.p99:.1f} | {r.errors} | {r.target} | {r.met} |")
     lines += ["", f"After the RSVP storm: {storm}.", "", "### Slowest statements", ""]
     if pg_stats is None:
