@@ -263,3 +263,9 @@ def test_event_lists_run_the_same_queries_with_covers_as_without(
         assert counted.count == before[page], page
         assert not any("cover_pictures" in statement for statement in counted.statements)
         assert "/cover/1/card.webp" in html
+
+
+def test_a_cover_in_a_size_there_is_not_is_not_found(client, login, roles):
+    login(roles["organiser"])
+    assert upload(client, "/chapters/birmingham/cover", image_bytes()).status_code == 302
+    assert client.get("/chapters/birmingham/cover/1/huge.webp").status_code == 404

@@ -115,22 +115,22 @@ def _picture_response(stored, size: str, *, public: bool, etag: str):
     return response.make_conditional(request)
 
 
-@bp.route("/chapters/<slug>/cover/<int:version>/<any(wide, card):size>.webp")
+@bp.route("/chapters/<slug>/cover/<int:version>/<size>.webp")
 def chapter_cover(slug, version, size):
     """A chapter's cover picture: public, like the chapter's page."""
     chapter = load_chapter(slug)
     stored = services.stored_cover(chapter, version)
-    if stored is None:
+    if stored is None or size not in services.SIZES:
         abort(404)
     return _picture_response(stored, size, public=True, etag=f"chapter-{chapter.id}-{version}-{size}")
 
 
-@bp.route("/events/<int:event_id>/cover/<int:version>/<any(wide, card):size>.webp")
+@bp.route("/events/<int:event_id>/cover/<int:version>/<size>.webp")
 def event_cover(event_id, version, size):
     """An event's cover: anyone's once it is published; a draft's only its organisers' (404 otherwise)."""
     event = load_event(event_id)
     stored = services.stored_cover(event, version)
-    if stored is None:
+    if stored is None or size not in services.SIZES:
         abort(404)
     return _picture_response(
         stored, size, public=not event.is_draft, etag=f"event-{event.id}-{version}-{size}"
