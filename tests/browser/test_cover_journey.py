@@ -51,6 +51,9 @@ def test_an_organiser_uploads_an_event_cover_and_sees_it_at_phone_and_desktop_wi
     violations = axe_violations(page, axe_js)
     assert not violations, describe_violations("event page with a cover, desktop", violations)
     screenshot(page, "event-cover-desktop")
+    page.goto(server.path("events.edit_event_cover", event_id=site.upcoming.id))
+    expect(page.get_by_role("main").get_by_role("button", name="Remove the cover picture")).to_be_visible()
+    screenshot(page, "event-cover-page-desktop")
 
     phone = new_page(PHONE)
     sign_in(phone, site.member)
