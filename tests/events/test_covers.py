@@ -112,7 +112,8 @@ def test_an_organiser_uploads_a_chapter_cover_shown_on_its_page_and_its_events_c
     assert fresh(Chapter, chapter.id).cover_version is None
     assert db.session.query(CoverPicture).count() == 0
     assert client.get("/chapters/birmingham/cover/2/wide.webp").status_code == 404
-    assert '<img src="/chapters/birmingham/cover.svg" alt=""' in client.get("/chapters/birmingham").text
+    drawn = '<img src="/chapters/birmingham/drawn-cover/wide.svg" alt=""'
+    assert drawn in client.get("/chapters/birmingham").text
 
 
 def test_an_event_cover_comes_before_its_chapters_which_comes_before_the_drawn_one(
@@ -122,7 +123,7 @@ def test_an_event_cover_comes_before_its_chapters_which_comes_before_the_drawn_o
     event = create_event(chapter, title="Benefits night")
     login(roles["organiser"])
     detail = f"/events/{event.id}"
-    assert cover_srcs(client.get(detail).text)[0] == "/chapters/birmingham/cover.svg"
+    assert cover_srcs(client.get(detail).text)[0] == "/chapters/birmingham/drawn-cover/wide.svg"
 
     assert upload(client, "/chapters/birmingham/cover", image_bytes()).status_code == 302
     assert cover_srcs(client.get(detail).text)[0] == "/chapters/birmingham/cover/1/wide.webp"
@@ -142,13 +143,14 @@ def test_an_event_cover_comes_before_its_chapters_which_comes_before_the_drawn_o
 
 
 def test_the_drawn_cover_is_an_svg_in_the_chapters_own_colour_cached_with_an_etag(client, roles):
-    first = client.get("/chapters/birmingham/cover.svg")
+    first = client.get("/chapters/birmingham/drawn-cover/wide.svg")
     assert first.status_code == 200 and first.headers["Content-Type"].startswith("image/svg+xml")
     assert "<svg" in first.text and ">B</text>" in first.text
     assert first.headers["Cache-Control"].startswith("public")
-    assert client.get("/chapters/birmingham/cover.svg").text == first.text  # the same every time
-    assert client.get("/chapters/london/cover.svg").text != first.text  # another chapter, another colour
-    again = client.get("/chapters/birmingham/cover.svg", headers={"If-None-Match": first.headers["ETag"]})
+    drawn = "/chapters/birmingham/drawn-cover/wide.svg"
+    assert client.get(drawn).text == first.text  # the same every time
+    assert client.get("/chapters/london/drawn-cover/wide.svg").text != first.text  # another colour
+    again = client.get(drawn, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
 
 
@@ -269,3 +271,9 @@ def test_a_cover_in_a_size_there_is_not_is_not_found(client, login, roles):
     login(roles["organiser"])
     assert upload(client, "/chapters/birmingham/cover", image_bytes()).status_code == 302
     assert client.get("/chapters/birmingham/cover/1/huge.webp").status_code == 404
+
+
+def test_the_drawn_card_cover_is_a_strip_and_other_shapes_are_not_found(client, roles):
+    card = client.get("/chapters/birmingham/drawn-cover/card.svg")
+    assert card.status_code == 200 and 'viewBox="0 0 1600 400"' in card.text
+    assert client.get("/chapters/birmingham/drawn-cover/huge.svg").status_code == 404

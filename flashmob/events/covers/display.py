@@ -29,8 +29,11 @@ class CoverImage:
 
 def chapter_cover(chapter: Chapter) -> CoverImage:
     if chapter.cover_version is None:
-        src = url_for("events.default_cover", slug=chapter.slug)
-        return CoverImage(src=src, card_src=src, is_default=True)
+        return CoverImage(
+            src=url_for("events.default_cover", slug=chapter.slug, size="wide"),
+            card_src=url_for("events.default_cover", slug=chapter.slug, size="card"),
+            is_default=True,
+        )
     address = {"slug": chapter.slug, "version": chapter.cover_version}
     return CoverImage(
         src=url_for("events.chapter_cover", size="wide", **address),
@@ -55,13 +58,17 @@ def _hue(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:2], "big") % 360
 
 
-def default_svg(chapter: Chapter) -> str:
-    """A calm 2:1 picture for a chapter without a cover: a diagonal gradient and two soft rings in colours
+# The drawn card is a strip (cards show a band of their cover), so its initial fits the band.
+DRAWN_SHAPES = {"wide": (WIDE, 0.5), "card": ((1600, 400), 0.42)}
+
+
+def default_svg(chapter: Chapter, size: str = "wide") -> str:
+    """A calm picture for a chapter without a cover: a diagonal gradient and two soft rings in colours
     fixed by its name, with its initial. Decorative: pages put the name in text beside it."""
     hue = _hue(chapter.name)
     second = (hue + 40) % 360
     initial = escape(chapter.name.strip()[:1].upper() or "?")
-    width, height = WIDE
+    (width, height), letter = DRAWN_SHAPES[size]
     return f"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" \
 height="{height}" preserveAspectRatio="xMidYMid slice" aria-hidden="true">
 <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1">
@@ -73,7 +80,7 @@ stroke-opacity="0.14" stroke-width="60"/>
 <circle cx="{width * 0.12:.0f}" cy="{height * 0.95:.0f}" r="{height * 0.4:.0f}" fill="#fff" \
 fill-opacity="0.08"/>
 <text x="{width * 0.5:.0f}" y="{height * 0.5:.0f}" dy="0.35em" text-anchor="middle" \
-font-family="Georgia, 'Times New Roman', serif" font-size="{height * 0.5:.0f}" fill="#fff" \
+font-family="Georgia, 'Times New Roman', serif" font-size="{height * letter:.0f}" fill="#fff" \
 fill-opacity="0.85">{initial}</text>
 </svg>
 """

@@ -137,11 +137,13 @@ def event_cover(event_id, version, size):
     )
 
 
-@bp.route("/chapters/<slug>/cover.svg")
-def default_cover(slug):
+@bp.route("/chapters/<slug>/drawn-cover/<size>.svg")
+def default_cover(slug, size):
     """The drawn cover of a chapter without one (and of its events without their own)."""
     chapter = load_chapter(slug)
-    response = make_response(display.default_svg(chapter))
+    if size not in display.DRAWN_SHAPES:
+        abort(404)
+    response = make_response(display.default_svg(chapter, size))
     response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"
     response.headers["Cache-Control"] = f"public, max-age={DEFAULT_MAX_AGE}"
     response.headers["X-Content-Type-Options"] = "nosniff"
