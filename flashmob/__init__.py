@@ -56,6 +56,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(discussions_bp)
     app.register_blueprint(connections_bp)
 
+    from flashmob.icons import register_icons
+
+    register_icons(app)
+
     from flashmob.cli import register_cli
 
     register_cli(app)

@@ -14,12 +14,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 from sqlalchemy import select
 
 from flashmob import demo_content as content
 from flashmob.discussions import demo_lessons
 from flashmob.discussions.demo_threads import seed_discussions
+from flashmob.events.covers.services import WIDE, process_cover, set_cover
 from flashmob.events.models import (
     Chapter,
     ChapterMembership,
@@ -125,6 +126,50 @@ def abstract_avatar(seed: int) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+def abstract_cover(start: tuple, end: tuple, seed: int) -> bytes:
+    """A wide demo cover: a diagonal gradient between two colours under a few soft rings (no photo)."""
+    rng = random.Random(seed)  # noqa: S311 (a drawing, not a secret)
+    width, height = WIDE
+    # A diagonal ramp: half Pillow's top-to-bottom gradient plus half of it turned left-to-right.
+    down = Image.linear_gradient("L").resize((width, height))
+    across = Image.linear_gradient("L").rotate(90).resize((width, height))
+    ramp = ImageChops.add(down.point(lambda v: v // 2), across.point(lambda v: v // 2))
+    # Where the ramp is dark (top left) the first colour shows; where it is light, the second.
+    first, second = (Image.new("RGB", (width, height), colour) for colour in (start, end))
+    image = Image.composite(second, first, ramp)
+    rings = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(rings)
+    for _ in range(4):
+        x, y = rng.randrange(0, width), rng.randrange(0, height)
+        radius = rng.randrange(height // 4, height)
+        box = (x - radius, y - radius, x + radius, y + radius)
+        if rng.random() < 0.5:
+            draw.ellipse(box, outline=(255, 255, 255, 40), width=rng.randrange(20, 70))
+        else:
+            draw.ellipse(box, fill=(255, 255, 255, 22))
+    image = Image.alpha_composite(image.convert("RGBA"), rings).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def seed_covers() -> int:
+    """Give the demo's chapters and evenings in content.COVERS their drawn cover, unless they have one."""
+    added = 0
+    owners = [
+        (db.session.scalar(select(Chapter).where(Chapter.slug == slug)), palette)
+        for slug, palette in content.COVERS["chapters"].items()
+    ] + [
+        (db.session.scalar(select(Event).where(Event.ical_uid == demo_ical_uid(key))), palette)
+        for key, palette in content.COVERS["events"].items()
+    ]
+    for owner, (start, end) in owners:
+        if owner is not None and owner.cover_version is None:
+            set_cover(owner, process_cover(abstract_cover(start, end, seed=owner.id)))
+            added += 1
+    return added
 
 
 def seed_chapters() -> int:
@@ -339,6 +384,7 @@ SEED_STEPS: list[tuple[str, Callable[[], int]]] = [
     ("chapters", seed_chapters),
     ("memberships", seed_memberships),
     ("events", seed_events),
+    ("cover pictures", seed_covers),
     ("RSVPs", seed_rsvps),
     ("save-the-date interests", seed_interests),
     ("connections", seed_connections),

@@ -1055,3 +1055,17 @@ PROFILE_DETAILS: dict[str, dict] = {
     "kwame.asante@example.org": dict(kind="project", years=3, visibility=M,
                                      expertise=["Power BI"], interests=["PPM tools", "Data and AI"]),
 }
+
+
+# Cover pictures drawn for the demo (demo.abstract_cover: a gradient from the first colour to the second,
+# with soft rings): London and Birmingham have their own, and one evening has its own over London's.
+# The other chapters show the drawn default.
+COVERS = {
+    "chapters": {
+        "london": ((24, 48, 92), (138, 45, 82)),
+        "birmingham": ((20, 84, 74), (214, 150, 60)),
+    },
+    "events": {
+        "london-upcoming-reporting": ((40, 36, 80), (226, 112, 72)),
+    },
+}

@@ -351,3 +351,14 @@ def test_seeding_write_ups_twice_adds_nothing(seeded):
     assert demo_lessons.seed_writeups() == 0
     assert demo.seed_demo() == "Nothing to add: the demo data is already there."
     assert {m: db.session.scalar(select(func.count()).select_from(m)) for m in models} == before
+
+
+def test_london_birmingham_and_one_evening_have_drawn_covers_and_seeding_twice_adds_none(seeded, client):
+    assert _chapter("london").cover_version == 1
+    assert _chapter("birmingham").cover_version == 1
+    assert _chapter("leeds").cover_version is None  # the drawn default
+    with_own = db.session.scalars(select(Event).where(Event.cover_version.is_not(None))).all()
+    assert [event.ical_uid for event in with_own] == [demo.demo_ical_uid("london-upcoming-reporting")]
+    assert client.get("/chapters/london/cover/1/wide.webp").status_code == 200
+    assert client.get(f"/events/{with_own[0].id}/cover/1/card.webp").status_code == 200
+    assert demo.seed_covers() == 0

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -108,6 +109,9 @@ class Chapter(db.Model):
     # past evenings for the record. A chapter is archived rather than deleted (the database refuses to
     # delete one that has events).
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised with each new cover picture (None: none), so lists know of a cover and its address without
+    # loading its bytes, and the address changes with it (covers.CoverPicture holds the picture).
+    cover_version: Mapped[int | None] = mapped_column(Integer)
 
     memberships: Mapped[list[ChapterMembership]] = relationship(
         back_populates="chapter", cascade="all, delete-orphan"
@@ -220,6 +224,8 @@ class Event(db.Model):
     # they have offer_hold_hours to claim it, so nobody is handed a seat they can no longer use.
     offer_window_hours: Mapped[int] = mapped_column(Integer, default=48, server_default="48")
     offer_hold_hours: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
+    # As Chapter.cover_version: the event's own cover; without one, its chapter's shows.
+    cover_version: Mapped[int | None] = mapped_column(Integer)
 
     chapter: Mapped[Chapter] = relationship(back_populates="events")
     created_by: Mapped[User | None] = relationship()
@@ -444,3 +450,24 @@ class EventInterest(db.Model):
 
     def __repr__(self) -> str:
         return f"<EventInterest event={self.event_id} user={self.user_id}>"
+
+
+class CoverPicture(db.Model):
+    """A chapter's or an event's cover, checked and resized (events.covers), in two sizes: the wide one for
+    its page's header and a small one for cards. Kept in the database so every app server can serve it;
+    lists read only the owner's cover_version, never these bytes."""
+
+    __tablename__ = "cover_pictures"
+    __table_args__ = (
+        CheckConstraint("(chapter_id IS NULL) <> (event_id IS NULL)", name="one_owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chapter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chapters.id", ondelete="CASCADE"), unique=True
+    )
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    wide: Mapped[bytes] = mapped_column(LargeBinary)
+    card: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

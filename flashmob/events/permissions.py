@@ -81,6 +81,16 @@ def can_view_event(user, event: Event) -> bool:
     return not event.is_draft or can_manage_chapter(user, event.chapter)
 
 
+def can_change_chapter_cover(user, chapter: Chapter) -> bool:
+    """The chapter's organisers and site admins upload, replace and remove its cover picture."""
+    return can_manage_chapter(user, chapter)
+
+
+def can_change_event_cover(user, event: Event) -> bool:
+    """Whoever may edit an event may change its cover picture."""
+    return can_edit_event(user, event)
+
+
 def can_view_drafts(user, chapter: Chapter) -> bool:
     """Drafts of a chapter's events are listed for those who may publish them."""
     return can_manage_chapter(user, chapter)

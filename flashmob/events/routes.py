@@ -11,6 +11,7 @@ bp.add_app_template_filter(event_when, "event_when")
 from flashmob.events.calendars import views as calendars_views  # noqa: E402, F401
 from flashmob.events.chapters import views as chapters_views  # noqa: E402, F401
 from flashmob.events.checkin import views as checkin_views  # noqa: E402, F401
+from flashmob.events.covers import views as covers_views  # noqa: E402, F401
 from flashmob.events.dashboard import views as dashboard_views  # noqa: E402, F401
 from flashmob.events.evenings import views as evenings_views  # noqa: E402, F401
 from flashmob.events.messaging import views as messaging_views  # noqa: E402, F401

@@ -105,6 +105,12 @@ def _bad_message(main, site):
     main.get_by_label("Message").fill("The room has changed.")
 
 
+def _text_file_as_cover(main, site):
+    main.get_by_label("Cover picture").set_input_files(
+        files={"name": "cover.png", "mimeType": "image/png", "buffer": b"A letter, not a picture."}
+    )
+
+
 def _bad_chapter(main, site):
     main.get_by_label("Name", exact=True).fill("   ")
     main.get_by_label("City").fill("Leeds")
@@ -440,6 +446,14 @@ KINDS: list[PageKind] = [
         200,
         _send("events.edit_event", _described_event, "Preview description", **_event),
     ),
+    PageKind("event-cover", ORGANISER, 200, _goto("events.edit_event_cover", **_event)),
+    PageKind(
+        "event-cover-errors",
+        ORGANISER,
+        422,
+        _send("events.edit_event_cover", _text_file_as_cover, "Upload cover picture", **_event),
+    ),
+    PageKind("chapter-cover", ORGANISER, 200, _goto("events.edit_chapter_cover", **_chapter)),
     PageKind("event-cancel", ORGANISER, 200, _goto("events.cancel", **_event)),
     PageKind("event-attendees", ORGANISER, 200, _goto("events.attendees", event_id=_crowded_event)),
     PageKind(
