@@ -1,7 +1,7 @@
 """chapter and event cover pictures
 
 Revision ID: e4c0b7a9d1f2
-Revises: d2bd87830c13
+Revises: e5b8c2d4a6f1
 Create Date: 2026-12-02 14:20:00.000000
 
 """
@@ -13,7 +13,7 @@ import flashmob.types
 
 # revision identifiers, used by Alembic.
 revision = 'e4c0b7a9d1f2'
-down_revision = 'd2bd87830c13'
+down_revision = 'e5b8c2d4a6f1'
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ from flashmob import create_app
 from flashmob.extensions import db
 from tests.conftest import BACKENDS, _postgres_database, _sqlite_database
 
-BEFORE = "d2bd87830c13"
+BEFORE = "e5b8c2d4a6f1"
 AFTER = "e4c0b7a9d1f2"
 
 
