@@ -8,7 +8,7 @@ is told the same thing.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,14 @@ from flashmob.types import column_length
 if TYPE_CHECKING:
     from flashmob.events.models import Chapter, Event
     from flashmob.members.models import User
+
+
+# An evening, or a long day of them; for more, add one event per day.
+EVENT_MAX_LENGTH = timedelta(hours=24)
+# How long before its end any evening starts, in UTC too (EVENT_MAX_LENGTH is wall-clock time, which a
+# clock change stretches by an hour; a day's margin costs nothing). Asking for evenings not yet over with
+# this bound on starts_at lets the database range-scan the starts_at index instead of every past evening.
+LONGEST_IN_UTC = EVENT_MAX_LENGTH + timedelta(days=1)
 
 
 def check_length(value: str, column, error: type[RuleError]) -> str:

@@ -278,3 +278,39 @@ def test_chapter_past_events_are_paginated_by_key_too(app, client, roles, create
 def test_a_cursor_that_is_not_ours_is_a_bad_request(client, roles, after):
     assert client.get(f"/events/past?after={after}").status_code == 400
     assert client.get(f"/chapters/birmingham/past?after={after}").status_code == 400
+
+
+# A network of many chapters
+
+
+def test_the_welcome_shows_the_chapters_meeting_soonest_and_links_to_all_of_them(
+    client, roles, create_event, count_queries
+):
+    from tests.factories import create_chapter
+
+    quiet = [create_chapter(f"Quiet town {n}") for n in range(6)]  # no evenings planned
+    create_event(roles["other_chapter"], title="London in three days", starts_at=soon(3))
+    create_event(roles["chapter"], title="Birmingham tomorrow", starts_at=soon(1))
+    create_event(quiet[5], title="Gone", starts_at=ago(2))  # over: does not count as meeting soon
+    page = client.get("/").get_data(as_text=True)
+    chapters = section(page, "Chapters")
+    shown = re.findall(r'href="/chapters/([\w-]+)"', chapters)
+    # The two chapters with an evening coming, soonest first, then the quiet ones by name, six in all.
+    assert shown[:2] == [roles["chapter"].slug, roles["other_chapter"].slug]
+    assert shown[2:] == [chapter.slug for chapter in quiet[:4]]
+    assert "All 8 chapters" in chapters
+
+    with count_queries() as few:
+        client.get("/")
+    for n in range(6, 30):
+        create_event(create_chapter(f"Busy town {n}"), title=f"Evening {n}", starts_at=soon(2))
+    with count_queries() as many:
+        page = client.get("/").get_data(as_text=True)
+    assert many.count == few.count
+    assert "All 32 chapters" in page
+
+
+def test_the_welcome_lists_a_small_network_whole(client, roles):
+    chapters = section(client.get("/").get_data(as_text=True), "Chapters")
+    assert roles["chapter"].name in chapters and roles["other_chapter"].name in chapters
+    assert "All 2 chapters" not in chapters and "chapters</a>" not in chapters

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 
 from flashmob.events.models import Chapter, ChapterMembership, Event, EventStatus, MembershipRole
+from flashmob.events.rules import LONGEST_IN_UTC
 from flashmob.extensions import db
 from flashmob.members.models import User
 
@@ -88,6 +89,49 @@ def chapter_summaries(now: datetime) -> list[ChapterSummary]:
     chapters = list(
         db.session.scalars(select(Chapter).where(Chapter.archived_at.is_(None)).order_by(Chapter.name))
     )
+    return summarise(chapters, now)
+
+
+@dataclass
+class ChapterShowcase:
+    """A few chapters for the home page, and how many there are in all."""
+
+    summaries: list[ChapterSummary]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.summaries)
+
+
+def chapter_showcase(now: datetime, limit: int) -> ChapterShowcase:
+    """At most `limit` active chapters, those meeting soonest first, then the rest by name: a network of
+    hundreds of chapters must not put every one of them on the home page. Four queries, whatever the size."""
+    next_meeting = (
+        select(Event.chapter_id, func.min(Event.starts_at).label("starts_at"))
+        .where(
+            Event.status == EventStatus.PUBLISHED,
+            # The bound on starts_at lets the (status, starts_at) index find the evenings not yet over
+            # without walking every past one.
+            Event.starts_at > now - LONGEST_IN_UTC,
+            Event.ends_at > now,
+        )
+        .group_by(Event.chapter_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Chapter, func.count().over())
+        .outerjoin(next_meeting, next_meeting.c.chapter_id == Chapter.id)
+        .where(Chapter.archived_at.is_(None))
+        .order_by(next_meeting.c.starts_at.asc().nulls_last(), Chapter.name, Chapter.id)
+        .limit(limit)
+    ).all()
+    total = rows[0][1] if rows else 0
+    return ChapterShowcase(summaries=summarise([chapter for chapter, _ in rows], now), total=total)
+
+
+def summarise(chapters: list[Chapter], now: datetime) -> list[ChapterSummary]:
+    """Member count, organisers and next event of each chapter given, in three queries."""
     ids = [chapter.id for chapter in chapters]
     counts = member_counts(ids)
     organisers = organisers_by_chapter(ids)

@@ -15,6 +15,7 @@ from flashmob.events.messaging import emails
 from flashmob.events.models import Chapter, Event, EventStatus, Rsvp, new_ical_uid
 from flashmob.events.rsvps import services as rsvps
 from flashmob.events.rules import (
+    EVENT_MAX_LENGTH,
     cancellation_problem,
     chapter_closed_problem,
     check_length,
@@ -38,8 +39,6 @@ MAX_OFFER_HOLD_HOURS = 24 * 7
 # Wall-clock times in the event's zone; editing an event keeps to the same range, past or not.
 EARLIEST_EVENT_START = datetime(2013, 1, 1)
 EVENT_MAX_YEARS_AHEAD = 5
-# An evening, or a long day of them; for more, add one event per day.
-EVENT_MAX_LENGTH = timedelta(hours=24)
 _PAST_START = "The start is in the past. Please choose a time still to come."
 _END_BEFORE_START = "The end must be after the start."
 _TOO_LONG = (

@@ -29,6 +29,7 @@ from flashmob.types import utcnow
 from flashmob.web import actor, confirmed_post, form_status, on_refusal, per_page, show_rule_error
 
 HOME_EVENT_COUNT = 5
+HOME_CHAPTER_COUNT = 6
 
 
 def _published_message(event: Event, announced: int) -> str:
@@ -76,7 +77,7 @@ def home():
     events = queries.next_published_events(now, HOME_EVENT_COUNT)
     return render_template(
         "events/home.html",
-        summaries=chapter_queries.chapter_summaries(now),
+        showcase=chapter_queries.chapter_showcase(now, HOME_CHAPTER_COUNT),
         events=events,
         cards=cards.card_facts(events, current_user),
     )
