@@ -127,6 +127,7 @@ class TestingConfig(Config):
     # Tests post without tokens; the csrf_enabled fixture turns protection back on.
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = None
     CACHE_REDIS_URL = None
     BASE_URL = "http://localhost"
     SERVER_NAME = None

@@ -26,6 +26,11 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from flashmob.request_log import init_request_log
+
+    # Before the extensions, so that its timer starts and its id is taken before a limit can answer.
+    init_request_log(app)
+
     from flashmob.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -55,6 +60,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(members_bp)
     app.register_blueprint(discussions_bp)
     app.register_blueprint(connections_bp)
+
+    from flashmob.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
 
     from flashmob.cli import register_cli
 
