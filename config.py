@@ -58,6 +58,10 @@ class Config:
     RATELIMIT_ENABLED = _env_bool("FLASHMOB_RATELIMIT_ENABLED", True)
     # Counted in Redis when there is one, so that every worker process shares the same limits.
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # If Redis goes away, each process counts on its own until it is back, rather than every sign-in
+    # failing with a 500; Flask-Limiter logs the fall-back and retries Redis with growing pauses.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
     RATELIMIT_HEADERS_ENABLED = True
     # Sign-in and registration attempts per client address.
     AUTH_RATE_LIMIT = _env("FLASHMOB_AUTH_RATE_LIMIT", "10 per minute;50 per hour")
