@@ -149,6 +149,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("FLASHMOB_SECURE_COOKIES", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "https"
+    # A failed statement's log shows the SQL but not its values: they may be tokens, hashes, addresses.
+    SQLALCHEMY_ENGINE_OPTIONS = {**Config.SQLALCHEMY_ENGINE_OPTIONS, "hide_parameters": True}
     # Switch it off only where no TLS is terminated in front of the app: a browser that once sees
     # the header refuses plain HTTP to this host for HSTS_MAX_AGE.
     HSTS_ENABLED = _env_bool("FLASHMOB_HSTS", True)

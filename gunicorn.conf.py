@@ -90,6 +90,8 @@ logconfig_dict = {
     "loggers": {
         "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
         "flashmob.request": {"level": "INFO", "handlers": ["request_lines"], "propagate": False},
+        # Alembic's plugins announce themselves on import; only their warnings matter here.
+        "alembic": {"level": "WARNING"},
     },
     "handlers": {
         "error_console": {"class": "logging.StreamHandler", "formatter": "generic", "stream": "ext://sys.stderr"},

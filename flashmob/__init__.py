@@ -9,7 +9,9 @@ from config import Config, config_from_env
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, CLI commands, template helpers, error pages."""
-    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    from flashmob.request_log import FlashmobFlask
+
+    app = FlashmobFlask(__name__, template_folder="../templates", instance_relative_config=False)
     settings = config if config is not None else config_from_env()
     if isinstance(settings, dict):
         from config import TestingConfig

@@ -17,7 +17,7 @@ import re
 import time
 import uuid
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 
 logger = logging.getLogger("flashmob.request")
 
@@ -94,3 +94,15 @@ def init_request_log(app: Flask) -> None:
         }
         logger.info(json.dumps(line, separators=(",", ":")))
         return response
+
+
+class FlashmobFlask(Flask):
+    """Flask, whose log of an unhandled exception names the masked path and the request id."""
+
+    def log_exception(self, exc_info) -> None:
+        if not has_request_context():
+            return super().log_exception(exc_info)
+        request_id = g.get("request_id") or "-"
+        self.logger.error(
+            "Exception on %s [%s] (request %s)", masked_path(), request.method, request_id, exc_info=exc_info
+        )

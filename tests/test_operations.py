@@ -217,3 +217,20 @@ def test_a_request_answered_by_a_limit_or_an_error_is_logged_too(client, request
     assert response.status_code == 404
     assert request_lines()[0]["status"] == 404
     assert request_lines()[0]["request_id"] == response.headers["X-Request-ID"]
+
+
+def test_an_unhandled_error_is_logged_with_the_masked_path_and_the_request_id(app, caplog, monkeypatch):
+    from flashmob.events.calendars import feeds
+
+    def broken(token):
+        raise RuntimeError("the database fell over")
+
+    monkeypatch.setattr(feeds, "member_for_calendar_token", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    caplog.set_level(logging.ERROR, logger="flashmob")
+    client = app.test_client()
+    response = client.get("/calendar/leaky-secret-token.ics", headers={"X-Request-ID": "req-12345678"})
+    assert response.status_code == 500
+    (record,) = [r for r in caplog.records if r.levelno == logging.ERROR and r.name == "flashmob"]
+    assert record.getMessage() == "Exception on /calendar/[masked].ics [GET] (request req-12345678)"
+    assert "leaky-secret-token" not in caplog.text
