@@ -234,3 +234,48 @@ def test_an_unhandled_error_is_logged_with_the_masked_path_and_the_request_id(ap
     (record,) = [r for r in caplog.records if r.levelno == logging.ERROR and r.name == "flashmob"]
     assert record.getMessage() == "Exception on /calendar/[masked].ics [GET] (request req-12345678)"
     assert "leaky-secret-token" not in caplog.text
+
+
+# The production server settings
+
+
+def _gunicorn_settings(monkeypatch, **env) -> dict:
+    import runpy
+    from pathlib import Path
+
+    for name in [n for n in os.environ if n.startswith("FLASHMOB_")]:
+        monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+
+
+def test_gunicorn_uses_threads_that_idle_clients_cannot_pin_and_recycles_workers(monkeypatch):
+    settings = _gunicorn_settings(monkeypatch)
+    assert settings["worker_class"] == "gthread"
+    assert settings["threads"] >= 2 and settings["workers"] >= 2
+    assert settings["bind"] == ["127.0.0.1:8000"]
+    assert settings["preload_app"] is True
+    assert settings["max_requests"] > 0 and settings["max_requests_jitter"] > 0
+    assert settings["accesslog"] is None  # the app's JSON line replaces it
+    assert settings["control_socket_disable"] is True and "control_socket" not in settings
+
+
+def test_gunicorn_settings_come_from_the_environment(monkeypatch):
+    settings = _gunicorn_settings(
+        monkeypatch,
+        FLASHMOB_BIND="0.0.0.0:8000, 10.0.0.5:8001",
+        FLASHMOB_WORKERS="3",
+        FLASHMOB_THREADS="8",
+        FLASHMOB_TIMEOUT="20",
+        FLASHMOB_GRACEFUL_TIMEOUT="25",
+        FLASHMOB_KEEPALIVE="75",
+        FLASHMOB_FORWARDED_ALLOW_IPS="10.0.0.2",
+        FLASHMOB_GUNICORN_CONTROL_SOCKET="/run/flashmob/gunicorn.ctl",
+    )
+    assert settings["bind"] == ["0.0.0.0:8000", "10.0.0.5:8001"]
+    assert (settings["workers"], settings["threads"]) == (3, 8)
+    assert (settings["timeout"], settings["graceful_timeout"], settings["keepalive"]) == (20, 25, 75)
+    assert settings["forwarded_allow_ips"] == "10.0.0.2"
+    assert settings["control_socket"] == "/run/flashmob/gunicorn.ctl"
+    assert settings["control_socket_disable"] is False
