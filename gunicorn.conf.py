@@ -5,11 +5,14 @@ Every value can be changed from the environment, so one file serves one machine 
 Why gthread workers, not sync or gevent:
 - A sync worker serves one connection at a time and reads the request itself, so an idle or slow client
   holds the whole process until `timeout` (during a scan, idle connections held every worker for 30 s).
-- A gthread worker accepts in a main loop and hands a connection to a thread only when it has data: a
-  new connection that sends nothing goes back to the poller after 5 s, and kept-alive connections wait
-  in the poller, not in a thread, and are closed after `keepalive` seconds. An idle client costs a file
-  descriptor, not a thread. Flask, SQLAlchemy's pool, psycopg and redis-py are all made for threads,
-  with no monkey-patching and no new dependency.
+- A gthread worker keeps kept-alive connections in a poller, not in a thread, and closes them after
+  `keepalive` seconds. A new connection does go to a thread, which waits for its first bytes, but only
+  so long before handing it back to the poller: gunicorn waits 5 s, and since requests queue behind
+  those waits (24 idle connections on 8 threads held a request up for 15 to 25 s in
+  tests/test_two_servers.py), post_worker_init below shortens it to FLASHMOB_FIRST_BYTE_WAIT (0.25 s).
+  A connection whose request comes later is not dropped: the poller hands it back when its bytes
+  arrive. Flask, SQLAlchemy's pool, psycopg and redis-py are all made for threads, with no
+  monkey-patching of the standard library and no new dependency.
 - gevent would also survive idle clients, but it needs every library patched (psycopg 3 cooperates with
   gevent only through its own wait functions), a new dependency, and care with the argon2 hashing, which
   holds the CPU for tens of milliseconds and would stall every greenlet of the process meanwhile.
@@ -102,6 +105,23 @@ logconfig_dict = {
         "bare": {"format": "%(message)s"},
     },
 }
+
+
+# Seconds a thread waits for a new connection's first bytes before handing it back to the poller.
+first_byte_wait = float(_env("FLASHMOB_FIRST_BYTE_WAIT", "0.25"))
+
+
+def post_worker_init(worker):
+    """Shorten gthread's wait for a new connection's first bytes (see the top of this file).
+
+    gunicorn has no setting for it, only a module constant (gunicorn 27); the two-server test fails if
+    an upgrade stops honouring it."""
+    from gunicorn.workers import gthread
+
+    if hasattr(gthread, "DEFAULT_WORKER_DATA_TIMEOUT"):
+        gthread.DEFAULT_WORKER_DATA_TIMEOUT = first_byte_wait
+    else:
+        worker.log.warning("gthread has no DEFAULT_WORKER_DATA_TIMEOUT: idle connections may hold threads")
 
 
 def post_fork(server, worker):

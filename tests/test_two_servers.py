@@ -121,6 +121,7 @@ def servers(app, database_url, test_redis_url, tmp_path_factory):
         "FLASHMOB_AUTH_RATE_LIMIT": "3 per minute",
         "FLASHMOB_WORKERS": "2",
         "FLASHMOB_THREADS": "4",
+        "FLASHMOB_GRACEFUL_TIMEOUT": "5",  # the test stops them; nothing long is in hand
         "PYTHONUNBUFFERED": "1",
     }
     started: list[Server] = []
@@ -306,3 +307,21 @@ def test_an_rsvp_storm_split_across_both_servers_does_not_overbook(two):
     # Both servers took part.
     assert any(line["path"].endswith("/rsvp/going") for line in a.request_lines())
     assert any(line["path"].endswith("/rsvp/going") for line in b.request_lines())
+
+
+def test_idle_connections_cannot_pin_a_server(two):
+    """Three idle connections per thread (a scan, say): sync workers would be held for the whole timeout
+    (30 s), and gthread's own 5 s wait per connection held a request up for 15 to 25 s; with the wait
+    shortened in gunicorn.conf.py, a real request is answered at once."""
+    a, _ = two
+    host, port = urllib.parse.urlsplit(a.url).hostname, urllib.parse.urlsplit(a.url).port
+    idle = [socket.create_connection((host, port), timeout=5) for _ in range(3 * 2 * 4)]  # workers x threads
+    try:
+        started = time.monotonic()
+        reply = Browser().request(a, "/healthz")
+        waited = time.monotonic() - started
+    finally:
+        for connection in idle:
+            connection.close()
+    assert reply.status == 200
+    assert waited < 5, f"a request waited {waited:.1f} s behind idle connections"
