@@ -58,6 +58,10 @@ class Config:
     RATELIMIT_ENABLED = _env_bool("FLASHMOB_RATELIMIT_ENABLED", True)
     # Counted in Redis when there is one, so that every worker process shares the same limits.
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # If Redis goes away, each process counts on its own until it is back, rather than every sign-in
+    # failing with a 500; Flask-Limiter logs the fall-back and retries Redis with growing pauses.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
     RATELIMIT_HEADERS_ENABLED = True
     # Sign-in and registration attempts per client address.
     AUTH_RATE_LIMIT = _env("FLASHMOB_AUTH_RATE_LIMIT", "10 per minute;50 per hour")
@@ -127,6 +131,7 @@ class TestingConfig(Config):
     # Tests post without tokens; the csrf_enabled fixture turns protection back on.
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = None
     CACHE_REDIS_URL = None
     BASE_URL = "http://localhost"
     SERVER_NAME = None
@@ -144,6 +149,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("FLASHMOB_SECURE_COOKIES", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "https"
+    # A failed statement's log shows the SQL but not its values: they may be tokens, hashes, addresses.
+    SQLALCHEMY_ENGINE_OPTIONS = {**Config.SQLALCHEMY_ENGINE_OPTIONS, "hide_parameters": True}
     # Switch it off only where no TLS is terminated in front of the app: a browser that once sees
     # the header refuses plain HTTP to this host for HSTS_MAX_AGE.
     HSTS_ENABLED = _env_bool("FLASHMOB_HSTS", True)

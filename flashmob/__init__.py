@@ -9,7 +9,9 @@ from config import Config, config_from_env
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, CLI commands, template helpers, error pages."""
-    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    from flashmob.request_log import FlashmobFlask
+
+    app = FlashmobFlask(__name__, template_folder="../templates", instance_relative_config=False)
     settings = config if config is not None else config_from_env()
     if isinstance(settings, dict):
         from config import TestingConfig
@@ -25,6 +27,11 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    from flashmob.request_log import init_request_log
+
+    # Before the extensions, so that its timer starts and its id is taken before a limit can answer.
+    init_request_log(app)
 
     from flashmob.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -59,6 +66,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from flashmob.icons import register_icons
 
     register_icons(app)
+    from flashmob.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
 
     from flashmob.cli import register_cli
 
