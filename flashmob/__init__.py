@@ -66,6 +66,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from flashmob.icons import register_icons
 
     register_icons(app)
+
     from flashmob.health import bp as health_bp
 
     app.register_blueprint(health_bp)
