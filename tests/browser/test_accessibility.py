@@ -13,7 +13,7 @@ from tests.browser.site import build_site
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("role", ROLES)
 def test_every_kind_of_page_has_no_serious_or_critical_accessibility_violations(
-    role, viewport, new_page, server, sign_in, axe_js
+    role, viewport, new_page, server, sign_in, axe_js, screenshot
 ):
     site = build_site()
     page = new_page(VIEWPORTS[viewport])
@@ -23,6 +23,8 @@ def test_every_kind_of_page_has_no_serious_or_critical_accessibility_violations(
     for kind in kinds_for(role):
         visit = kind.visit(page, server, site)
         violations = axe_violations(page, axe_js)
+        # Every page at both widths goes to test-artifacts/screenshots/, to be looked at.
+        screenshot(page, f"all-{role}-{viewport}-{kind.name}")
         if violations:
             where = f"{kind.name} as {role} at {viewport} width ({visit.url})"
             problems.append(describe_violations(where, violations))
