@@ -128,3 +128,78 @@ def test_a_members_new_answer_moves_their_feeds_etag(client, roles, create_event
     db.session.commit()
     assert _validators(client, url)[0] != etag
     assert "Lessons in the lounge" in client.get(url).get_data(as_text=True)
+
+
+# The Atom feeds of write-ups: the same, from a summary of the newest write-ups.
+
+WRITEUP_COLUMNS = ("writeups.introduction", "lessons.statement")
+
+
+@pytest.mark.parametrize("url", ["/writeups.atom", "/chapters/birmingham/writeups.atom"])
+def test_an_atom_feeds_304_reads_no_write_up_and_costs_the_same_for_many(roles, client, count_queries, url):
+    from tests.discussions.archive_factories import past_event, publish_writeup
+
+    def add(count: int) -> None:
+        for n in range(count):
+            event = past_event(roles["chapter"], year=2025, month=1 + n % 12, day=1 + n)
+            publish_writeup(event, [{"statement": f"Lesson {n}"}, {"statement": f"Lesson {n}b"}])
+
+    def not_modified():
+        first = client.get(url)
+        assert first.status_code == 200
+        db.session.expire_all()
+        with count_queries() as counted:
+            response = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+        assert response.status_code == 304
+        assert response.get_data() == b""
+        since = client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+        assert since.status_code == 304
+        return counted
+
+    add(2)
+    few = not_modified()
+    add(20)
+    many = not_modified()
+    # The summary, and for a chapter's feed the chapter first.
+    assert few.count == many.count == (1 if url == "/writeups.atom" else 2), many.statements
+    for statement in many.statements:
+        assert not any(column in statement.lower() for column in WRITEUP_COLUMNS), statement
+
+
+def test_an_atom_feeds_validators_move_with_an_edit_a_rename_and_an_unpublished_write_up(client, roles):
+    from flashmob.discussions.models import Writeup, WriteupStatus
+    from flashmob.discussions.writeups import services as writeups
+    from tests.discussions.archive_factories import past_event, publish_writeup
+
+    kept = publish_writeup(past_event(roles["chapter"], month=3), [{"statement": "Keep it short"}])
+    gone = publish_writeup(past_event(roles["chapter"], month=4), [{"statement": "Name an owner"}])
+    _age_everything(3)
+    seen = [_validators(client, "/writeups.atom")]
+
+    lesson = kept.lessons[0]
+    writeups.update_lesson(
+        lesson, writeups.LessonInput("Keep it to one page", lesson.body), actor=roles["organiser"]
+    )
+    db.session.commit()
+    seen.append(_validators(client, "/writeups.atom"))
+    assert "Keep it to one page" in client.get("/writeups.atom").get_data(as_text=True)
+
+    # Back in time again, so that a rename in the same second as the edit still shows in Last-Modified.
+    _age_everything(3)
+    db.session.execute(update(Writeup).values(edited_at=datetime.now(UTC) - timedelta(days=3)))
+    db.session.commit()
+    before_rename = _validators(client, "/writeups.atom")
+    roles["chapter"].name = "Birmingham and the Black Country"
+    db.session.commit()
+    seen.append(_validators(client, "/writeups.atom"))
+    assert seen[-1][1] != before_rename[1]
+
+    gone.status = WriteupStatus.DRAFT
+    db.session.commit()
+    seen.append(_validators(client, "/writeups.atom"))
+    assert "Name an owner" not in client.get("/writeups.atom").get_data(as_text=True)
+
+    etags = [etag for etag, _ in seen]
+    assert len(set(etags)) == len(etags)
+    # An edit moves Last-Modified too (a write-up leaving the feed moves only the ETag).
+    assert seen[0][1] != seen[1][1]

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from flashmob.discussions.models import Lesson, LessonTheme, LessonVoice, VoiceStatus, Writeup, WriteupStatus
@@ -341,20 +341,49 @@ def takeaways_page(chapter: Chapter | None, after: Cursor | None, size: int) -> 
 # Feeds.
 
 
-def published_writeups(chapter: Chapter | None = None, limit: int = FEED_SIZE) -> list[Writeup]:
-    """Published write-ups, newest first, with their evening, chapter and lessons (two queries)."""
+def _newest_published(chapter: Chapter | None, limit: int, *columns) -> Select:
     query = (
-        select(Writeup)
+        select(*columns)
         .join(Event, Event.id == Writeup.event_id)
         .join(Chapter, Chapter.id == Event.chapter_id)
         .where(Writeup.status == WriteupStatus.PUBLISHED)
-        .options(
-            contains_eager(Writeup.event).contains_eager(Event.chapter),
-            selectinload(Writeup.lessons),
-        )
         .order_by(Writeup.published_at.desc(), Writeup.id.desc())
         .limit(limit)
     )
     if chapter is not None:
         query = query.where(Event.chapter_id == chapter.id)
+    return query
+
+
+def published_writeups(chapter: Chapter | None = None, limit: int = FEED_SIZE) -> list[Writeup]:
+    """Published write-ups, newest first, with their evening, chapter and lessons (two queries)."""
+    query = _newest_published(chapter, limit, Writeup).options(
+        contains_eager(Writeup.event).contains_eager(Event.chapter),
+        selectinload(Writeup.lessons),
+    )
     return list(db.session.scalars(query))
+
+
+def published_writeups_summary(chapter: Chapter | None = None, limit: int = FEED_SIZE) -> tuple:
+    """One row summing up what published_writeups returns, for a feed's ETag and Last-Modified, without
+    loading a write-up (one query): how many and which (the sum of their ids), and the latest change to
+    any of them (an edit to a lesson touches its write-up), their evenings or their chapters."""
+    newest = _newest_published(
+        chapter,
+        limit,
+        Writeup.id,
+        Writeup.edited_at,
+        Event.updated_at.label("event_updated_at"),
+        Chapter.updated_at.label("chapter_updated_at"),
+    ).subquery()
+    return tuple(
+        db.session.execute(
+            select(
+                func.count(newest.c.id),
+                func.coalesce(func.sum(newest.c.id), 0),
+                func.max(newest.c.edited_at),
+                func.max(newest.c.event_updated_at),
+                func.max(newest.c.chapter_updated_at),
+            )
+        ).one()
+    )
