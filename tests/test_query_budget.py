@@ -259,8 +259,9 @@ PAGES = [
     Page("chapter feed", None, lambda w: "/chapters/birmingham/calendar.ics", World.upcoming, 3),
     Page("all-chapters feed", None, lambda w: "/calendar.ics", World.upcoming, 2),
     Page("personal feed", None, lambda w: f"/calendar/{w.member.calendar_token}.ics", World.upcoming, 3),
-    Page("write-ups Atom feed", None, lambda w: "/writeups.atom", World.writeups, 2),
-    Page("chapter's Atom feed", None, lambda w: "/chapters/birmingham/writeups.atom", World.writeups, 3),
+    # A feed sent in full: its summary (all a 304 costs, see test_feed_validators), then its rows.
+    Page("write-ups Atom feed", None, lambda w: "/writeups.atom", World.writeups, 3),
+    Page("chapter's Atom feed", None, lambda w: "/chapters/birmingham/writeups.atom", World.writeups, 4),
     Page("profile", "member", lambda w: f"/members/{w.star.id}", World.star_connections_and_evenings, 10),
     Page("own profile", "star", lambda w: f"/members/{w.star.id}", World.star_connections_and_evenings, 10),
     Page("account", "member", lambda w: "/account", World.memberships_and_evenings, 8),
