@@ -307,5 +307,6 @@ def test_a_page_runs_the_same_statements_for_few_rows_or_many(client, login, log
     many = statements()
     assert many.count == few.count, "\n".join(many.statements)
     assert many.count <= page.budget, "\n".join(many.statements)
-    if not page.may_offset:
+    # (SQLite's dialect writes "LIMIT ? OFFSET ?" for every LIMIT, with 0: PostgreSQL's tells.)
+    if not page.may_offset and db.engine.dialect.name == "postgresql":
         assert not [statement for statement in many.statements if " OFFSET " in statement.upper()]
