@@ -69,7 +69,7 @@ def _public_feed(chapter: Chapter | None, *, name, description, timezone, now) -
         description=description,
         timezone=timezone,
         etag=ical.summary_etag(summary, name=name, extra=(description, timezone)),
-        last_modified=ical.http_moment(summary[-2:]),
+        last_modified=ical.http_moment([summary.events_changed, summary.chapters_changed]),
     )
 
 
@@ -119,7 +119,9 @@ def personal_feed(user: User, *, now: datetime | None = None) -> Feed:
         timezone=timezone,
         etag=ical.summary_etag(summary, name=name, extra=(description, timezone)),
         # Their latest answer moves Last-Modified even when it took an event out of the feed.
-        last_modified=ical.http_moment(summary[3:6]),
+        last_modified=ical.http_moment(
+            [summary.events_changed, summary.chapters_changed, summary.answers_changed]
+        ),
     )
 
 

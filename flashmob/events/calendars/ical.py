@@ -584,11 +584,11 @@ def _summary_columns() -> list:
     # the sum of their ids: one leaving as another joins moves it), what changed last (every change to an
     # event or its chapter moves its updated_at), and their sequence numbers.
     return [
-        func.count(Event.id),
-        func.coalesce(func.sum(Event.id), 0),
-        func.coalesce(func.sum(Event.sequence), 0),
-        func.max(Event.updated_at),
-        func.max(Chapter.updated_at),
+        func.count(Event.id).label("events"),
+        func.coalesce(func.sum(Event.id), 0).label("id_sum"),
+        func.coalesce(func.sum(Event.sequence), 0).label("sequence_sum"),
+        func.max(Event.updated_at).label("events_changed"),
+        func.max(Chapter.updated_at).label("chapters_changed"),
     ]
 
 
@@ -604,7 +604,11 @@ def personal_feed_summary_query(user, *, now: datetime | None = None) -> Select:
     answers = aliased(Rsvp)
     latest_answer = select(func.max(answers.updated_at)).where(answers.user_id == user.id).scalar_subquery()
     return (
-        select(*_summary_columns(), latest_answer, func.coalesce(func.sum(tentative), 0))
+        select(
+            *_summary_columns(),
+            latest_answer.label("answers_changed"),
+            func.coalesce(func.sum(tentative), 0).label("tentative_id_sum"),
+        )
         .select_from(Event)
         .join(Event.chapter)
         .join(Rsvp, Rsvp.event_id == Event.id)
