@@ -18,7 +18,8 @@ from sqlalchemy import Select, and_, or_
 from flashmob.extensions import db
 from flashmob.routing import MAX_ID
 
-_KEY = re.compile(r"^(\d{20}),(\d{1,10})$")
+# "," since keys were shared; "-" as the lessons archive wrote its keys before, so its old links still work.
+_KEY = re.compile(r"^(\d{20})[,-](\d{1,10})$")
 KEY_FORMAT = "%Y%m%d%H%M%S%f"
 
 
@@ -61,15 +62,19 @@ def page_by_key(
     size: int,
     newest_first: bool,
     key_of: Callable[[Any], tuple[datetime, int]],
+    ties_lowest_id_first: bool | None = None,
 ) -> KeyPage:
-    """One page of `query` (already ordered by `moment`, `row_id`, both descending when `newest_first`)
-    after the key, in one query; `key_of(row)` gives a row's (moment, id)."""
+    """One page of `query` after the key, in one query; `key_of(row)` gives a row's (moment, id).
+
+    The query is already ordered by `moment` (descending when `newest_first`), then by `row_id`: the same way
+    as the moment unless `ties_lowest_id_first` says otherwise.
+    """
+    if ties_lowest_id_first is None:
+        ties_lowest_id_first = not newest_first
     if after is not None:
-        if newest_first:
-            beyond = or_(moment < after.moment, and_(moment == after.moment, row_id < after.row_id))
-        else:
-            beyond = or_(moment > after.moment, and_(moment == after.moment, row_id > after.row_id))
-        query = query.where(beyond)
+        later_moment = moment < after.moment if newest_first else moment > after.moment
+        later_id = row_id > after.row_id if ties_lowest_id_first else row_id < after.row_id
+        query = query.where(or_(later_moment, and_(moment == after.moment, later_id)))
     rows: Sequence = list(db.session.scalars(query.limit(size + 1)))
     next_key = None
     if len(rows) > size:

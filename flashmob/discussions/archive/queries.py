@@ -5,11 +5,10 @@ Every function loads what its page needs in a fixed number of queries, whatever 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from flashmob.discussions.models import Lesson, LessonTheme, LessonVoice, VoiceStatus, Writeup, WriteupStatus
@@ -19,6 +18,7 @@ from flashmob.members.circle import Circle, circle_for
 from flashmob.members.models import MemberProfile, User
 from flashmob.members.privacy import may_see_profile
 from flashmob.members.profiles.display import picture_path
+from flashmob.paging import Key, page_by_key
 from flashmob.tags import Tag
 
 # The years a filter may name: the network's first evening to far beyond its last.
@@ -54,32 +54,9 @@ class ArchiveFilters:
         return self.chapter is None and self.year is None and self.theme is None
 
 
-# Keyset pagination: (evening start, lesson id) of the last lesson shown.
-
-_CURSOR = re.compile(r"^(\d{20})-(\d{1,10})$")
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """Where a page of a list ordered by evening, newest first, stopped: the last row's evening start and
-    its id (a lesson in the archive, a write-up on /takeaways)."""
-
-    starts_at: datetime
-    last_id: int
-
-    def __str__(self) -> str:
-        return f"{self.starts_at.astimezone(UTC).strftime('%Y%m%d%H%M%S%f')}-{self.last_id}"
-
-    @classmethod
-    def parse(cls, raw: str | None) -> Cursor | None:
-        """The cursor in an address, or None when there is none; ValueError when it is not one of ours."""
-        if not raw:
-            return None
-        match = _CURSOR.match(raw)
-        if not match:
-            raise ValueError(raw)
-        starts_at = datetime.strptime(match.group(1), "%Y%m%d%H%M%S%f").replace(tzinfo=UTC)
-        return cls(starts_at, int(match.group(2)))
+# Keyset paging (flashmob.paging): (evening start, row id) of the last row shown, newest evening first and
+# the lowest id first within one evening (a lesson in the archive, a write-up on /takeaways).
+Cursor = Key
 
 
 def _published():
@@ -101,21 +78,17 @@ class ArchivePage:
 
 def archive_page(filters: ArchiveFilters, after: Cursor | None, size: int) -> ArchivePage:
     """Published lessons, newest evening first and in their write-up's order within it (one query)."""
-    query = _published().where(*filters.conditions())
-    if after is not None:
-        query = query.where(
-            or_(
-                Event.starts_at < after.starts_at,
-                and_(Event.starts_at == after.starts_at, Lesson.id > after.last_id),
-            )
-        )
-    lessons = list(db.session.scalars(query.order_by(Event.starts_at.desc(), Lesson.id).limit(size + 1)))
-    next_cursor = None
-    if len(lessons) > size:
-        lessons = lessons[:size]
-        last = lessons[-1]
-        next_cursor = Cursor(last.writeup.event.starts_at, last.id)
-    return ArchivePage(lessons, next_cursor)
+    page = page_by_key(
+        _published().where(*filters.conditions()).order_by(Event.starts_at.desc(), Lesson.id),
+        moment=Event.starts_at,
+        row_id=Lesson.id,
+        after=after,
+        size=size,
+        newest_first=True,
+        ties_lowest_id_first=True,
+        key_of=lambda lesson: (lesson.writeup.event.starts_at, lesson.id),
+    )
+    return ArchivePage(page.rows, page.next_key)
 
 
 def lessons_by_id(ids: list[int]) -> list[Lesson]:
@@ -323,19 +296,17 @@ def takeaways_page(chapter: Chapter | None, after: Cursor | None, size: int) -> 
     )
     if chapter is not None:
         query = query.where(Event.chapter_id == chapter.id)
-    if after is not None:
-        query = query.where(
-            or_(
-                Event.starts_at < after.starts_at,
-                and_(Event.starts_at == after.starts_at, Writeup.id > after.last_id),
-            )
-        )
-    writeups = list(db.session.scalars(query.order_by(Event.starts_at.desc(), Writeup.id).limit(size + 1)))
-    next_cursor = None
-    if len(writeups) > size:
-        writeups = writeups[:size]
-        next_cursor = Cursor(writeups[-1].event.starts_at, writeups[-1].id)
-    return TakeawaysPage(writeups, next_cursor)
+    page = page_by_key(
+        query.order_by(Event.starts_at.desc(), Writeup.id),
+        moment=Event.starts_at,
+        row_id=Writeup.id,
+        after=after,
+        size=size,
+        newest_first=True,
+        ties_lowest_id_first=True,
+        key_of=lambda writeup: (writeup.event.starts_at, writeup.id),
+    )
+    return TakeawaysPage(page.rows, page.next_key)
 
 
 # Feeds.
