@@ -84,7 +84,7 @@ class Fixtures:
     member_calendar_token: str
     organiser_token: str  # organiser of chapter 0
     rows: dict[str, int]
-    past_pages: int = 1  # how many pages the list of past events has
+    past_last_key: str = ""  # the ?after= key that opens the last page of past events
 
 
 def generate(scale: Scale, *, now: datetime | None = None) -> Fixtures:

@@ -43,7 +43,7 @@ PAGES = [
     Page("chapter", lambda f: f"/chapters/{f.chapter_slug}"),
     Page("upcoming", lambda f: "/events"),
     Page("past", lambda f: "/events/past"),
-    Page("past, last page", lambda f: f"/events/past?page={f.past_pages}"),
+    Page("past, last page", lambda f: f"/events/past?after={f.past_last_key}"),
     Page("event detail, signed out", lambda f: f"/events/{f.event_id}"),
     Page("event detail, member", lambda f: f"/events/{f.event_id}", "member"),
     Page("event detail, organiser", lambda f: f"/events/{f.event_id}", "organiser"),
@@ -159,7 +159,7 @@ def _generic(url: str, fixtures: Fixtures) -> str:
     url = re.sub(rf"/events/{fixtures.past_event_id}\b", "/events/<past_id>", url)
     url = re.sub(rf"/events/{fixtures.event_id}\b", "/events/<id>", url)
     url = re.sub(rf"/members/{fixtures.member_id}\b", "/members/<id>", url)
-    return re.sub(r"page=\d+", "page=<last>", url)
+    return re.sub(r"after=[\d,]+", "after=<last>", url)
 
 
 def run_scale(server_url: str | None, scale_name: str, *, runs: int, warmup: int) -> tuple[dict, dict]:
@@ -169,7 +169,7 @@ def run_scale(server_url: str | None, scale_name: str, *, runs: int, warmup: int
         started = time.perf_counter()
         with app.app_context():
             fixtures = generate(SCALES[scale_name])
-            fixtures.past_pages = _past_pages(app)
+            fixtures.past_last_key = _past_last_key(app)
             db.session.remove()
         load_seconds = time.perf_counter() - started
         print(f"{backend_name(app)}, {scale_name}: generated {fixtures.rows} in {load_seconds:.1f}s",
@@ -187,11 +187,20 @@ def run_scale(server_url: str | None, scale_name: str, *, runs: int, warmup: int
     }
 
 
-def _past_pages(app: Flask) -> int:
+def _past_last_key(app: Flask) -> str:
+    """The key of the event just before the last page of past events: what a reader following "Older
+    evenings" to the end would send."""
+    from sqlalchemy import func, select
+
     from flashmob.events.evenings import queries
+    from flashmob.paging import Key
     from flashmob.types import utcnow
 
-    return db.paginate(queries.past_events(utcnow()), page=1, per_page=app.config["PER_PAGE"]).pages
+    events = queries.past_events(utcnow())
+    total = db.session.scalar(select(func.count()).select_from(events.subquery()))
+    before_last = max(total - app.config["PER_PAGE"] - 1, 0)
+    event = db.session.scalars(events.offset(before_last).limit(1)).first()
+    return str(Key(event.starts_at, event.id)) if event else ""
 
 
 def print_table(backend: str, scale: str, pages: list[dict]) -> None:

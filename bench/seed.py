@@ -182,9 +182,9 @@ def generate(size: Size, *, now: datetime | None = None, progress: bool = True) 
         slugs.append(slugify(city))
         chapter_rows.append((c + 1, slugs[-1], city, city,
                              f"The {city} chapter of PMO Flashmob.\n\n" + DESCRIPTION, "Europe/London",
-                             long_ago + timedelta(days=c)))
-    writer.write(Chapter, ("id", "slug", "name", "city", "description", "timezone", "created_at"),
-                 chapter_rows)
+                             long_ago + timedelta(days=c), long_ago + timedelta(days=c)))
+    writer.write(Chapter, ("id", "slug", "name", "city", "description", "timezone", "created_at",
+                           "updated_at"), chapter_rows)
     writer.write(Tag, ("id", "name", "key", "slug", "created_at"),
                  [(t + 1, name, tag_key(name), slugify(name), long_ago) for t, name in enumerate(THEMES)])
 

@@ -562,6 +562,8 @@ def _published_lessons(filters: Sequence):
 
 
 def _run(groups: list[list[str]], filters: Sequence, page: int, per_page: int) -> tuple[list[Hit], int]:
+    # The one list paged by number, not by key: results are in order of relevance, which the database works
+    # out for every match on every page (and counts them), so a key would save nothing; MAX_PAGE bounds it.
     if _dialect() == "postgresql":
         return _run_postgresql(groups, filters, page, per_page)
     return _run_sqlite(groups, filters, page, per_page)

@@ -4,9 +4,10 @@ field, the status."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from flask import abort, current_app, g
+from flask import abort, current_app, g, request
 from flask_login import current_user
 
 from flashmob.forms import ConfirmForm
@@ -58,3 +59,12 @@ def form_status(form) -> int:
 def per_page() -> int:
     """How many rows a list page shows."""
     return current_app.config["PER_PAGE"]
+
+
+def client_copy_is_current(etag: str, last_modified: datetime | None) -> bool:
+    """Whether the client's copy of a feed is current, so a 304 will do. If-None-Match wins over
+    If-Modified-Since (RFC 9110)."""
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(etag)
+    since = request.if_modified_since
+    return bool(since and last_modified and last_modified <= since)

@@ -105,6 +105,8 @@ class Chapter(db.Model):
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Moves on any change (a rename shows in every calendar feed of its events: their validators read it).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # When a site admin archived the chapter: it takes no new members or events, and its page keeps its
     # past evenings for the record. A chapter is archived rather than deleted (the database refuses to
     # delete one that has events).

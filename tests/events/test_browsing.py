@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -137,17 +138,23 @@ def test_chapter_page_buttons_follow_the_role(client, roles, as_role, create_eve
     assert 'action="/chapters/birmingham/leave"' not in page
 
 
-def test_chapter_page_paginates_upcoming_events(app, client, roles, create_event):
+def test_chapter_page_pages_upcoming_events_by_key(app, client, roles, create_event):
     per_page = app.config["PER_PAGE"]
     for n in range(per_page + 2):
         create_event(roles["chapter"], title=f"Evening number {n:02d}", starts_at=soon(2 + n))
     first = client.get("/chapters/birmingham").get_data(as_text=True)
     assert "Evening number 00" in first
     assert f"Evening number {per_page:02d}" not in first
-    assert "Page 1 of 2" in first
-    second = client.get("/chapters/birmingham?page=2").get_data(as_text=True)
+    later = re.search(r'href="([^"]+)" rel="next">Later evenings', first).group(1).replace("&amp;", "&")
+    assert "after=" in later and "page=" not in later
+    second = client.get(later).get_data(as_text=True)
     assert f"Evening number {per_page:02d}" in second
     assert "Evening number 00" not in second
+    assert 'href="/chapters/birmingham">Soonest evenings' in second
+    # An old numbered link still answers, with the first page.
+    old = client.get("/chapters/birmingham?page=2")
+    assert old.status_code == 200
+    assert "Evening number 00" in old.get_data(as_text=True)
 
 
 def test_chapter_page_links_to_all_past_events_when_there_are_many(client, roles, create_event):
@@ -213,14 +220,46 @@ def test_event_lists_have_empty_states(client):
     assert "No events have taken place yet" in client.get("/events/past").get_data(as_text=True)
 
 
-def test_upcoming_is_paginated(app, client, roles, create_event):
+def test_upcoming_pages_by_key_across_equal_starts(app, client, roles, create_event):
     per_page = app.config["PER_PAGE"]
+    same = soon(3)
+    titles = set()
     for n in range(per_page * 2 + 1):
-        create_event(roles["chapter"], title=f"Evening {n:02d}", starts_at=soon(2 + n))
-    page3 = client.get("/events?page=3").get_data(as_text=True)
-    assert "Page 3 of 3" in page3
-    assert f"Evening {per_page * 2:02d}" in page3
-    assert client.get("/events?page=9").status_code == 404
+        # Most at the very same moment, so that page boundaries fall between equal starts.
+        title = f"Evening {n:02d}"
+        starts_at = same if n < per_page + 4 else soon(4 + n)
+        create_event(roles["chapter" if n % 2 else "other_chapter"], title=title, starts_at=starts_at)
+        titles.add(title)
+    seen, url, pages = [], "/events", 0
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        seen += re.findall(r">(Evening \d\d)</a>", page)
+        found = re.search(r'href="([^"]+)" rel="next">Later evenings', page)
+        url = found.group(1).replace("&amp;", "&") if found else None
+        pages += 1
+        assert pages < 10
+    assert len(seen) == len(set(seen)) == len(titles)
+    assert set(seen) == titles
+    assert pages == 3
+    # The later ones come after the ones at the shared moment.
+    assert seen.index(f"Evening {per_page * 2:02d}") == len(seen) - 1
+
+
+def test_old_numbered_links_to_upcoming_show_the_first_page(client, roles, create_event):
+    create_event(roles["chapter"], title="First up", starts_at=soon(2))
+    for old in ("/events?page=3", "/events?page=9"):
+        response = client.get(old)
+        assert response.status_code == 200
+        assert "First up" in response.get_data(as_text=True)
+    assert client.get("/events?page=0").status_code == 404
+    assert client.get("/events?after=nonsense").status_code == 400
+
+
+def test_past_the_last_upcoming_page_says_so(client, roles, create_event):
+    create_event(roles["chapter"], title="First up", starts_at=soon(2))
+    page = client.get("/events?after=29991231000000000000,1").get_data(as_text=True)
+    assert "No later evenings" in page
+    assert "First up" not in page
 
 
 @pytest.mark.parametrize("url", ["/events", "/events/past"])

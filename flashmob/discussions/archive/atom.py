@@ -6,6 +6,8 @@ when a title or an address does; an entry's `updated` is when the write-up was l
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
@@ -79,3 +81,18 @@ def writeups_feed(writeups: list[Writeup], *, title: str, self_url: str, page_ur
         ]
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
+
+
+def summary_etag(summary: Iterable, *parts: str) -> str:
+    """A feed's ETag from the summary of its write-ups (queries.published_writeups_summary) and the rest of
+    what its bytes say (title, addresses, the site's name)."""
+    digest = hashlib.sha256()
+    for part in (*parts, *summary):
+        digest.update(repr(part).encode() + b"\x1f")
+    return digest.hexdigest()[:32]
+
+
+def summary_last_modified(summary: tuple) -> datetime | None:
+    """The latest change the summary names, to whole seconds as HTTP dates have them; None for no write-up."""
+    moments = [moment for moment in summary[2:] if moment]
+    return max(moments).astimezone(UTC).replace(microsecond=0) if moments else None

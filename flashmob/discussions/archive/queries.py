@@ -5,11 +5,10 @@ Every function loads what its page needs in a fixed number of queries, whatever 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from flashmob.discussions.models import Lesson, LessonTheme, LessonVoice, VoiceStatus, Writeup, WriteupStatus
@@ -19,6 +18,7 @@ from flashmob.members.circle import Circle, circle_for
 from flashmob.members.models import MemberProfile, User
 from flashmob.members.privacy import may_see_profile
 from flashmob.members.profiles.display import picture_path
+from flashmob.paging import Key, page_by_key
 from flashmob.tags import Tag
 
 # The years a filter may name: the network's first evening to far beyond its last.
@@ -54,32 +54,9 @@ class ArchiveFilters:
         return self.chapter is None and self.year is None and self.theme is None
 
 
-# Keyset pagination: (evening start, lesson id) of the last lesson shown.
-
-_CURSOR = re.compile(r"^(\d{20})-(\d{1,10})$")
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """Where a page of a list ordered by evening, newest first, stopped: the last row's evening start and
-    its id (a lesson in the archive, a write-up on /takeaways)."""
-
-    starts_at: datetime
-    last_id: int
-
-    def __str__(self) -> str:
-        return f"{self.starts_at.astimezone(UTC).strftime('%Y%m%d%H%M%S%f')}-{self.last_id}"
-
-    @classmethod
-    def parse(cls, raw: str | None) -> Cursor | None:
-        """The cursor in an address, or None when there is none; ValueError when it is not one of ours."""
-        if not raw:
-            return None
-        match = _CURSOR.match(raw)
-        if not match:
-            raise ValueError(raw)
-        starts_at = datetime.strptime(match.group(1), "%Y%m%d%H%M%S%f").replace(tzinfo=UTC)
-        return cls(starts_at, int(match.group(2)))
+# Keyset paging (flashmob.paging): (evening start, row id) of the last row shown, newest evening first and
+# the lowest id first within one evening (a lesson in the archive, a write-up on /takeaways).
+Cursor = Key
 
 
 def _published():
@@ -101,21 +78,17 @@ class ArchivePage:
 
 def archive_page(filters: ArchiveFilters, after: Cursor | None, size: int) -> ArchivePage:
     """Published lessons, newest evening first and in their write-up's order within it (one query)."""
-    query = _published().where(*filters.conditions())
-    if after is not None:
-        query = query.where(
-            or_(
-                Event.starts_at < after.starts_at,
-                and_(Event.starts_at == after.starts_at, Lesson.id > after.last_id),
-            )
-        )
-    lessons = list(db.session.scalars(query.order_by(Event.starts_at.desc(), Lesson.id).limit(size + 1)))
-    next_cursor = None
-    if len(lessons) > size:
-        lessons = lessons[:size]
-        last = lessons[-1]
-        next_cursor = Cursor(last.writeup.event.starts_at, last.id)
-    return ArchivePage(lessons, next_cursor)
+    page = page_by_key(
+        _published().where(*filters.conditions()).order_by(Event.starts_at.desc(), Lesson.id),
+        moment=Event.starts_at,
+        row_id=Lesson.id,
+        after=after,
+        size=size,
+        newest_first=True,
+        ties_lowest_id_first=True,
+        key_of=lambda lesson: (lesson.writeup.event.starts_at, lesson.id),
+    )
+    return ArchivePage(page.rows, page.next_key)
 
 
 def lessons_by_id(ids: list[int]) -> list[Lesson]:
@@ -323,38 +296,65 @@ def takeaways_page(chapter: Chapter | None, after: Cursor | None, size: int) -> 
     )
     if chapter is not None:
         query = query.where(Event.chapter_id == chapter.id)
-    if after is not None:
-        query = query.where(
-            or_(
-                Event.starts_at < after.starts_at,
-                and_(Event.starts_at == after.starts_at, Writeup.id > after.last_id),
-            )
-        )
-    writeups = list(db.session.scalars(query.order_by(Event.starts_at.desc(), Writeup.id).limit(size + 1)))
-    next_cursor = None
-    if len(writeups) > size:
-        writeups = writeups[:size]
-        next_cursor = Cursor(writeups[-1].event.starts_at, writeups[-1].id)
-    return TakeawaysPage(writeups, next_cursor)
+    page = page_by_key(
+        query.order_by(Event.starts_at.desc(), Writeup.id),
+        moment=Event.starts_at,
+        row_id=Writeup.id,
+        after=after,
+        size=size,
+        newest_first=True,
+        ties_lowest_id_first=True,
+        key_of=lambda writeup: (writeup.event.starts_at, writeup.id),
+    )
+    return TakeawaysPage(page.rows, page.next_key)
 
 
 # Feeds.
 
 
-def published_writeups(chapter: Chapter | None = None, limit: int = FEED_SIZE) -> list[Writeup]:
-    """Published write-ups, newest first, with their evening, chapter and lessons (two queries)."""
+def _newest_published(chapter: Chapter | None, limit: int, *columns) -> Select:
     query = (
-        select(Writeup)
+        select(*columns)
         .join(Event, Event.id == Writeup.event_id)
         .join(Chapter, Chapter.id == Event.chapter_id)
         .where(Writeup.status == WriteupStatus.PUBLISHED)
-        .options(
-            contains_eager(Writeup.event).contains_eager(Event.chapter),
-            selectinload(Writeup.lessons),
-        )
         .order_by(Writeup.published_at.desc(), Writeup.id.desc())
         .limit(limit)
     )
     if chapter is not None:
         query = query.where(Event.chapter_id == chapter.id)
+    return query
+
+
+def published_writeups(chapter: Chapter | None = None, limit: int = FEED_SIZE) -> list[Writeup]:
+    """Published write-ups, newest first, with their evening, chapter and lessons (two queries)."""
+    query = _newest_published(chapter, limit, Writeup).options(
+        contains_eager(Writeup.event).contains_eager(Event.chapter),
+        selectinload(Writeup.lessons),
+    )
     return list(db.session.scalars(query))
+
+
+def published_writeups_summary(chapter: Chapter | None = None, limit: int = FEED_SIZE) -> tuple:
+    """One row summing up what published_writeups returns, for a feed's ETag and Last-Modified, without
+    loading a write-up (one query): how many and which (the sum of their ids), and the latest change to
+    any of them (an edit to a lesson touches its write-up), their evenings or their chapters."""
+    newest = _newest_published(
+        chapter,
+        limit,
+        Writeup.id,
+        Writeup.edited_at,
+        Event.updated_at.label("event_updated_at"),
+        Chapter.updated_at.label("chapter_updated_at"),
+    ).subquery()
+    return tuple(
+        db.session.execute(
+            select(
+                func.count(newest.c.id),
+                func.coalesce(func.sum(newest.c.id), 0),
+                func.max(newest.c.edited_at),
+                func.max(newest.c.event_updated_at),
+                func.max(newest.c.chapter_updated_at),
+            )
+        ).one()
+    )

@@ -15,7 +15,7 @@ from flashmob.extensions import db
 from flashmob.routing import requested_page
 from flashmob.tags import tag_for_slug
 from flashmob.urls import public_url
-from flashmob.web import actor, form_status, per_page, show_rule_error
+from flashmob.web import actor, client_copy_is_current, form_status, per_page, show_rule_error
 
 # How many themes an empty search suggests.
 SUGGESTED_THEMES = 8
@@ -182,9 +182,26 @@ def vocabulary():
 # Atom feeds of published write-ups.
 
 
-def _atom(writeups, *, title: str, self_url: str, page_url: str, feed_id: str) -> Response:
-    body = atom.writeups_feed(writeups, title=title, self_url=self_url, page_url=page_url, feed_id=feed_id)
-    response = Response(body, mimetype="application/atom+xml")
+def _atom(chapter, *, title: str, self_url: str, page_url: str, feed_id: str) -> Response:
+    """The feed, or 304 with no body when the client's copy is current: that costs one aggregate query,
+    and the write-ups are loaded only when the feed is sent."""
+    summary = queries.published_writeups_summary(chapter)
+    etag = atom.summary_etag(summary, title, self_url, page_url, feed_id, current_app.config["SITE_NAME"])
+    last_modified = atom.summary_last_modified(summary)
+    if client_copy_is_current(etag, last_modified):
+        response = Response(status=304)
+    else:
+        body = atom.writeups_feed(
+            queries.published_writeups(chapter),
+            title=title,
+            self_url=self_url,
+            page_url=page_url,
+            feed_id=feed_id,
+        )
+        response = Response(body, mimetype="application/atom+xml")
+    response.set_etag(etag, weak=True)
+    if last_modified is not None:
+        response.last_modified = last_modified
     response.headers["Cache-Control"] = f"public, max-age={current_app.config.get('FEED_MAX_AGE', 600)}"
     return response
 
@@ -193,7 +210,7 @@ def _atom(writeups, *, title: str, self_url: str, page_url: str, feed_id: str) -
 def writeups_feed():
     """What every chapter's evenings learnt, newest write-up first."""
     return _atom(
-        queries.published_writeups(),
+        None,
         title=f"{current_app.config['SITE_NAME']}: what the evenings learnt",
         self_url=public_url("discussions.writeups_feed"),
         page_url=public_url("discussions.archive"),
@@ -208,7 +225,7 @@ def chapter_writeups_feed(slug):
     if chapter is None:
         abort(404)
     return _atom(
-        queries.published_writeups(chapter),
+        chapter,
         title=f"{current_app.config['SITE_NAME']} {chapter.name}: what the evenings learnt",
         self_url=public_url("discussions.chapter_writeups_feed", slug=chapter.slug),
         page_url=public_url("discussions.archive", chapter=chapter.slug),

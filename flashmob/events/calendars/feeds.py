@@ -1,21 +1,24 @@
 """What each calendar feed carries and whose it is: the loaders behind the feed routes, and the secret
 addresses of members' personal feeds.
 
-Each loader runs a fixed number of queries whatever the number of events, and hands back what the
-view needs to answer a conditional request (ETag, Last-Modified) before it builds any calendar.
+Each loader finds what the view needs to answer a conditional request (ETag, Last-Modified) with one
+aggregate query, without loading an event; the events are loaded (in one more query) only when the calendar
+is built, so a 304 or a cached calendar never reads them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from urllib.parse import urlencode
 
 from flask import current_app
 from sqlalchemy import select
 
 from flashmob.events.calendars import ical
-from flashmob.events.models import Chapter, Event, Rsvp
+from flashmob.events.models import Chapter, Event
 from flashmob.extensions import db
 from flashmob.markdown import markdown_to_text
 from flashmob.members.models import User
@@ -30,77 +33,108 @@ GOOGLE_CALENDAR_URL = "https://calendar.google.com/calendar/render"
 
 @dataclass(frozen=True)
 class Feed:
-    """The events of one feed and what a calendar client is told about them."""
+    """One feed: what a calendar client is told about it, and how to load its events, which happens only
+    when the calendar is built (not for a 304, nor when a built copy is in the cache)."""
 
-    events: list[Event]
+    load: Callable[[], tuple[list[Event], frozenset[int]]]  # (events, ids of the tentative ones)
     name: str
     description: str
     timezone: str
-    tentative_ids: frozenset[int] = frozenset()
     etag: str = ""
     last_modified: datetime | None = None
     refresh: timedelta = REFRESH
 
+    @cached_property
+    def _contents(self) -> tuple[list[Event], frozenset[int]]:
+        return self.load()
 
-def _feed(events, *, name, description, timezone, tentative_ids=frozenset(), also=()) -> Feed:
-    events = list(events)
+    @property
+    def events(self) -> list[Event]:
+        return self._contents[0]
+
+    @property
+    def tentative_ids(self) -> frozenset[int]:
+        return self._contents[1]
+
+
+def _public_feed(chapter: Chapter | None, *, name, description, timezone, now) -> Feed:
+    summary = db.session.execute(ical.feed_summary_query(chapter, now=now)).one()
+
+    def load():
+        return list(db.session.scalars(ical.feed_events_query(chapter, now=now))), frozenset()
+
     return Feed(
-        events=events,
+        load=load,
         name=name,
         description=description,
         timezone=timezone,
-        tentative_ids=frozenset(tentative_ids),
-        etag=ical.feed_etag(events, name=name, tentative_ids=tentative_ids, extra=(description, timezone)),
-        last_modified=ical.feed_last_modified(events, also=also),
+        etag=ical.summary_etag(summary, name=name, extra=(description, timezone)),
+        last_modified=ical.http_moment([summary.events_changed, summary.chapters_changed]),
     )
 
 
 def chapter_feed(chapter: Chapter, *, now: datetime | None = None) -> Feed:
-    """A chapter's published and recently cancelled events (one query)."""
-    events = db.session.scalars(ical.feed_events_query(chapter, now=now)).all()
-    return _feed(
-        events,
+    """A chapter's published and recently cancelled events: one aggregate query for the validators, one
+    more for the events when the calendar is built."""
+    return _public_feed(
+        chapter,
         name=f"{ical.SITE_NAME} {chapter.name}",
         description=f"Evening meetups of the {chapter.name} chapter of {ical.SITE_NAME}, in {chapter.city}.",
         timezone=chapter.timezone,
+        now=now,
     )
 
 
 def all_chapters_feed(*, now: datetime | None = None) -> Feed:
-    """Every chapter's published and recently cancelled events (one query)."""
-    events = db.session.scalars(ical.feed_events_query(now=now)).all()
-    return _feed(
-        events,
+    """Every chapter's published and recently cancelled events: as chapter_feed."""
+    return _public_feed(
+        None,
         name=ALL_CHAPTERS_NAME,
         description=f"Evening meetups of every {ical.SITE_NAME} chapter.",
         timezone=current_app.config["DEFAULT_TIMEZONE"],
+        now=now,
     )
 
 
 def personal_feed(user: User, *, now: datetime | None = None) -> Feed:
     """The events a member is going to, offered a seat at, waiting for or asking to join; all but
-    a seat they hold are marked tentative (two queries)."""
-    rows = db.session.execute(ical.personal_feed_query(user, now=now)).all()
-    # Their latest answer moves Last-Modified even when it took an event out of the feed.
-    latest_answer = db.session.scalar(
-        select(Rsvp.updated_at).where(Rsvp.user_id == user.id).order_by(Rsvp.updated_at.desc()).limit(1)
+    a seat they hold are marked tentative (one query for the validators, one more to build it)."""
+    summary = db.session.execute(ical.personal_feed_summary_query(user, now=now)).one()
+
+    def load():
+        rows = db.session.execute(ical.personal_feed_query(user, now=now)).all()
+        tentative = frozenset(event.id for event, status in rows if status in ical.TENTATIVE_RSVP_STATUSES)
+        return [event for event, _ in rows], tentative
+
+    name = PERSONAL_NAME
+    description = (
+        f"The {ical.SITE_NAME} events you are going to. Where you are on the waiting list, "
+        "or a seat is offered to you, the event is marked tentative."
     )
-    return _feed(
-        [event for event, _ in rows],
-        name=PERSONAL_NAME,
-        description=(
-            f"The {ical.SITE_NAME} events you are going to. Where you are on the waiting list, "
-            "or a seat is offered to you, the event is marked tentative."
+    timezone = current_app.config["DEFAULT_TIMEZONE"]
+    return Feed(
+        load=load,
+        name=name,
+        description=description,
+        timezone=timezone,
+        etag=ical.summary_etag(summary, name=name, extra=(description, timezone)),
+        # Their latest answer moves Last-Modified even when it took an event out of the feed.
+        last_modified=ical.http_moment(
+            [summary.events_changed, summary.chapters_changed, summary.answers_changed]
         ),
-        timezone=current_app.config["DEFAULT_TIMEZONE"],
-        tentative_ids={event.id for event, status in rows if status in ical.TENTATIVE_RSVP_STATUSES},
-        also=[latest_answer],
     )
 
 
 def event_file(event: Event) -> Feed:
     """One event, for its .ics file (no query)."""
-    return _feed([event], name="", description="", timezone=event.timezone)
+    return Feed(
+        load=lambda: ([event], frozenset()),
+        name="",
+        description="",
+        timezone=event.timezone,
+        etag=ical.feed_etag([event], extra=("", event.timezone)),
+        last_modified=ical.feed_last_modified([event]),
+    )
 
 
 def member_for_calendar_token(token: str) -> User | None:

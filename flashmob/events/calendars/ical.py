@@ -14,13 +14,14 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from icalendar import vCalAddress, vDuration, vText
-from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import aliased, joinedload
 
 from flashmob.events.models import (
     ASKED_TO_COME,
     PUBLIC_EVENT_STATUSES,
     WAITING_STATUSES,
+    Chapter,
     Event,
     Rsvp,
 )
@@ -534,6 +535,14 @@ def build_invitation(
 # Which events, and whether anything changed
 
 
+def _feed_window(chapter=None, *, now: datetime | None = None) -> list:
+    since = (now or utcnow()) - FEED_KEEPS_PAST
+    where = [Event.status.in_(PUBLIC_EVENT_STATUSES), Event.starts_at >= since, Event.date_tbc.is_(False)]
+    if chapter is not None:
+        where.append(Event.chapter_id == chapter.id)
+    return where
+
+
 def feed_events_query(chapter=None, *, now: datetime | None = None) -> Select[tuple[Event]]:
     """The events a public feed carries: published ones from FEED_KEEPS_PAST ago onwards, and
     cancelled ones in the same window so that calendars mark them; drafts never, nor a save-the-date
@@ -541,40 +550,86 @@ def feed_events_query(chapter=None, *, now: datetime | None = None) -> Select[tu
 
     Filters on (status, starts_at), or (chapter_id, starts_at) for a chapter: both are indexed.
     """
-    since = (now or utcnow()) - FEED_KEEPS_PAST
-    query = (
+    return (
         select(Event)
-        .where(
-            Event.status.in_(PUBLIC_EVENT_STATUSES),
-            Event.starts_at >= since,
-            Event.date_tbc.is_(False),
-        )
+        .where(*_feed_window(chapter, now=now))
         .options(joinedload(Event.chapter))
         .order_by(Event.starts_at, Event.id)
     )
-    if chapter is not None:
-        query = query.where(Event.chapter_id == chapter.id)
-    return query
+
+
+def _personal_window(user, *, now: datetime | None = None) -> list:
+    return [
+        Rsvp.user_id == user.id,
+        Rsvp.status.in_(PERSONAL_FEED_RSVP_STATUSES),
+        *_feed_window(now=now),
+    ]
 
 
 def personal_feed_query(user, *, now: datetime | None = None) -> Select[tuple[Event, str]]:
     """(event, RSVP status) for each event a member is going to, offered a seat at, waiting for or
     asking to join, in the same window as feed_events_query. Pass the events to build_feed, with
     tentative_ids = the ids whose RSVP status is in TENTATIVE_RSVP_STATUSES."""
-    since = (now or utcnow()) - FEED_KEEPS_PAST
     return (
         select(Event, Rsvp.status)
         .join(Rsvp, Rsvp.event_id == Event.id)
-        .where(
-            Rsvp.user_id == user.id,
-            Rsvp.status.in_(PERSONAL_FEED_RSVP_STATUSES),
-            Event.status.in_(PUBLIC_EVENT_STATUSES),
-            Event.starts_at >= since,
-            Event.date_tbc.is_(False),
-        )
+        .where(*_personal_window(user, now=now))
         .options(joinedload(Event.chapter))
         .order_by(Event.starts_at, Event.id)
     )
+
+
+def _summary_columns() -> list:
+    # What tells one set of a feed's events from another without reading them: which events (how many, and
+    # the sum of their ids: one leaving as another joins moves it), what changed last (every change to an
+    # event or its chapter moves its updated_at), and their sequence numbers.
+    return [
+        func.count(Event.id).label("events"),
+        func.coalesce(func.sum(Event.id), 0).label("id_sum"),
+        func.coalesce(func.sum(Event.sequence), 0).label("sequence_sum"),
+        func.max(Event.updated_at).label("events_changed"),
+        func.max(Chapter.updated_at).label("chapters_changed"),
+    ]
+
+
+def feed_summary_query(chapter=None, *, now: datetime | None = None) -> Select:
+    """One row summing up a public feed's events, for its ETag and Last-Modified (see feed_summary)."""
+    return select(*_summary_columns()).join(Event.chapter).where(*_feed_window(chapter, now=now))
+
+
+def personal_feed_summary_query(user, *, now: datetime | None = None) -> Select:
+    """One row summing up a personal feed: as feed_summary_query, with which events are tentative (the sum
+    of their ids) and the latest change to any of the member's answers (even one that took an event out)."""
+    tentative = case((Rsvp.status.in_(TENTATIVE_RSVP_STATUSES), Event.id), else_=0)
+    answers = aliased(Rsvp)
+    latest_answer = select(func.max(answers.updated_at)).where(answers.user_id == user.id).scalar_subquery()
+    return (
+        select(
+            *_summary_columns(),
+            latest_answer.label("answers_changed"),
+            func.coalesce(func.sum(tentative), 0).label("tentative_id_sum"),
+        )
+        .select_from(Event)
+        .join(Event.chapter)
+        .join(Rsvp, Rsvp.event_id == Event.id)
+        .where(*_personal_window(user, now=now))
+    )
+
+
+def summary_etag(summary: Iterable, *, name: str = "", extra: Iterable = ()) -> str:
+    """An ETag for a feed from a row of its summary query (see feed_etag for what it must change with)."""
+    digest = hashlib.sha256()
+    for part in ("summary", FORMAT_VERSION, name, *extra, *summary):
+        digest.update(repr(part).encode() + b"\x1f")
+    return digest.hexdigest()[:32]
+
+
+def http_moment(moments: Iterable[datetime | None]) -> datetime | None:
+    """The latest of the moments, to whole seconds as HTTP dates have them; None when there is none."""
+    known = [moment for moment in moments if moment]
+    if not known:
+        return None
+    return max(known).astimezone(UTC).replace(microsecond=0)
 
 
 def feed_etag(

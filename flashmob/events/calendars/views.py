@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, current_app, flash, make_response, redirect, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -23,7 +23,7 @@ from flashmob.members.models import User
 from flashmob.members.permissions import can_reset_calendar_address
 from flashmob.text import slugify
 from flashmob.urls import public_url
-from flashmob.web import actor, confirmed_post
+from flashmob.web import actor, client_copy_is_current, confirmed_post
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Public feeds may be cached as long as calendars are told to wait before asking again.
@@ -133,18 +133,10 @@ def _organiser() -> str:
     return current_app.config["MAIL_FROM"]
 
 
-def _not_modified(feed: feeds.Feed) -> bool:
-    """Whether the client's copy is current. If-None-Match wins over If-Modified-Since (RFC 9110)."""
-    if request.if_none_match:
-        return request.if_none_match.contains_weak(feed.etag)
-    since = request.if_modified_since
-    return bool(since and feed.last_modified and feed.last_modified <= since)
-
-
 def _calendar_response(feed: feeds.Feed, build, *, cache: str, disposition: str, filename: str):
     """The calendar, or 304 Not Modified with no body when the client's copy is current; the
     calendar is only built when it is sent; 503 while it cannot be built."""
-    if _not_modified(feed):
+    if client_copy_is_current(feed.etag, feed.last_modified):
         response = make_response("", 304)
     else:
         try:

@@ -10,7 +10,7 @@ from flashmob.events.chapters import queries, services
 from flashmob.events.chapters.forms import AppointOrganiserForm, ChapterForm, NewChapterForm
 from flashmob.events.evenings import queries as event_queries
 from flashmob.events.evenings.cards import card_facts
-from flashmob.events.evenings.views import past_cursor
+from flashmob.events.evenings.views import page_key
 from flashmob.events.loading import load_chapter
 from flashmob.events.models import Chapter
 from flashmob.events.permissions import (
@@ -49,12 +49,9 @@ def chapters():
 
 def _render_chapter(chapter: Chapter):
     now = utcnow()
-    upcoming = db.paginate(
-        event_queries.upcoming_events(now, chapter), page=requested_page(), per_page=per_page()
-    )
-    past = db.paginate(
-        event_queries.past_events(now, chapter), page=1, per_page=CHAPTER_PAST_PREVIEW, error_out=False
-    )
+    requested_page()  # old ?page= links: a page number we could never show is still not found
+    upcoming = event_queries.upcoming_page(now, page_key(), per_page(), chapter)
+    past = event_queries.past_page(now, None, CHAPTER_PAST_PREVIEW, chapter)
     drafts = event_queries.drafts(chapter) if can_view_drafts(current_user, chapter) else []
     return render_template(
         "events/chapter.html",
@@ -63,8 +60,9 @@ def _render_chapter(chapter: Chapter):
         organisers=queries.organisers_by_chapter([chapter.id]).get(chapter.id, []),
         upcoming=upcoming,
         past=past,
+        past_count=event_queries.past_count(now, chapter),
         drafts=drafts,
-        cards=card_facts(upcoming.items, current_user),
+        cards=card_facts(upcoming.events, current_user),
         form=ConfirmForm(formdata=None),
     )
 
@@ -80,7 +78,7 @@ def chapter_past(slug):
     """All of a chapter's past events, most recent first, a page at a time by key (?after=)."""
     chapter = load_chapter(slug)
     requested_page()  # old ?page= links: a page number we could never show is still not found
-    page = event_queries.past_page(utcnow(), past_cursor(), per_page(), chapter)
+    page = event_queries.past_page(utcnow(), page_key(), per_page(), chapter)
     return render_template("events/chapter_past.html", chapter=chapter, page=page, cards=None)
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import Select, and_, not_, or_, select, true
+from sqlalchemy import Select, and_, func, not_, or_, select, true
 from sqlalchemy.orm import contains_eager, joinedload
 
 from flashmob.events.models import (
@@ -20,7 +19,7 @@ from flashmob.events.models import (
 )
 from flashmob.events.rsvps.services import waitlist_position
 from flashmob.extensions import db
-from flashmob.routing import MAX_ID
+from flashmob.paging import Key, page_by_key
 
 # A save-the-date going ahead is still to come, whatever its placeholder time says (Event.is_past).
 AWAITING_DATE = and_(Event.date_tbc, Event.status == EventStatus.PUBLISHED)
@@ -39,17 +38,28 @@ def upcoming_events(now: datetime, chapter: Chapter | None = None) -> Select:
     return query
 
 
+def _has_been(now: datetime) -> list:
+    return [Event.status.in_(PUBLIC_EVENT_STATUSES), Event.ends_at <= now, not_(AWAITING_DATE)]
+
+
 def past_events(now: datetime, chapter: Chapter | None = None) -> Select:
     """Published and cancelled events that have ended, most recent first."""
     query = (
         select(Event)
-        .where(Event.status.in_(PUBLIC_EVENT_STATUSES), Event.ends_at <= now, not_(AWAITING_DATE))
+        .where(*_has_been(now))
         .options(joinedload(Event.chapter))
         .order_by(Event.starts_at.desc(), Event.id.desc())
     )
     if chapter is not None:
         query = query.where(Event.chapter_id == chapter.id)
     return query
+
+
+def past_count(now: datetime, chapter: Chapter) -> int:
+    """How many events a chapter has had (one query, on the (chapter_id, starts_at) index)."""
+    return db.session.scalar(
+        select(func.count(Event.id)).where(Event.chapter_id == chapter.id, *_has_been(now))
+    )
 
 
 def next_published_events(now: datetime, limit: int) -> list[Event]:
@@ -77,61 +87,38 @@ def drafts(chapter: Chapter) -> list[Event]:
     )
 
 
-# Keyset pagination of past events: (start, id) of the last event shown, newest first.
-
-_CURSOR = re.compile(r"^(\d{20}),(\d{1,10})$")
-CURSOR_FORMAT = "%Y%m%d%H%M%S%f"
+# Keyset paging of the event lists (flashmob.paging): by (start, id), soonest or most recent first.
 
 
 @dataclass(frozen=True)
-class PastCursor:
-    starts_at: datetime
-    event_id: int
-
-    def __str__(self) -> str:
-        return f"{self.starts_at.astimezone(UTC).strftime(CURSOR_FORMAT)},{self.event_id}"
-
-    @classmethod
-    def parse(cls, raw: str | None) -> PastCursor | None:
-        """The cursor in ?after=, or None when there is none; ValueError when it is not one of ours."""
-        if not raw:
-            return None
-        match = _CURSOR.match(raw)
-        if not match or int(match.group(2)) > MAX_ID:
-            raise ValueError(raw)
-        starts_at = datetime.strptime(match.group(1), CURSOR_FORMAT).replace(tzinfo=UTC)
-        return cls(starts_at, int(match.group(2)))
-
-
-@dataclass(frozen=True)
-class PastPage:
+class EventPage:
     events: list[Event]
-    # Where the next (older) page starts, or None on the last page.
-    next_cursor: PastCursor | None
+    # Where the next page starts (?after=), or None on the last page.
+    next_cursor: Key | None
     is_first: bool
 
 
-def past_page(now: datetime, after: PastCursor | None, size: int, chapter: Chapter | None = None) -> PastPage:
-    """One page of past events, most recent first, after the cursor's event (one query).
+def _event_page(query: Select, after: Key | None, size: int, *, newest_first: bool) -> EventPage:
+    page = page_by_key(
+        query,
+        moment=Event.starts_at,
+        row_id=Event.id,
+        after=after,
+        size=size,
+        newest_first=newest_first,
+        key_of=lambda event: (event.starts_at, event.id),
+    )
+    return EventPage(page.rows, page.next_key, page.is_first)
 
-    The cursor keeps the start to the microsecond, so it compares exactly; ties on the start are broken
-    by id, so a page boundary between equal starts skips nothing and repeats nothing.
-    """
-    query = past_events(now, chapter)
-    if after is not None:
-        query = query.where(
-            or_(
-                Event.starts_at < after.starts_at,
-                and_(Event.starts_at == after.starts_at, Event.id < after.event_id),
-            )
-        )
-    events = list(db.session.scalars(query.limit(size + 1)))
-    next_cursor = None
-    if len(events) > size:
-        events = events[:size]
-        last = events[-1]
-        next_cursor = PastCursor(last.starts_at, last.id)
-    return PastPage(events, next_cursor, is_first=after is None)
+
+def upcoming_page(now: datetime, after: Key | None, size: int, chapter: Chapter | None = None) -> EventPage:
+    """One page of events still to come, soonest first, after the key's event (one query)."""
+    return _event_page(upcoming_events(now, chapter), after, size, newest_first=False)
+
+
+def past_page(now: datetime, after: Key | None, size: int, chapter: Chapter | None = None) -> EventPage:
+    """One page of past events, most recent first, after the key's event (one query)."""
+    return _event_page(past_events(now, chapter), after, size, newest_first=True)
 
 
 # The signed-in home page

@@ -24,6 +24,7 @@ from flashmob.events.permissions import (
 )
 from flashmob.events.routes import bp
 from flashmob.extensions import db
+from flashmob.paging import Key
 from flashmob.routing import requested_page
 from flashmob.types import utcnow
 from flashmob.web import actor, confirmed_post, form_status, on_refusal, per_page, show_rule_error
@@ -85,16 +86,17 @@ def home():
 
 @bp.route("/events")
 def upcoming():
-    """Every chapter's events still to come, soonest first."""
-    events = db.paginate(queries.upcoming_events(utcnow()), page=requested_page(), per_page=per_page())
-    facts = cards.card_facts(events.items, current_user)
-    return render_template("events/list.html", events=events, which="upcoming", cards=facts)
+    """Every chapter's events still to come, soonest first, a page at a time by key (?after=)."""
+    requested_page()  # old ?page= links: a page number we could never show is still not found
+    page = queries.upcoming_page(utcnow(), page_key(), per_page())
+    facts = cards.card_facts(page.events, current_user)
+    return render_template("events/list.html", page=page, which="upcoming", cards=facts)
 
 
-def past_cursor() -> queries.PastCursor | None:
-    """The ?after= key of a past-events page; 400 for one that is not ours."""
+def page_key() -> Key | None:
+    """The ?after= key of a page of events; 400 for one that is not ours."""
     try:
-        return queries.PastCursor.parse(request.args.get("after"))
+        return Key.parse(request.args.get("after"))
     except ValueError:
         abort(400)
 
@@ -103,7 +105,7 @@ def past_cursor() -> queries.PastCursor | None:
 def past():
     """Every chapter's past events, most recent first, a page at a time by key (?after=)."""
     requested_page()  # old ?page= links: a page number we could never show is still not found
-    page = queries.past_page(utcnow(), past_cursor(), per_page())
+    page = queries.past_page(utcnow(), page_key(), per_page())
     # Past cards carry no "going" row or answer of the viewer's (an event's page says who came): no facts.
     return render_template("events/list.html", page=page, which="past", cards=None)
 
