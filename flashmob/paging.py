@@ -69,13 +69,25 @@ def page_by_key(
     The query is already ordered by `moment` (descending when `newest_first`), then by `row_id`: the same way
     as the moment unless `ties_lowest_id_first` says otherwise.
     """
+    if after is not None:
+        query = query.where(after_key(moment, row_id, after, newest_first, ties_lowest_id_first))
+    rows: Sequence = list(db.session.scalars(query.limit(size + 1)))
+    return page_of(rows, size=size, after=after, key_of=key_of)
+
+
+def after_key(moment, row_id, after: Key, newest_first: bool, ties_lowest_id_first: bool | None = None):
+    """The condition "comes after the key" in a list ordered by (moment, id)."""
     if ties_lowest_id_first is None:
         ties_lowest_id_first = not newest_first
-    if after is not None:
-        later_moment = moment < after.moment if newest_first else moment > after.moment
-        later_id = row_id > after.row_id if ties_lowest_id_first else row_id < after.row_id
-        query = query.where(or_(later_moment, and_(moment == after.moment, later_id)))
-    rows: Sequence = list(db.session.scalars(query.limit(size + 1)))
+    later_moment = moment < after.moment if newest_first else moment > after.moment
+    later_id = row_id > after.row_id if ties_lowest_id_first else row_id < after.row_id
+    return or_(later_moment, and_(moment == after.moment, later_id))
+
+
+def page_of(
+    rows: Sequence, *, size: int, after: Key | None, key_of: Callable[[Any], tuple[datetime, int]]
+) -> KeyPage:
+    """The page from up to size + 1 rows read after the key: the extra row only says there is more."""
     next_key = None
     if len(rows) > size:
         rows = rows[:size]

@@ -185,6 +185,15 @@ class Event(db.Model):
         # Lists ordered by an event's date across chapters and statuses, joined from another table (the
         # lessons archive, newest evening first): read backwards from the top instead of sorting every row.
         Index("ix_events_starts_at", "starts_at"),
+        # Save-the-dates still waiting for a date: few, and listed as still to come whatever their placeholder
+        # time says, so the upcoming lists find them here rather than among every past evening.
+        Index(
+            "ix_events_awaiting_date",
+            "starts_at",
+            "id",
+            sqlite_where=text("date_tbc"),
+            postgresql_where=text("date_tbc"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -245,6 +245,34 @@ def test_upcoming_pages_by_key_across_equal_starts(app, client, roles, create_ev
     assert seen.index(f"Evening {per_page * 2:02d}") == len(seen) - 1
 
 
+def test_upcoming_pages_mix_save_the_dates_and_dated_evenings_in_date_order(app, client, roles, create_event):
+    """Save-the-dates are found apart from dated evenings (two halves of one query); paging across both
+    keeps one order, skips nothing and repeats nothing, whatever a placeholder's time."""
+    per_page = app.config["PER_PAGE"]
+    expected = []
+    for n in range(per_page + 3):
+        # Every third a save-the-date, the first two with their placeholder time already passed.
+        days = n - 4 if n % 3 == 0 else n
+        starts_at = soon(days) if days > 0 else datetime.now(UTC) - timedelta(days=-days, hours=1)
+        tbc = n % 3 == 0
+        title = f"Evening {n:02d}"
+        hint = "Soon" if tbc else ""
+        create_event(roles["chapter"], title=title, starts_at=starts_at, date_tbc=tbc, date_hint=hint)
+        expected.append((starts_at, title))
+    in_progress = datetime.now(UTC) - timedelta(hours=1)
+    ends_at = in_progress + timedelta(hours=3)
+    create_event(roles["chapter"], title="Evening on now", starts_at=in_progress, ends_at=ends_at)
+    expected.append((in_progress, "Evening on now"))
+    create_event(roles["chapter"], title="Evening over", starts_at=datetime.now(UTC) - timedelta(days=2))
+    seen, url = [], "/events"
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        seen += re.findall(r">(Evening [\w ]+)</a>", page)
+        found = re.search(r'href="([^"]+)" rel="next">Later evenings', page)
+        url = found.group(1).replace("&amp;", "&") if found else None
+    assert seen == [title for _, title in sorted(expected)]
+
+
 def test_old_numbered_links_to_upcoming_show_the_first_page(client, roles, create_event):
     create_event(roles["chapter"], title="First up", starts_at=soon(2))
     for old in ("/events?page=3", "/events?page=9"):

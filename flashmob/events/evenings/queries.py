@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, not_, or_, select, true
+from sqlalchemy import Select, and_, func, not_, or_, select, true, union
 from sqlalchemy.orm import contains_eager, joinedload
 
 from flashmob.events.models import (
@@ -18,24 +18,51 @@ from flashmob.events.models import (
     Rsvp,
 )
 from flashmob.events.rsvps.services import waitlist_position
+from flashmob.events.rules import LONGEST_IN_UTC
 from flashmob.extensions import db
-from flashmob.paging import Key, page_by_key
+from flashmob.paging import Key, after_key, page_by_key, page_of
 
 # A save-the-date going ahead is still to come, whatever its placeholder time says (Event.is_past).
 AWAITING_DATE = and_(Event.date_tbc, Event.status == EventStatus.PUBLISHED)
 
 
-def upcoming_events(now: datetime, chapter: Chapter | None = None) -> Select:
-    """Published and cancelled events that have not ended, soonest first."""
-    query = (
-        select(Event)
-        .where(Event.status.in_(PUBLIC_EVENT_STATUSES), or_(Event.ends_at > now, AWAITING_DATE))
-        .options(joinedload(Event.chapter))
-        .order_by(Event.starts_at, Event.id)
+def _soonest(
+    now: datetime,
+    *,
+    size: int,
+    after: Key | None = None,
+    chapter: Chapter | None = None,
+    statuses=PUBLIC_EVENT_STATUSES,
+) -> list[Event]:
+    """Up to `size` events still to come (not ended, or a save-the-date going ahead), soonest first, after
+    the key: in one query whose work does not grow with the past.
+
+    "Not ended, or a save-the-date" in one condition makes the database walk every past evening in date
+    order to find the first one still to come. Asked as two sorted, limited halves instead, each reads
+    only what it returns: evenings with a date from the starts_at index, bounded below (none lasts longer
+    than LONGEST_IN_UTC), and save-the-dates from their own small partial index.
+    """
+
+    def half(*conditions) -> Select:
+        query = select(Event.id, Event.starts_at).where(*conditions)
+        if chapter is not None:
+            query = query.where(Event.chapter_id == chapter.id)
+        if after is not None:
+            query = query.where(after_key(Event.starts_at, Event.id, after, newest_first=False))
+        return select(query.order_by(Event.starts_at, Event.id).limit(size).subquery())
+
+    dated = half(Event.status.in_(statuses), Event.starts_at > now - LONGEST_IN_UTC, Event.ends_at > now)
+    awaiting = half(AWAITING_DATE)
+    candidates = union(dated, awaiting).subquery()  # a save-the-date whose placeholder is ahead is in both
+    return list(
+        db.session.scalars(
+            select(Event)
+            .join(candidates, candidates.c.id == Event.id)
+            .options(joinedload(Event.chapter))
+            .order_by(Event.starts_at, Event.id)
+            .limit(size)
+        )
     )
-    if chapter is not None:
-        query = query.where(Event.chapter_id == chapter.id)
-    return query
 
 
 def _has_been(now: datetime) -> list:
@@ -64,15 +91,7 @@ def past_count(now: datetime, chapter: Chapter) -> int:
 
 def next_published_events(now: datetime, limit: int) -> list[Event]:
     """The next few events going ahead, site-wide, for the home page."""
-    return list(
-        db.session.scalars(
-            select(Event)
-            .where(Event.status == EventStatus.PUBLISHED, or_(Event.ends_at > now, Event.date_tbc))
-            .options(joinedload(Event.chapter))
-            .order_by(Event.starts_at, Event.id)
-            .limit(limit)
-        )
-    )
+    return _soonest(now, size=limit, statuses=(EventStatus.PUBLISHED,))
 
 
 def drafts(chapter: Chapter) -> list[Event]:
@@ -113,7 +132,13 @@ def _event_page(query: Select, after: Key | None, size: int, *, newest_first: bo
 
 def upcoming_page(now: datetime, after: Key | None, size: int, chapter: Chapter | None = None) -> EventPage:
     """One page of events still to come, soonest first, after the key's event (one query)."""
-    return _event_page(upcoming_events(now, chapter), after, size, newest_first=False)
+    page = page_of(
+        _soonest(now, size=size + 1, after=after, chapter=chapter),
+        size=size,
+        after=after,
+        key_of=lambda event: (event.starts_at, event.id),
+    )
+    return EventPage(page.rows, page.next_key, page.is_first)
 
 
 def past_page(now: datetime, after: Key | None, size: int, chapter: Chapter | None = None) -> EventPage:
