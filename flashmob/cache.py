@@ -40,6 +40,10 @@ class MemoryCache:
                 self._entries.move_to_end(key)
             return value
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
     def set(self, key: str, value: bytes, timeout: int) -> None:
         with self._lock:
             self._entries[key] = value

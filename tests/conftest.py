@@ -20,6 +20,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from flashmob import create_app
+from flashmob.cache import EXTENSION_KEY, MemoryCache
 from flashmob.extensions import db
 from flashmob.members import sessions
 from tests import factories
@@ -97,6 +98,10 @@ def _app_context_and_clean_tables(request):
         db.session.rollback()
         db.session.remove()
         _empty_all_tables()
+        # Keys name what a value depends on in one database's life; emptied tables start a new one.
+        cache = flask_app.extensions[EXTENSION_KEY]
+        if isinstance(cache, MemoryCache):
+            cache.clear()
 
 
 @pytest.fixture(autouse=True)

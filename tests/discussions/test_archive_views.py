@@ -165,6 +165,35 @@ def test_talk_to_them_asks_to_connect_with_the_evening_and_the_lesson_as_context
     assert (request.requester_id, request.addressee_id, request.event_id) == (reader.id, voice.id, event_id)
 
 
+def test_theme_counts_follow_every_change_to_the_lessons(client, create_chapter, create_user):
+    """The counts are cached: publishing, editing a lesson's themes, removing a lesson and withdrawing a
+    write-up each show at once."""
+    from flashmob.discussions.writeups import services as writeups
+
+    editor = create_user(is_admin=True)
+    chapter = create_chapter("Birmingham")
+    writeup = publish_writeup(past_event(chapter), [{"statement": "On risk", "themes": ["Risk management"]}])
+
+    def counts() -> str:
+        return page_text(client.get("/lessons/themes"))
+
+    assert "Risk management</a> <span class=\"muted\">(1 lesson)" in counts()
+    again = [{"statement": "Risk again", "themes": ["Risk management"]}]
+    second = publish_writeup(past_event(chapter, day=19), again)
+    assert "(2 lessons)" in counts()
+    lesson = writeup.lessons[0]
+    writeups.update_lesson(lesson, writeups.LessonInput("On risk", themes="Reporting"), actor=editor)
+    db.session.commit()
+    page = counts()
+    assert "Risk management</a> <span class=\"muted\">(1 lesson)" in page and "Reporting</a>" in page
+    writeups.remove_lesson(second.lessons[0], actor=editor)
+    db.session.commit()
+    assert "Risk management" not in counts()
+    writeups.unpublish(writeup, actor=editor)
+    db.session.commit()
+    assert "Reporting" not in counts()
+
+
 def test_theme_pages_list_themes_with_counts_and_their_lessons(client, create_chapter):
     chapter = create_chapter("Birmingham")
     publish_writeup(
