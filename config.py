@@ -55,6 +55,8 @@ class Config:
     REDIS_URL = _env("FLASHMOB_REDIS_URL")
     # Built calendar feeds are cached here: in Redis when there is one, else in each process.
     CACHE_REDIS_URL = REDIS_URL
+    # Whole pages for visitors with no cookie (flashmob/page_cache.py), in seconds; 0 builds every page.
+    ANONYMOUS_PAGE_CACHE_SECONDS = int(_env("FLASHMOB_PAGE_CACHE_SECONDS", "0"))
     RATELIMIT_ENABLED = _env_bool("FLASHMOB_RATELIMIT_ENABLED", True)
     # Counted in Redis when there is one, so that every worker process shares the same limits.
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
@@ -125,6 +127,8 @@ class TestingConfig(Config):
 
     ENV_NAME = "testing"
     TESTING = True
+    # Tests read their own writes at once; tests/test_page_cache.py turns it on.
+    ANONYMOUS_PAGE_CACHE_SECONDS = 0
     SECRET_KEY = "testing-not-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_ENABLED = False
@@ -149,6 +153,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _env_bool("FLASHMOB_SECURE_COOKIES", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "https"
+    # A few seconds' old page for visitors who are not signed in, shared by every app server.
+    ANONYMOUS_PAGE_CACHE_SECONDS = int(_env("FLASHMOB_PAGE_CACHE_SECONDS", "5"))
     # A failed statement's log shows the SQL but not its values: they may be tokens, hashes, addresses.
     SQLALCHEMY_ENGINE_OPTIONS = {**Config.SQLALCHEMY_ENGINE_OPTIONS, "hide_parameters": True}
     # Switch it off only where no TLS is terminated in front of the app: a browser that once sees

@@ -46,6 +46,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     init_cache(app)
 
+    from flashmob.page_cache import init_page_cache
+
+    init_page_cache(app)
+
     from flashmob.routing import register_routing
 
     # Before the blueprints, so that their routes are built with these converters.
