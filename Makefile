@@ -54,8 +54,11 @@ test: $(VENV)/.installed-dev node_modules/.installed lint
 BENCH_SCALE ?= 1
 BENCH_SECONDS ?= 10
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+# Redis for the app's caches and limits, as production has (empty: none).
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/13
 bench: $(VENV)/.installed
 	BENCH_SCALE=$(BENCH_SCALE) BENCH_SECONDS=$(BENCH_SECONDS) BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) \
+		BENCH_REDIS_URL=$(BENCH_REDIS_URL) \
 		$(BIN)/python -m bench.http_bench
 
 clean:
