@@ -101,6 +101,13 @@ class ConfirmForm(Form):
     """A one-button action: the form only carries the CSRF token."""
 
 
+def buttons_for(viewer) -> ConfirmForm | None:
+    """The token for a public page's one-button forms, drawn from no request data; None for a visitor who
+    is not signed in, who is shown no button: making a token would start a session for them, and keep the
+    page from being shared with other visitors (flashmob/page_cache.py)."""
+    return ConfirmForm(formdata=None) if viewer.is_authenticated else None
+
+
 def strip_text(value):
     """A field filter: typed text without the spaces around it; anything else as it came."""
     return value.strip() if isinstance(value, str) else value

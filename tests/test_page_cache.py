@@ -94,3 +94,12 @@ def test_only_successful_html_pages_are_kept(page_cache, visitor, event):
 def test_it_is_off_unless_configured(visitor, event):
     assert HIT_HEADER not in visitor.get(f"/events/{event.id}").headers
     assert HIT_HEADER not in visitor.get(f"/events/{event.id}").headers
+
+
+def test_the_pages_visitors_arrive_at_are_shared(page_cache, visitor, event, csrf_enabled):
+    # With CSRF on, as in production: a page that made a form token for a visitor could not be shared.
+    chapter = f"/chapters/{event.chapter.slug}"
+    for url in ("/", "/chapters", chapter, f"/events/{event.id}", "/events", "/lessons"):
+        first = visitor.get(url)
+        assert first.status_code == 200 and "Set-Cookie" not in first.headers, url
+        assert visitor.get(url).headers[HIT_HEADER] == "hit", url

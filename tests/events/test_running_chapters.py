@@ -53,10 +53,10 @@ def test_joining_when_signed_out_returns_to_the_chapter_after_signing_in(client,
     assert response.headers["Location"] == "/login?next=/chapters/birmingham"
 
 
-def test_join_button_shows_for_people_not_signed_in(client, roles):
+def test_join_button_shows_for_people_not_signed_in_and_leads_to_signing_in(client, roles):
     page = client.get("/chapters/birmingham").get_data(as_text=True)
-    assert 'action="/chapters/birmingham/join"' in page
-    assert "Join Birmingham" in page
+    assert '<a class="button" href="/login?next=/chapters/birmingham">Join Birmingham</a>' in page
+    assert 'action="/chapters/birmingham/join"' not in page  # no form, so no token and no session
 
 
 def test_joining_adds_one_to_the_member_count(client, roles, login, create_user):

@@ -25,7 +25,7 @@ from flashmob.events.permissions import (
 )
 from flashmob.events.routes import bp
 from flashmob.extensions import db
-from flashmob.forms import ConfirmForm
+from flashmob.forms import ConfirmForm, buttons_for
 from flashmob.members.models import User
 from flashmob.routing import requested_page
 from flashmob.types import utcnow
@@ -63,7 +63,7 @@ def _render_chapter(chapter: Chapter):
         past_count=event_queries.past_count(now, chapter),
         drafts=drafts,
         cards=card_facts(upcoming.events, current_user),
-        form=ConfirmForm(formdata=None),
+        form=buttons_for(current_user),
     )
 
 

@@ -13,7 +13,7 @@ from flashmob.events.messaging.emails import announcement_audience_size
 from flashmob.events.models import Event
 from flashmob.events.permissions import can_check_in, can_publish_event, can_see_attendees
 from flashmob.events.rsvps import queries as rsvp_queries
-from flashmob.forms import ConfirmForm
+from flashmob.forms import buttons_for
 from flashmob.sharing import event_preview
 
 
@@ -49,6 +49,6 @@ def render_detail(event: Event):
         sharing=event_preview(event),
         announce_reach=announce_reach,
         # Only the buttons' CSRF token: a refused POST draws this page again, and must not parse its body.
-        form=ConfirmForm(formdata=None),
+        form=buttons_for(current_user),
         discussion=discussion_queries.thread_for("event", event.id, loaded=event),
     )
