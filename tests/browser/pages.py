@@ -419,6 +419,7 @@ KINDS: list[PageKind] = [
     PageKind("upcoming", ANYONE, 200, _goto("events.upcoming")),
     PageKind("past", ANYONE, 200, _goto("events.past")),
     PageKind("event", ANYONE, 200, _goto("events.detail", **_event)),
+    PageKind("whos-coming", ANYONE, 200, _goto("events.whos_coming", **_event)),
     PageKind("past-event", ANYONE, 200, _goto("events.detail", event_id=lambda s: s.past.id)),
     PageKind("draft-event", ORGANISER, 200, _goto("events.detail", event_id=lambda s: s.draft.id)),
     PageKind("save-the-date", ANYONE, 200, _goto("events.detail", **_save_the_date)),

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from flashmob.events.evenings.attendees import ListMode, whos_coming
+from flashmob.events.evenings.attendees import ON_THE_EVENT_PAGE, ListMode, whos_coming
 from flashmob.events.models import Rsvp, RsvpStatus
 from flashmob.events.rsvps import queries as rsvp_queries
 from flashmob.events.rsvps import services as rsvps
@@ -340,9 +340,18 @@ def test_the_event_page_costs_the_same_for_3_and_30_people_going(
     db.session.commit()
     with count_queries() as thirty:
         page = page_of(client, event)
-    assert "Asked about Topic 2" in page and "Role 28" in page
     assert section(page, "meet-heading").count('class="person-card"') == 4
     assert thirty.count == three.count, thirty.statements[three.count :]
+    # The first screenful on the event page; everyone on the list it links to, for the same queries.
+    coming = section(page, "coming-heading")
+    # Thirty going, one of whom blocked the viewer: 29 listed.
+    assert coming.count('class="person-card"') == ON_THE_EVENT_PAGE and "See everyone (5 more)" in coming
+    with count_queries() as whole:
+        response = client.get(f"/events/{event.id}/coming")
+    everyone = section(html.unescape(response.get_data(as_text=True)), "coming-heading")
+    assert everyone.count('class="person-card"') == 29 and "See everyone" not in everyone
+    assert "Asked about Topic 2" in everyone and "Role 28" in everyone
+    assert whole.count <= thirty.count
 
 
 @pytest.mark.parametrize("role", ["member", "organiser"])
@@ -370,10 +379,12 @@ def test_the_page_costs_the_same_for_3_and_30_people_going_for_members_and_organ
     with count_queries() as thirty:
         page = page_of(client, event)
     assert thirty.count == three.count, thirty.statements[three.count :]
-    # The organiser sees all thirty, the member the fifteen who are listed.
+    # The organiser sees all thirty (the first screenful here), the member the fifteen who are listed.
     assert len(listed) == 30 and sum(listed) == 15
-    shown = 30 if role == "organiser" else 15
+    shown = min(30 if role == "organiser" else 15, ON_THE_EVENT_PAGE)
     assert section(page, "coming-heading").count('href="/members/') == shown
+    everyone = client.get(f"/events/{event.id}/coming").get_data(as_text=True)
+    assert section(everyone, "coming-heading").count('href="/members/') == (30 if role == "organiser" else 15)
 
 
 # The rule itself
@@ -435,3 +446,30 @@ def test_cards_show_a_picture_only_to_viewers_who_may_see_that_profile(
     assert f'<img src="/members/{public.id}/picture/3.webp"' in page
     assert f"/members/{kept.id}/picture/" not in page
     assert "Kit Kept" in page  # still listed, with initials
+
+
+# The list of everyone
+
+
+def test_a_long_list_starts_with_the_viewer_and_the_people_they_know(client, login, event, create_user):
+    viewer = create_user("Vi Viewer")
+    crowd = [create_user(f"Person {k:02d}") for k in range(ON_THE_EVENT_PAGE + 5)]
+    going(event, *crowd, viewer)  # the viewer and their friend answered last
+    connect(viewer, crowd[-1])
+    login(viewer)
+    coming = section(page_of(client, event), "coming-heading")
+    names = re.findall(r'class="person-card__name">.*?>([^<]+)</a>', coming, re.S)
+    assert names[:2] == ["Vi Viewer", f"Person {ON_THE_EVENT_PAGE + 4:02d}"]
+    assert len(names) == ON_THE_EVENT_PAGE
+    assert f'href="/events/{event.id}/coming">See everyone (6 more)' in coming
+
+
+def test_the_list_of_everyone_shows_each_viewer_what_the_event_page_would(client, login, roles, event, crowd):
+    response = client.get(f"/events/{event.id}/coming")
+    assert response.status_code == 200
+    assert "4 people are going." in section(html.unescape(response.get_data(as_text=True)), "coming-heading")
+    login(roles["member"])  # a member not going: listed names only, Hal left out
+    page = html.unescape(client.get(f"/events/{event.id}/coming").get_data(as_text=True))
+    assert "Ada Lovelace" in page and "Hal Hidden" not in page and "Head of PMO" not in page
+    assert f'href="/events/{event.id}">Back to the event</a>' in page
+    assert client.get("/events/99999999/coming").status_code == 404

@@ -133,6 +133,8 @@ class WhosComing:
     # A past evening whose organisers checked people in: `count` and `people` are who came. Before
     # that, a past evening's list is only who said they were going, and the page says so.
     attendance_taken: bool = False
+    # Listed people left off this page for its length: on the list of everyone (events.whos_coming).
+    more: int = 0
 
     @property
     def shows_count_only(self) -> bool:
@@ -217,8 +219,18 @@ def _tell_apart(cards: list[PersonCard]) -> None:
             )
 
 
+# The event page lists this many people; the rest are one link away, on the list of everyone.
+ON_THE_EVENT_PAGE = 24
+
+
 def whos_coming(
-    event: Event, viewer, going: list[User] | None, *, count: int, attendance_taken: bool = False
+    event: Event,
+    viewer,
+    going: list[User] | None,
+    *,
+    count: int,
+    attendance_taken: bool = False,
+    limit: int | None = None,
 ) -> WhosComing:
     """The viewer's "Who's coming" and "People to meet", from the people going the RSVP panel loaded.
 
@@ -227,6 +239,10 @@ def whos_coming(
     """
     result = _whos_coming(event, viewer, going, count=count)
     result.attendance_taken = attendance_taken
+    if limit is not None and len(result.people) > limit:
+        # The viewer, then the people they know, first: whom they look for on a long list.
+        ordered = sorted(result.people, key=lambda card: (not card.is_self, not card.is_connected))
+        result.people, result.more = ordered[:limit], len(ordered) - limit
     return result
 
 

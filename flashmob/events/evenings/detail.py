@@ -17,9 +17,8 @@ from flashmob.forms import buttons_for
 from flashmob.sharing import event_preview
 
 
-def render_detail(event: Event):
-    """The event's page, with the panels the viewer may see; also the page a refused action shows again."""
-    organisers = chapter_queries.organisers_by_chapter([event.chapter_id]).get(event.chapter_id, [])
+def _attendance_and_coming(event: Event, *, limit: int | None):
+    """The RSVP panel, who came (once it is over) and who's coming, as the viewer may see them."""
     rsvp = rsvp_queries.rsvp_panel(event, current_user, show_people=can_see_attendees(current_user, event))
     # Who came, once it is over: the organisers' figures, and for everyone "Who came" once they took it.
     attendance = checkins.attendance(event) if event.is_past and not event.is_cancelled else None
@@ -30,7 +29,15 @@ def render_detail(event: Event):
         rsvp.going,
         count=attendance.came if attendance_taken else rsvp.going_count,
         attendance_taken=attendance_taken,
+        limit=limit,
     )
+    return rsvp, attendance, coming
+
+
+def render_detail(event: Event):
+    """The event's page, with the panels the viewer may see; also the page a refused action shows again."""
+    organisers = chapter_queries.organisers_by_chapter([event.chapter_id]).get(event.chapter_id, [])
+    rsvp, attendance, coming = _attendance_and_coming(event, limit=attendees.ON_THE_EVENT_PAGE)
     interest = interests.interest_panel(event, current_user) if event.date_tbc else None
     check_in = checkins.check_in_window(event) if can_check_in(current_user, event) else None
     # Said beside the Publish button: how many members publishing emails.
@@ -52,3 +59,9 @@ def render_detail(event: Event):
         form=buttons_for(current_user),
         discussion=discussion_queries.thread_for("event", event.id, loaded=event),
     )
+
+
+def render_whos_coming(event: Event):
+    """Everyone the event page's "Who's coming" starts: the same list, whole."""
+    _, _, coming = _attendance_and_coming(event, limit=None)
+    return render_template("events/whos_coming.html", event=event, coming=coming)

@@ -9,7 +9,7 @@ from flashmob.auth import ensure
 from flashmob.email_kinds import EmailKind
 from flashmob.events.chapters import queries as chapter_queries
 from flashmob.events.evenings import cards, interests, queries, services
-from flashmob.events.evenings.detail import render_detail
+from flashmob.events.evenings.detail import render_detail, render_whos_coming
 from flashmob.events.evenings.forms import CancelEventForm, EventForm
 from flashmob.events.loading import load_chapter, load_event
 from flashmob.events.messaging.emails import TOLD_OF_CHANGES, announcement_audience_size, audience_size
@@ -114,6 +114,12 @@ def past():
 def detail(event_id):
     """An event's page: when, where, what, and who is organising."""
     return render_detail(load_event(event_id))
+
+
+@bp.route("/events/<int:event_id>/coming")
+def whos_coming(event_id):
+    """Everyone going to an event (or who went), as the viewer may see them."""
+    return render_whos_coming(load_event(event_id))
 
 
 # Running events (the chapter's organisers and site admins)
