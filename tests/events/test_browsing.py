@@ -130,9 +130,10 @@ def test_chapter_page_buttons_follow_the_role(client, roles, as_role, create_eve
     assert ("Unannounced idea" in page) is manages
     assert ("Drafts" in page) is manages
     assert ("Edit chapter" in page) is (role == "admin")
-    assert ('action="/chapters/birmingham/join"' in page) is (
-        role in ("anonymous", "other_organiser", "admin")
-    )
+    # Joining is offered to everyone who is not a member: signed out, as a link to signing in (no form,
+    # so the page starts no session); signed in, as a button.
+    assert ('action="/chapters/birmingham/join"' in page) is (role in ("other_organiser", "admin"))
+    assert ('href="/login?next=/chapters/birmingham">Join Birmingham' in page) is (role == "anonymous")
     # Leaving is a link to a page that asks first, not a button among the everyday ones.
     assert ('href="/chapters/birmingham/leave"' in page) is (role in ("member", "organiser"))
     assert 'action="/chapters/birmingham/leave"' not in page
